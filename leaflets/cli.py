@@ -1,0 +1,134 @@
+"""The command line: thin. It parses options, calls leaflets.*, and turns a LeafletsError into
+one line on stderr and an exit code; bad input never ends in a traceback.
+
+Heavy modules (reportlab, pypdfium2) are imported inside the commands that need them, so
+``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import LeafletsError
+
+
+class Group(click.Group):
+    """Turns LeafletsError into one line and its exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LeafletsError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(e.exit_code)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="leaflets")
+def main() -> None:
+    """leaflets: print-ready, translated safety guidance with verified helplines.
+
+    Build wallet cards (and more formats) for the `us` and `uk-young-people` editions, then
+    check any PDF with `verify`: every phone number, link and QR code must match the registry
+    (leaflets/resources.toml).
+
+    \b
+      python make_leaflets.py build --guide all --locale en --format card --out out
+      python make_leaflets.py verify out
+    """
+
+
+@main.command()
+@click.option("--guide", default="all", show_default=True,
+              help="Edition to build: us, uk-young-people, or all.")
+@click.option("--locale", default="en", show_default=True,
+              help="Language as a BCP 47 tag (en, es, pt-BR), or all.")
+@click.option("--format", "format_", default="all", show_default=True,
+              help="Format to build: card, or all.")
+@click.option("--paper", default="all", show_default=True,
+              help="Paper: cr80 (the card's own size), or all papers each format comes on.")
+@click.option("--bleed", is_flag=True,
+              help="Print-shop variant: 3 mm bleed and crop marks (cards always have bleed).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default="out",
+              show_default=True, help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf.")
+def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: Path) -> None:
+    """Build PDFs for the chosen guides, languages, formats and papers.
+
+    Every number and link comes from the registry. Files are written atomically; a failing
+    job is reported in one line and the others are still written. Exit code 1 if any failed.
+    """
+    from . import build as b
+    from .content import default_registry, load_guides
+    from .formats import FORMATS
+    from .i18n import available_locales
+
+    registry = default_registry()
+    guides = load_guides(None if guide == "all" else [guide], registry)
+    formats = list(FORMATS) if format_ == "all" else [format_]
+    papers = [] if paper == "all" else [paper]
+    all_jobs, notes = [], []
+    for g in guides:
+        locales = available_locales(g.id) if locale == "all" else [locale]
+        jobs, n = b.plan([g], locales, formats, papers, bleed, explicit_paper=paper != "all")
+        all_jobs += jobs
+        notes += [x for x in n if x not in notes]
+    _check_out(out)
+    for n in notes:
+        click.echo(n, err=True)
+    result = b.run(all_jobs, out, registry, {g.id: g for g in guides})
+    for path in result.written:
+        click.echo(str(path))
+    for f in result.failures:
+        click.echo(f"error: {f}", err=True)
+    if result.failures:
+        click.echo(f"{len(result.failures)} of {len(all_jobs)} files failed", err=True)
+        sys.exit(1)
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise LeafletsError(f"--out {out}: exists and is not a folder; choose another path")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise LeafletsError(f"--out {out}: cannot create it ({e.strerror})") from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (for CI).")
+@click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Check against another registry file.")
+def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None) -> None:
+    """Read PDFs back as a stranger would and check every number, link and QR code.
+
+    PATHS are PDF files or folders (searched recursively). For each page it extracts the
+    text, renders the page and decodes every QR code, then checks them against the registry,
+    and checks the required helplines, embedded fonts, page size and language. One line per
+    finding; exit code 1 when anything is wrong, 0 when clean.
+    """
+    import json
+
+    from . import verify as v
+    from .content import default_registry, load_registry
+
+    registry = load_registry(registry_path) if registry_path else default_registry()
+    files = v.collect(paths)
+    findings = []
+    for f in files:
+        findings += v.check_file(f, registry)
+    if as_json:
+        click.echo(json.dumps({"files": [str(f) for f in files],
+                               "findings": [x.as_dict() for x in findings]}, indent=2))
+    else:
+        for x in findings:
+            click.echo(str(x))
+        errors = sum(1 for x in findings if x.level == "error")
+        click.echo(f"{len(files)} file(s) checked, {errors} error(s), "
+                   f"{len(findings) - errors} warning(s)", err=True)
+    if any(x.level == "error" for x in findings):
+        sys.exit(1)

@@ -1,0 +1,161 @@
+"""Shared drawing: page geometry, backgrounds into the bleed, QR codes with labels, crop marks,
+and crop marks.
+
+Coordinates handed to formats are in points with (0, 0) at the lower-left corner of the trim;
+the bleed lies at negative coordinates and beyond the trim size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from . import qr
+from .content import Registry
+from .i18n import LocalisedGuide
+from .text import Fitted, Para, Typography, fit
+
+MM = 72 / 25.4
+
+
+def mm(v: float) -> float:
+    return v * MM
+
+
+def hex_rgb(h: str) -> tuple[float, float, float]:
+    h = h.lstrip("#")
+    return tuple(int(h[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of a print: the accent (bands, headings), a pale ground, and text."""
+
+    accent: tuple[float, float, float] = hex_rgb("1f3a5f")
+    on_accent: tuple[float, float, float] = (1, 1, 1)
+    ground: tuple[float, float, float] = hex_rgb("eef3f8")
+    text: tuple[float, float, float] = hex_rgb("1a1a1f")
+    muted: tuple[float, float, float] = hex_rgb("4a5563")
+    draft: tuple[float, float, float] = hex_rgb("b3261e")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """The geometry of one printed page, in points."""
+
+    paper: str
+    trim_w: float
+    trim_h: float
+    bleed: float  # beyond the trim on every side (0 for office printing)
+    marks: float  # room for crop marks beyond the bleed
+    safe: float  # text and codes stay this far inside the trim
+
+    @property
+    def offset(self) -> float:
+        return self.bleed + self.marks
+
+    @property
+    def media(self) -> tuple[float, float]:
+        return self.trim_w + 2 * self.offset, self.trim_h + 2 * self.offset
+
+    def box(self, grow: float) -> tuple[float, float, float, float]:
+        """A box around the trim, in media coordinates, grown by `grow` points."""
+        o = self.offset
+        return (o - grow, o - grow, o + self.trim_w + grow, o + self.trim_h + grow)
+
+    @property
+    def safe_box(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) of the safe area in trim coordinates."""
+        s = self.safe
+        return (s, s, self.trim_w - s, self.trim_h - s)
+
+
+@dataclass
+class Document:
+    """What a format needs to draw one guide in one language."""
+
+    lg: LocalisedGuide
+    registry: Registry
+    theme: Theme
+    font: str
+    bold_font: str
+
+    @property
+    def guide(self):
+        return self.lg.guide
+
+    def typography(self, max_size: float, min_size: float, min_number: float = 8.0) -> Typography:
+        return Typography(self.font, self.bold_font, max_size, min_size, min_number)
+
+    def what(self, fmt: str, paper: str, part: str) -> str:
+        """How a fitting error names what did not fit."""
+        return f"guide {self.guide.id}, locale {self.lg.locale}, format {fmt}, paper {paper}: {part}"
+
+
+def fill_rect(canvas, x, y, w, h, color) -> None:
+    canvas.setFillColorRGB(*color)
+    canvas.rect(x, y, w, h, stroke=0, fill=1)
+
+
+def background(canvas, spec: PageSpec, color) -> None:
+    """Paint the whole page, bleed included (an office page has no bleed: it stops at the trim)."""
+    b = spec.bleed
+    fill_rect(canvas, -b, -b, spec.trim_w + 2 * b, spec.trim_h + 2 * b, color)
+
+
+def band(canvas, spec: PageSpec, y0: float, y1: float, color) -> None:
+    """A full-width colour band between y0 and y1, running into the bleed at the sides and,
+    where it touches the trim edge, at the top or bottom."""
+    b = spec.bleed
+    lo = -b if y0 <= 0 else y0
+    hi = spec.trim_h + b if y1 >= spec.trim_h else y1
+    fill_rect(canvas, -b, lo, spec.trim_w + 2 * b, hi - lo, color)
+
+
+def qr_block(canvas, doc: Document, resource_id: str, label: str, x: float, top: float,
+             symbol: float, label_typo: Typography, what: str) -> float:
+    """A QR code for a registry entry with its label under it; returns the height used.
+
+    (x, top) is the top-left corner of the code's quiet zone. The payload comes from the
+    registry only; the label is the guide's text, fitted to the code's width.
+    """
+    res = doc.registry[resource_id]
+    outer = qr.outer_size(symbol, res.qr)
+    q = (outer - symbol) / 2
+    qr.draw(canvas, res.qr, x + q, top - q - symbol, symbol)
+    fitted = fit([Para.of(label, bold=True, align="center", color=doc.theme.text)], label_typo,
+                 outer, mm(6), what)
+    fitted.draw(canvas, x, top - outer)
+    return outer + fitted.height
+
+
+def crop_marks(canvas, spec: PageSpec, corners: list[tuple[float, float]] | None = None,
+               length: float = mm(4)) -> None:
+    """Crop marks at trim corners, outside the bleed so they never print on the piece."""
+    if corners is None:
+        corners = [(0, 0), (spec.trim_w, 0), (0, spec.trim_h), (spec.trim_w, spec.trim_h)]
+    gap = max(spec.bleed, mm(2))
+    canvas.saveState()
+    canvas.setStrokeColorRGB(0, 0, 0)
+    canvas.setLineWidth(0.25)
+    for cx, cy in corners:
+        sx = -1 if cx <= 0 else 1
+        sy = -1 if cy <= 0 else 1
+        canvas.line(cx + sx * gap, cy, cx + sx * (gap + length), cy)
+        canvas.line(cx, cy + sy * gap, cx, cy + sy * (gap + length))
+    canvas.restoreState()
+
+
+
+@contextmanager
+def page(canvas, doc: Document, spec: PageSpec) -> Iterator[None]:
+    """One page: drawing inside happens in trim coordinates; the page ends with crop marks
+    (when the spec has room for them) and ``showPage``."""
+    canvas.saveState()
+    canvas.translate(spec.offset, spec.offset)
+    yield
+    if spec.marks:
+        crop_marks(canvas, spec)
+    canvas.restoreState()
+    canvas.showPage()

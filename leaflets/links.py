@@ -1,0 +1,150 @@
+"""Links as printed: finding hosts in text, and telling a registry host from a lookalike.
+
+Shared by the registry (validation of its own links) and the verifier. It knows no host: the
+links live in resources.toml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# Characters that render as nothing but change a host.
+INVISIBLE = {
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u200c": "ZERO WIDTH NON-JOINER",
+    "\u200d": "ZERO WIDTH JOINER",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
+    "\u00ad": "SOFT HYPHEN",
+}
+_INV = "".join(INVISIBLE)
+
+# A host-like run: labels of letters (any script), digits, hyphens and invisible characters,
+# separated by dots, ending in a top-level label of two or more letters; an optional scheme
+# before it and path after it.
+_LABEL = r"[\w" + _INV + r"][\w\-" + _INV + r"]*"
+_TLD = r"[^\W\d_](?:[^\W\d_]|[" + _INV + r"])*[^\W\d_]"
+LINK_RUN = re.compile(
+    r"(?<![\w@.\-" + _INV + r"])"
+    r"(?P<scheme>https?://)?"
+    r"(?P<host>(?:" + _LABEL + r"\.)+" + _TLD + r")"
+    r"(?P<path>/[^\s\"'<>()]*)?"
+    r"(?![\w@])"
+)
+
+# ASCII spellings often used to imitate letters ("rn" for "m", "vv" for "w", digits for letters).
+_ASCII_LOOKALIKES = [("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("3", "e"), ("5", "s")]
+
+# Letters of other scripts that look like Latin ones (a small table of the usual suspects).
+_CONFUSABLE = str.maketrans(
+    {
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
+        "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ո": "n", "ɡ": "g", "ӏ": "l",
+        "Α": "A", "Β": "B", "Ε": "E", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+        "Ρ": "P", "Τ": "T", "Χ": "X", "ο": "o", "ν": "v", "α": "a",
+    }
+)
+
+
+@dataclass(frozen=True)
+class PrintedLink:
+    text: str
+    host: str  # lower case, no "www."
+    path: str  # "" or "/..." without a trailing slash
+    start: int
+    end: int
+
+
+def bare_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """(host without www., path without trailing slash) of a URL or a printed host/path."""
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if parts.query:
+        path += "?" + parts.query
+    return bare_host(parts.hostname or ""), path
+
+
+def find_links(text: str) -> list[PrintedLink]:
+    """Every host-like run in `text`, with its path if one is printed."""
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for m in LINK_RUN.finditer(text):
+        path = (m.group("path") or "").rstrip(".,;:!?")
+        host = m.group("host")
+        out.append(
+            PrintedLink(
+                m.group(0)[: len(m.group(0)) - (len(m.group("path") or "") - len(path))],
+                bare_host(host),
+                path.rstrip("/"),
+                m.start(),
+                m.end(),
+            )
+        )
+    return out
+
+
+def invisible_chars(s: str) -> list[str]:
+    return [f"U+{ord(c):04X} {INVISIBLE[c]}" for c in s if c in INVISIBLE]
+
+
+def foreign_letters(host: str) -> list[str]:
+    """Non-ASCII letters in a host, each named ("U+0435 CYRILLIC SMALL LETTER IE")."""
+    return [
+        f"U+{ord(c):04X} {unicodedata.name(c, '?')}"
+        for c in host
+        if not c.isascii() and c not in INVISIBLE
+    ]
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+def skeleton(host: str) -> str:
+    """A host with lookalike letters and invisible characters folded to plain Latin."""
+    s = "".join(c for c in host if c not in INVISIBLE).translate(_CONFUSABLE).lower()
+    for fake, real in _ASCII_LOOKALIKES:
+        s = s.replace(fake, real)
+    return s
+
+
+def lookalike_of(host: str, known: set[str]) -> str | None:
+    """The registry host that `host` imitates, or None when it imitates none.
+
+    Catches homoglyphs, invisible characters, one or two typos, and a registry host used as a
+    label of another domain ("rainn.org.example.net", "takeitdown-ncmec.org").
+    """
+    if host in known:
+        return None
+    sk = skeleton(host)
+    for k in sorted(known):
+        ks = skeleton(k)
+        if sk == ks or _distance(host, k) <= 2 or _distance(sk, ks) <= 1:
+            return k
+        if k in host or ks.replace(".", "-") in sk or k.split(".")[0] in sk.split(".")[0]:
+            # the registry name sits inside another host
+            if len(k.split(".")[0]) >= 4:
+                return k
+    return None

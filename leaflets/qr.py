@@ -1,0 +1,76 @@
+"""QR payload -> module matrix (cached), and the matrix drawn as vector rectangles.
+
+The encoder returns plain data and knows nothing of pages (segno's habit); whichever format
+needs a code draws it here. Always a full QR code (never Micro QR, which phone cameras do not
+read), error correction M, and a 4-module quiet zone kept white.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import segno
+
+QUIET_ZONE = 4  # modules
+
+
+@dataclass(frozen=True)
+class Matrix:
+    payload: str
+    version: int
+    modules: tuple[tuple[bool, ...], ...]  # without quiet zone
+
+    @property
+    def size(self) -> int:
+        return len(self.modules)
+
+
+@lru_cache(maxsize=256)
+def matrix(payload: str) -> Matrix:
+    qr = segno.make_qr(payload, error="m", boost_error=False)
+    rows = tuple(tuple(bool(v) for v in row) for row in qr.matrix)
+    return Matrix(payload, qr.version, rows)
+
+
+@lru_cache(maxsize=256)
+def _runs(payload: str) -> tuple[tuple[int, int, int], ...]:
+    """(row, first column, length) of each horizontal run of dark modules."""
+    out = []
+    for y, row in enumerate(matrix(payload).modules):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                out.append((y, start, x - start))
+            else:
+                x += 1
+    return tuple(out)
+
+
+def outer_size(symbol_size: float, payload: str) -> float:
+    """The size of the code with its quiet zone, for a symbol of `symbol_size`."""
+    n = matrix(payload).size
+    return symbol_size * (n + 2 * QUIET_ZONE) / n
+
+
+def draw(canvas, payload: str, x: float, y: float, symbol_size: float) -> float:
+    """Draw the code with its symbol's lower-left corner at (x, y); returns the module size.
+
+    The quiet zone (white) is painted around the symbol, so the code scans on any background.
+    """
+    n = matrix(payload).size
+    m = symbol_size / n
+    q = QUIET_ZONE * m
+    canvas.saveState()
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(x - q, y - q, symbol_size + 2 * q, symbol_size + 2 * q, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    for row, col, length in _runs(payload):
+        path.rect(x + col * m, y + (n - 1 - row) * m, length * m, m)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+    return m

@@ -1,0 +1,191 @@
+"""Text: from segments (plain text and resource references) to laid-out paragraphs that fit.
+
+Two rules live here and nowhere else:
+
+* Untrusted text stays text. Every string (guide, translation, configured name) is escaped
+  before it reaches reportlab's paragraph markup, which has had code-injection CVEs; the only
+  markup is what this module writes around it.
+* Text fits or says so. :func:`fit` shrinks a stack of paragraphs, all in proportion, down to
+  a floor; if it still does not fit (too tall, or a word or number wider than the box), it
+  raises :class:`FitError` naming what did not fit. Nothing is ever clipped.
+
+Numbers and links (resource references) are printed bold, never smaller than the format's
+number size, and never broken across lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from .content import Ref, Segment
+from .errors import FitError
+
+NBSP = "\u00a0"
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph to lay out: its text and how it should look relative to the body size."""
+
+    segments: tuple[Segment, ...]
+    scale: float = 1.0  # font size relative to the body size
+    bold: bool = False
+    color: tuple[float, float, float] = (0.1, 0.1, 0.12)
+    align: str = "left"
+    bullet: str = ""  # e.g. "1." or "•"; hangs in the left indent
+    indent: float = 0.0  # extra left indent, in body sizes
+    space_before: float = 0.0  # in body sizes
+    lead: str = ""  # a bold lead-in before the segments
+    keep_with_next: bool = False
+
+    @classmethod
+    def of(cls, text: str | Sequence[Segment], **kw) -> Para:
+        segs = (text,) if isinstance(text, str) else tuple(text)
+        return cls(segments=segs, **kw)
+
+
+def _ref_markup(ref: Ref, size: float, min_number: float) -> str:
+    text = escape(ref.text).replace(" ", NBSP)
+    return f'<font size="{max(size, min_number):.2f}"><b>{text}</b></font>'
+
+
+def markup(para: Para, size: float, min_number: float) -> str:
+    """reportlab paragraph markup for `para`: every string escaped, references bold."""
+    parts = []
+    if para.lead:
+        parts.append(f"<b>{escape(para.lead)}</b> ")
+    for seg in para.segments:
+        if isinstance(seg, Ref):
+            parts.append(_ref_markup(seg, size, min_number))
+        else:
+            parts.append(escape(seg))
+    return "".join(parts)
+
+
+@dataclass
+class Fitted:
+    """Paragraphs laid out at one size, ready to draw top-down."""
+
+    items: list[tuple[Paragraph, float, float]]  # (paragraph, space before, height)
+    size: float  # body size used
+    width: float
+    height: float  # total height used
+
+    def draw(self, canvas, x: float, top: float) -> float:
+        """Draw from `top` downwards; returns the y below the last paragraph."""
+        y = top
+        for para, before, h in self.items:
+            y -= before
+            para.drawOn(canvas, x, y - h)
+            y -= h
+        return y
+
+
+@dataclass
+class Typography:
+    """The sizes of one format: body size range, number floor, font face, line spacing."""
+
+    font: str
+    bold_font: str
+    max_size: float
+    min_size: float
+    min_number: float = 8.0  # phone numbers and links never smaller
+    leading: float = 1.22
+    step: float = 0.25
+    _styles: dict = field(default_factory=dict, repr=False)
+
+    def style(self, para: Para, size: float) -> ParagraphStyle:
+        s = size * para.scale
+        key = (round(s, 3), para.bold, para.color, para.align, bool(para.bullet), para.indent,
+               round(size, 3))
+        st = self._styles.get(key)
+        if st is None:
+            bullet_w = size * 1.3 if para.bullet else 0
+            st = ParagraphStyle(
+                name=f"p{len(self._styles)}",
+                fontName=self.bold_font if para.bold else self.font,
+                fontSize=s,
+                leading=s * self.leading,
+                autoLeading="max",
+                textColor=para.color,
+                alignment=_ALIGN[para.align],
+                leftIndent=bullet_w + para.indent * size,
+                bulletIndent=para.indent * size,
+                bulletFontName=self.bold_font,
+                bulletFontSize=s,
+                splitLongWords=0,
+                allowWidows=1,
+                allowOrphans=1,
+                wordWrap=None,
+            )
+            self._styles[key] = st
+        return st
+
+    def paragraph(self, para: Para, size: float) -> Paragraph:
+        return Paragraph(
+            markup(para, size * para.scale, self.min_number),
+            self.style(para, size),
+            bulletText=escape(para.bullet) if para.bullet else None,
+        )
+
+
+def _overflows(p: Paragraph, width: float) -> bool:
+    """True when a line is wider than the box (a word or number that cannot break)."""
+    bl = getattr(p, "blPara", None)
+    if bl is None:
+        return False
+    for line in bl.lines:
+        extra = line.extraSpace if hasattr(line, "extraSpace") else line[0]
+        if extra < -0.01:
+            return True
+    return False
+
+
+def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
+    """Lay out at one body size: (Fitted, overflowing paragraph index or None)."""
+    items = []
+    total = 0.0
+    bad = None
+    for i, para in enumerate(paras):
+        p = typo.paragraph(para, size)
+        _, h = p.wrap(width, 1e6)
+        if bad is None and _overflows(p, width):
+            bad = i
+        before = para.space_before * size if items else 0.0
+        items.append((p, before, h))
+        total += before + h
+    return Fitted(items, size, width, total), bad
+
+
+def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, what: str,
+        max_size: float | None = None) -> Fitted:
+    """The largest body size (from max down to the floor) at which everything fits the box.
+
+    Raises FitError naming `what` when even the floor size is too tall or too wide.
+    """
+    size = max_size or typo.max_size
+    last = None
+    while size >= typo.min_size - 1e-9:
+        fitted, bad = layout(paras, typo, size, width)
+        if bad is None and fitted.height <= height + 0.01:
+            return fitted
+        last = (fitted, bad)
+        size -= typo.step
+    fitted, bad = last
+    if bad is not None:
+        text = "".join(s if isinstance(s, str) else s.text for s in paras[bad].segments)
+        raise FitError(
+            f"{what}: a word or number in {text[:40]!r} is wider than the space even at "
+            f"{typo.min_size:g} pt; shorten the text"
+        )
+    raise FitError(
+        f"{what}: the text needs {fitted.height / 2.8346:.0f} mm but only "
+        f"{height / 2.8346:.0f} mm is free even at {typo.min_size:g} pt; shorten the text"
+    )
