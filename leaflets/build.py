@@ -119,7 +119,9 @@ def plan(guides: list[Guide], locales: list[str], formats: list[str], papers: li
     jobs, notes = [], []
     for fname in formats:
         if fname not in FORMATS:
-            raise LeafletsError(f"unknown format {fname!r}: choose from {', '.join(FORMATS)} or all")
+            raise LeafletsError(
+                f"unknown format {fname!r}: choose from {', '.join(FORMATS)} or all"
+            )
         fmt = FORMATS[fname]
         fpapers = papers if papers else list(fmt.papers)
         if len(fmt.papers) == 1 and not explicit_paper:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from . import qr
 from .content import Registry
 from .i18n import LocalisedGuide
-from .text import Fitted, Para, Typography, fit
+from .text import Para, Typography, fit
 
 MM = 72 / 25.4
 
@@ -90,7 +90,8 @@ class Document:
 
     def what(self, fmt: str, paper: str, part: str) -> str:
         """How a fitting error names what did not fit."""
-        return f"guide {self.guide.id}, locale {self.lg.locale}, format {fmt}, paper {paper}: {part}"
+        g, loc = self.guide.id, self.lg.locale
+        return f"guide {g}, locale {loc}, format {fmt}, paper {paper}: {part}"
 
 
 def fill_rect(canvas, x, y, w, h, color) -> None:
@@ -114,18 +115,19 @@ def band(canvas, spec: PageSpec, y0: float, y1: float, color) -> None:
 
 
 def qr_block(canvas, doc: Document, resource_id: str, label: str, x: float, top: float,
-             symbol: float, label_typo: Typography, what: str) -> float:
-    """A QR code for a registry entry with its label under it; returns the height used.
+             width: float, symbol: float, label_typo: Typography, what: str) -> float:
+    """A QR code for a registry entry, centred in a column, with its label under it; returns
+    the height used.
 
-    (x, top) is the top-left corner of the code's quiet zone. The payload comes from the
-    registry only; the label is the guide's text, fitted to the code's width.
+    (x, top) is the top-left corner of the column; the code's quiet zone starts at `top`. The
+    payload comes from the registry only; the label is the guide's text, fitted to the width.
     """
     res = doc.registry[resource_id]
     outer = qr.outer_size(symbol, res.qr)
     q = (outer - symbol) / 2
-    qr.draw(canvas, res.qr, x + q, top - q - symbol, symbol)
+    qr.draw(canvas, res.qr, x + (width - symbol) / 2, top - q - symbol, symbol)
     fitted = fit([Para.of(label, bold=True, align="center", color=doc.theme.text)], label_typo,
-                 outer, mm(6), what)
+                 width, mm(6), what)
     fitted.draw(canvas, x, top - outer)
     return outer + fitted.height
 

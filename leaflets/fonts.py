@@ -48,7 +48,9 @@ def stacks() -> dict[str, Face]:
     try:
         data = tomllib.loads(cfg.read_text("utf-8"))
     except FileNotFoundError:
-        raise SourceError(f"{cfg}: font configuration not found (is the fonts/ folder there?)")
+        raise SourceError(
+            f"{cfg}: font configuration not found (is the fonts/ folder there?)"
+        ) from None
     faces = {}
     for name, spec in data["fonts"].items():
         faces[name] = Face(name, FONTS_DIR / spec["regular"], FONTS_DIR / spec["bold"],

@@ -60,7 +60,7 @@ class PrintedLink:
 
 def bare_host(host: str) -> str:
     host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -143,8 +143,8 @@ def lookalike_of(host: str, known: set[str]) -> str | None:
         ks = skeleton(k)
         if sk == ks or _distance(host, k) <= 2 or _distance(sk, ks) <= 1:
             return k
-        if k in host or ks.replace(".", "-") in sk or k.split(".")[0] in sk.split(".")[0]:
-            # the registry name sits inside another host
-            if len(k.split(".")[0]) >= 4:
-                return k
+        name = k.split(".")[0]
+        inside = k in host or ks.replace(".", "-") in sk or name in sk.split(".")[0]
+        if inside and len(name) >= 4:  # the registry name sits inside another host
+            return k
     return None

@@ -123,9 +123,8 @@ def is_short_code(digits: str, region: str) -> bool:
 def display_problem(display: str, tel: str, region: str) -> str | None:
     """Why `display` does not dial `tel` in `region`, or None when it does.
 
-    A display form is a number, vanity letters allowed ("1-800-656-HOPE"), optionally followed
-    by a bracketed gloss that spells out the letters ("(4673)") or the whole number
-    ("(1-800-225-5324)").
+    A display form is a number, vanity letters allowed, optionally followed by a bracketed
+    gloss that spells out the letters or the whole number (resources.toml has both kinds).
     """
     display = normalise(display)
     m = re.fullmatch(r"(?P<main>[^()]+?)(?: \((?P<gloss>[\d -]+)\))?", display)

@@ -12,10 +12,12 @@ from typing import ClassVar
 from .. import qr
 from ..content import segments
 from ..draw import Document, PageSpec, background, band, mm, page, qr_block
+from ..errors import FitError
 from ..text import Para, fit
 from . import Format
 
 QR_SYMBOL_MM = 14.5  # the symbol, without its quiet zone (at least 14 mm)
+QR_LABEL_EXTRA_MM = 3.0  # the label column is this much wider than the code
 BAND_MM = 19.0  # height of the front's headline band
 
 
@@ -34,10 +36,13 @@ class CardFormat(Format):
         with page(canvas, doc, spec):
             self.back(doc, canvas, spec)
 
+    def _namer(self, doc: Document, spec: PageSpec):
+        return lambda part: doc.what(self.name, spec.paper, part)
+
     def front(self, doc: Document, canvas, spec: PageSpec) -> None:
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
         x0, y0, x1, y1 = spec.safe_box
-        what = lambda part: doc.what(self.name, spec.paper, part)  # noqa: E731
+        what = self._namer(doc, spec)
         background(canvas, spec, theme.ground)
         band_bottom = spec.trim_h - mm(BAND_MM)
         band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
@@ -72,23 +77,23 @@ class CardFormat(Format):
     def back(self, doc: Document, canvas, spec: PageSpec) -> None:
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
         x0, y0, x1, y1 = spec.safe_box
-        what = lambda part: doc.what(self.name, spec.paper, part)  # noqa: E731
+        what = self._namer(doc, spec)
         background(canvas, spec, theme.ground)
 
         # The QR column, top to bottom, on the side the text does not start from.
-        outer = max(qr.outer_size(mm(QR_SYMBOL_MM), reg[q.resource].qr) for q in card.qr)
-        qx = x1 - outer
+        # The column is a little wider than the codes so that short labels stay on one line.
+        column = max(qr.outer_size(mm(QR_SYMBOL_MM), reg[q.resource].qr) for q in card.qr)
+        column += mm(QR_LABEL_EXTRA_MM)
+        qx = x1 - column
         top = y1
         label_typo = doc.typography(6.5, 6, 6)
         for q in card.qr:
-            own = qr.outer_size(mm(QR_SYMBOL_MM), reg[q.resource].qr)
-            used = qr_block(canvas, doc, q.resource, q.label, qx + (outer - own) / 2, top,
-                            mm(QR_SYMBOL_MM), label_typo, what(f"QR label {q.resource}"))
+            used = qr_block(canvas, doc, q.resource, q.label, qx, top, column, mm(QR_SYMBOL_MM),
+                            label_typo, what(f"QR label {q.resource}"))
             top -= used + mm(1.2)
         if top + mm(1.2) < y0 - 0.01:
-            from ..errors import FitError
-
-            raise FitError(f"{what('QR codes')}: the codes and labels do not fit the card")
+            raise FitError(f"{what('QR codes')}: the codes and their labels do not fit the "
+                           "card's height; shorten the labels")
 
         paras = [Para.of(segments(card.contacts_heading, reg), bold=True, color=theme.accent,
                          scale=1.3)]

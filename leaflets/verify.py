@@ -1,0 +1,413 @@
+"""Read PDFs back as a stranger would, and compare what a reader sees with the registry.
+
+This module imports no layout code. For each PDF it extracts the text (pypdfium2, logical
+order), renders every page and decodes every QR code (zxing-cpp), and reads the structure
+(pypdf: boxes, fonts, /Lang, metadata). Each rule is ``check(doc) -> list[Finding]``, empty
+meaning fine; the command prints one line per finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import links, phones
+from .content import Registry, Resource
+
+PT_PER_MM = 72 / 25.4
+
+# The trim size (mm, landscape-agnostic) of each format's papers, to check TrimBox against.
+TRIM_MM = {
+    "cr80": (85.6, 54.0),
+    "a4": (210.0, 297.0),
+    "letter": (215.9, 279.4),
+    "a3": (297.0, 420.0),
+    "tabloid": (279.4, 431.8),
+}
+TRIM_TOLERANCE_MM = 0.3
+LABEL_BAND_MM = 12.0  # how far below a QR code its label is looked for
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    page: int | None  # 1-based
+    level: str  # "error" or "warning"
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:page {self.page}" if self.page else self.file
+        return f"{where}: {self.level}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class QRCode:
+    payload: str
+    bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points (y up)
+    label: str  # the text printed just below it
+
+
+@dataclass
+class PageRead:
+    number: int
+    text: str
+    qr: list[QRCode]
+    width: float
+    height: float
+    trimbox: tuple[float, float, float, float] | None
+    bleedbox: tuple[float, float, float, float] | None
+
+
+@dataclass
+class PDFRead:
+    path: Path
+    pages: list[PageRead]
+    lang: str | None
+    info: dict[str, str]
+    fonts: dict[str, bool]  # font name -> embedded
+    meta: dict[str, str] = field(default_factory=dict)  # from leaflets' Keywords
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.pages)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def collect(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and every *.pdf under each folder, sorted."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(x for x in p.rglob("*.pdf") if x.is_file())
+        else:
+            out.append(p)
+    return out
+
+
+def _dpi(width: float, height: float) -> float:
+    """Enough pixels for the smallest QR modules we print, not more (big pages cost time)."""
+    area_in2 = width * height / 72 / 72
+    return 300 if area_in2 < 40 else 200 if area_in2 < 150 else 150
+
+
+def _box(page, name: str) -> tuple[float, float, float, float] | None:
+    box = page.get(name)
+    return tuple(float(v) for v in box) if box is not None else None
+
+
+def _fonts(reader) -> dict[str, bool]:
+    """Every font resource of every page (and form XObject) and whether its program is embedded."""
+    found: dict[str, bool] = {}
+
+    def visit(resources) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        fonts = resources.get("/Font")
+        if fonts is not None:
+            for ref in fonts.get_object().values():
+                font = ref.get_object()
+                name = str(font.get("/BaseFont", "?"))
+                desc_font = font
+                if font.get("/Subtype") == "/Type0":
+                    desc_font = font["/DescendantFonts"][0].get_object()
+                desc = desc_font.get("/FontDescriptor")
+                embedded = desc is not None and any(
+                    k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+                if font.get("/Subtype") == "/Type3":
+                    embedded = True
+                found[name] = found.get(name, True) and embedded
+        xobjects = resources.get("/XObject")
+        if xobjects is not None:
+            for ref in xobjects.get_object().values():
+                xo = ref.get_object()
+                if xo.get("/Subtype") == "/Form":
+                    visit(xo.get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return found
+
+
+def read_pdf(path: Path) -> PDFRead:
+    """Everything the rules look at. Raises ValueError for a file that is not a readable PDF."""
+    import pypdf
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    data = path.read_bytes()
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ValueError("is not a PDF (it does not start with %PDF-)")
+    try:
+        reader = pypdf.PdfReader(path, strict=False)
+        n_pages = len(reader.pages)
+        pdf = pdfium.PdfDocument(data)
+    except Exception as e:  # a damaged file must be a finding, never a traceback
+        raise ValueError(f"cannot be read as a PDF ({type(e).__name__}: {e})") from None
+    if n_pages != len(pdf):
+        raise ValueError("pypdf and pdfium disagree on the page count: the file is damaged")
+    info = {str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
+    root = reader.trailer["/Root"]
+    lang = str(root["/Lang"]) if "/Lang" in root else None
+    pages = []
+    for i in range(n_pages):
+        pg = pdf[i]
+        tp = pg.get_textpage()
+        text = tp.get_text_range()
+        w, h = pg.get_size()
+        dpi = _dpi(w, h)
+        scale = dpi / 72
+        image = pg.render(scale=scale).to_pil()
+        codes = []
+        for bc in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+            pos = bc.position
+            xs = [p.x / scale for p in (pos.top_left, pos.top_right, pos.bottom_left,
+                                        pos.bottom_right)]
+            ys = [h - p.y / scale for p in (pos.top_left, pos.top_right, pos.bottom_left,
+                                            pos.bottom_right)]
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+            pad = 0.4 * (x1 - x0)  # the quiet zone is about 4/25 of a small symbol each side
+            label = tp.get_text_bounded(
+                left=x0 - pad, bottom=y0 - LABEL_BAND_MM * PT_PER_MM, right=x1 + pad,
+                top=y0 - 0.2 * PT_PER_MM,
+            )
+            codes.append(QRCode(bc.text, (x0, y0, x1, y1), " ".join(label.split())))
+        pypage = reader.pages[i]
+        pages.append(PageRead(i + 1, text, codes, w, h, _box(pypage, "/TrimBox"),
+                              _box(pypage, "/BleedBox")))
+        tp.close()
+        pg.close()
+    pdf.close()
+    meta = dict(re.findall(r"(\w+)=(\S+)", info.get("Keywords", ""))) if "leaflets" in info.get(
+        "Keywords", "") else {}
+    return PDFRead(path, pages, lang, info, _fonts(reader), meta)
+
+
+# ----------------------------------------------------------------------------- rules
+
+Rule = Callable[[PDFRead, Registry], list[Finding]]
+
+
+def _f(doc: PDFRead, page: int | None, rule: str, message: str, level: str = "error") -> Finding:
+    return Finding(str(doc.path), page, level, rule, message)
+
+
+def _nearest_number(digits: str, registry: Registry) -> Resource | None:
+    """The registry number that `digits` most likely meant to be (same length, 1-2 digits off)."""
+    best = None
+    for tel, res in registry.phone_numbers.items():
+        want = tel.lstrip("+")
+        for cand in {digits, digits.lstrip("0")}:
+            for w in {want, phones.keypad_digits(res.display)}:
+                if len(cand) == len(w) and sum(a != b for a, b in zip(cand, w)) <= 2:
+                    best = res
+    return best
+
+
+def dialled(num: phones.PrintedNumber, registry: Registry) -> Resource | None:
+    """The registry entry a printed number dials, or None."""
+    regions = sorted({r.region for r in registry if r.region})
+    for region in regions:
+        e164 = phones.to_e164(num.digits, region, plus=num.has_plus)
+        if e164 and e164 in registry.phone_numbers:
+            return registry.phone_numbers[e164]
+    if num.digits in registry.phone_numbers:  # a short code printed with separators
+        return registry.phone_numbers[num.digits]
+    return None
+
+
+def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Every phone-like number printed is a registry number, its gloss included."""
+    out = []
+    for page in doc.pages:
+        for num in phones.find_numbers(page.text):
+            res = dialled(num, registry)
+            if res is None:
+                near = _nearest_number(num.digits, registry)
+                hint = f"; it looks like {near.short_name}'s {near.display}" if near else ""
+                out.append(_f(doc, page.number, "number",
+                              f"phone number {num.main!r} is not in the registry{hint}"))
+                continue
+            if num.gloss:
+                letters = "".join(phones.keypad_digits(c) for c in num.main if c.isalpha())
+                g = phones.keypad_digits(num.gloss)
+                if g != letters and dialled(phones.PrintedNumber(num.gloss, num.gloss, "", 0, 0),
+                                            registry) is not res:
+                    out.append(_f(doc, page.number, "number",
+                                  f"phone number {num.text!r}: the digits in brackets do not "
+                                  f"match {res.short_name}'s number {res.display}"))
+    return out
+
+
+def _link_problem(host_text: str, path: str, registry: Registry) -> str | None:
+    bad = links.invisible_chars(host_text)
+    if bad:
+        return f"contains an invisible character ({', '.join(bad)})"
+    host = links.bare_host(host_text)
+    foreign = links.foreign_letters(host)
+    known = registry.hosts
+    if foreign:
+        like = links.lookalike_of(host, known)
+        return (f"has non-ASCII letters ({', '.join(foreign)})"
+                + (f"; it imitates {like}" if like else ""))
+    if host not in known:
+        like = links.lookalike_of(host, known)
+        if like:
+            return f"is a lookalike of the registry host {like}"
+        return "is not a registry host"
+    if path and (host, path) not in registry.link_paths():
+        return f"has the path {path}, which no registry link has"
+    return None
+
+
+def check_links(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Every host or URL printed belongs to a registry link, spelled in plain ASCII."""
+    out = []
+    for page in doc.pages:
+        for link in links.find_links(page.text):
+            problem = _link_problem(link.host, link.path, registry)
+            if problem:
+                out.append(_f(doc, page.number, "link", f"printed link {link.text!r} {problem}"))
+    return out
+
+
+def _mentions(label: str, res: Resource) -> bool:
+    label = _fold(label)
+    return any(_fold(x) in label for x in (res.short_name, res.name, res.display) if x)
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.casefold().split())
+
+
+def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Every QR code opens a registry number or link, and its label names what it opens."""
+    out = []
+    for page in doc.pages:
+        for code in page.qr:
+            p = code.payload
+            res = None
+            if p.lower().startswith("tel:"):
+                res = registry.phone_numbers.get(p[4:])
+                if res is None:
+                    digits = phones.keypad_digits(p[4:])
+                    near = _nearest_number(digits, registry)
+                    hint = f"; it looks like {near.short_name}'s {near.qr}" if near else ""
+                    out.append(_f(doc, page.number, "qr",
+                                  f"QR code dials {p[4:]!r}, which is not in the registry{hint}"))
+                    continue
+            elif p.lower().startswith(("https://", "http://")):
+                res = registry.qr_payloads.get(p)
+                if res is None:
+                    host, path = links.split_url(p)
+                    problem = _link_problem(host, path, registry) if host else "has no host"
+                    if not p.startswith("https://"):
+                        problem = "is not https"
+                    problem = problem or "is not a registry link"
+                    out.append(_f(doc, page.number, "qr", f"QR code opens {p!r}, which {problem}"))
+                    continue
+            else:
+                out.append(_f(doc, page.number, "qr",
+                              f"QR code holds {p!r}, not a tel: or https: link"))
+                continue
+            if not _mentions(code.label, res):
+                out.append(_f(doc, page.number, "qr-label",
+                              f"QR code opens {res.short_name} ({p}) but the text under it "
+                              f"({code.label!r}) does not name {res.short_name}"))
+    return out
+
+
+def _present(res: Resource, doc: PDFRead, registry: Registry) -> bool:
+    text = doc.text
+    if res.tel is not None:
+        if not res.tel.startswith("+"):
+            return re.search(rf"(?<![\d\w]){re.escape(res.tel)}(?![\d\w])",
+                             phones.normalise(text)) is not None
+        return any(dialled(n, registry) is res for n in phones.find_numbers(text))
+    want = links.split_url(res.display)
+    return any((lk.host, lk.path) == want for lk in links.find_links(text))
+
+
+def check_required(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """The helplines the edition's format must carry are printed on it."""
+    guide, fmt = doc.meta.get("guide"), doc.meta.get("format")
+    if not guide:
+        return [_f(doc, None, "required", "no leaflets metadata (Keywords): cannot tell the "
+                   "edition, so required helplines were not checked", "warning")]
+    edition = registry.editions.get(guide)
+    if edition is None:
+        return [_f(doc, None, "required", f"edition {guide!r} is not in the registry")]
+    family = fmt.split("-")[0] if fmt else ""
+    required = edition.requires.get(fmt or "", edition.requires.get(family, ()))
+    return [
+        _f(doc, None, "required",
+           f"required for {guide} {fmt}: {registry[rid].name} ({registry[rid].display}) is missing")
+        for rid in required
+        if not _present(registry[rid], doc, registry)
+    ]
+
+
+def check_fonts(doc: PDFRead, registry: Registry) -> list[Finding]:
+    return [_f(doc, None, "fonts", f"font {name} is not embedded")
+            for name, embedded in doc.fonts.items() if not embedded]
+
+
+def check_lang(doc: PDFRead, registry: Registry) -> list[Finding]:
+    if not doc.lang:
+        return [_f(doc, None, "lang", "the document has no /Lang (language) entry")]
+    locale = doc.meta.get("locale")
+    if locale and doc.lang != locale:
+        return [_f(doc, None, "lang", f"/Lang is {doc.lang!r} but the leaflet is in {locale!r}")]
+    return []
+
+
+def check_boxes(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Each page has a TrimBox of its paper's size, inside the BleedBox and MediaBox."""
+    out = []
+    paper = doc.meta.get("paper")
+    for page in doc.pages:
+        if page.trimbox is None:
+            out.append(_f(doc, page.number, "boxes", "the page has no TrimBox"))
+            continue
+        x0, y0, x1, y1 = page.trimbox
+        w, h = (x1 - x0) / PT_PER_MM, (y1 - y0) / PT_PER_MM
+        if paper in TRIM_MM:
+            want = sorted(TRIM_MM[paper])
+            if any(abs(a - b) > TRIM_TOLERANCE_MM for a, b in zip(sorted((w, h)), want)):
+                out.append(_f(doc, page.number, "boxes",
+                              f"TrimBox is {w:.1f} x {h:.1f} mm, not {paper} "
+                              f"({want[1]:g} x {want[0]:g} mm)"))
+        if page.bleedbox is not None:
+            bx0, by0, bx1, by1 = page.bleedbox
+            if bx0 > x0 + 0.01 or by0 > y0 + 0.01 or bx1 < x1 - 0.01 or by1 < y1 - 0.01:
+                out.append(_f(doc, page.number, "boxes",
+                              "the BleedBox does not contain the TrimBox"))
+        if x1 > page.width + 0.01 or y1 > page.height + 0.01 or x0 < -0.01 or y0 < -0.01:
+            out.append(_f(doc, page.number, "boxes", "the TrimBox is outside the MediaBox"))
+    return out
+
+
+RULES: tuple[Rule, ...] = (
+    check_numbers, check_links, check_qr, check_required, check_fonts, check_lang, check_boxes,
+)
+
+
+def check_file(path: Path, registry: Registry) -> list[Finding]:
+    """All findings for one file; a file that is not a readable PDF is one finding."""
+    try:
+        doc = read_pdf(path)
+    except (ValueError, OSError) as e:
+        return [Finding(str(path), None, "error", "pdf", str(e))]
+    out: list[Finding] = []
+    for rule in RULES:
+        out += rule(doc, registry)
+    return out

@@ -1,0 +1,95 @@
+"""Shared fixtures: cards built once per session, and readers that see a PDF as a person would
+(text with positions, font sizes and faces; rendered pixels; decoded QR codes)."""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+import zxingcpp
+
+from leaflets.build import render_pdf, write_atomic
+from leaflets.content import default_registry, load_guides
+from leaflets.formats import FORMATS
+from leaflets.i18n import localise
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "data" / "seeds"
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="session")
+def registry():
+    return default_registry()
+
+
+@pytest.fixture(scope="session")
+def guides(registry):
+    return {g.id: g for g in load_guides(None, registry)}
+
+
+def build_card(guide, registry, path: Path, locale: str = "en") -> Path:
+    """Render a card from the given guide and registry (tests pass tampered copies)."""
+    write_atomic(path, render_pdf(localise(guide, locale), registry, FORMATS["card"], "cr80"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def cards(tmp_path_factory, guides, registry) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("cards")
+    return {gid: build_card(g, registry, out / gid / "en" / "card-cr80.pdf")
+            for gid, g in guides.items()}
+
+
+@dataclass
+class Char:
+    ch: str
+    box: tuple[float, float, float, float]  # left, bottom, right, top (points)
+    size: float
+    font: str
+    weight: int
+
+
+def chars(pdf_path: Path, page_index: int) -> list[Char]:
+    """Every character on a page with its box, font size, font name and weight."""
+    pdf = pdfium.PdfDocument(pdf_path)
+    tp = pdf[page_index].get_textpage()
+    out = []
+    buf = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    for i in range(tp.count_chars()):
+        ch = tp.get_text_range(i, 1)
+        if not ch.strip():
+            continue
+        pdfium_c.FPDFText_GetFontInfo(tp.raw, i, buf, 256, ctypes.byref(flags))
+        out.append(Char(ch, tp.get_charbox(i), pdfium_c.FPDFText_GetFontSize(tp.raw, i),
+                        buf.value.decode(), pdfium_c.FPDFText_GetFontWeight(tp.raw, i)))
+    return out
+
+
+def page_text(pdf_path: Path, page_index: int) -> str:
+    pdf = pdfium.PdfDocument(pdf_path)
+    return pdf[page_index].get_textpage().get_text_range()
+
+
+def render(pdf_path: Path, page_index: int, dpi: int = 300):
+    pdf = pdfium.PdfDocument(pdf_path)
+    return pdf[page_index].render(scale=dpi / 72).to_pil()
+
+
+def qr_codes(pdf_path: Path, page_index: int, dpi: int = 300):
+    """Decoded QR codes: (payload, version, size in mm of the symbol, bbox in pixels)."""
+    img = render(pdf_path, page_index, dpi)
+    out = []
+    for bc in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
+        xs = [p.x for p in (bc.position.top_left, bc.position.bottom_right)]
+        ys = [p.y for p in (bc.position.top_left, bc.position.bottom_right)]
+        version = int(bc.extra["Version"])
+        # the position is the symbol's outer corners (quiet zone excluded)
+        out.append((bc.text, version, (xs[1] - xs[0]) / dpi * 25.4,
+                    (min(xs), min(ys), max(xs), max(ys)), img))
+    return out
