@@ -16,13 +16,17 @@ from .errors import LeafletsError
 
 
 class Group(click.Group):
-    """Turns LeafletsError into one line and its exit code."""
+    """Turns LeafletsError, and a subcommand's usage error, into one line and an exit code."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except LeafletsError as e:
             click.echo(f"error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx else ctx.command_path
+            click.echo(f"error: {e.format_message()} (see '{where} --help')", err=True)
             ctx.exit(e.exit_code)
 
 
@@ -52,7 +56,7 @@ def main() -> None:
               help="Paper: cr80 (the card's own size), or all papers each format comes on.")
 @click.option("--bleed", is_flag=True,
               help="Print-shop variant: 3 mm bleed and crop marks (cards always have bleed).")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default="out",
+@click.option("--out", "out", type=click.Path(path_type=Path), default="out",
               show_default=True, help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf.")
 def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: Path) -> None:
     """Build PDFs for the chosen guides, languages, formats and papers.
@@ -70,8 +74,15 @@ def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: P
     formats = list(FORMATS) if format_ == "all" else [format_]
     papers = [] if paper == "all" else [paper]
     all_jobs, notes = [], []
+    if locale != "all" and not any(locale in available_locales(g.id) for g in guides):
+        have = sorted({x for g in guides for x in available_locales(g.id)})
+        raise LeafletsError(f"locale {locale}: no catalog for {guide} "
+                            f"(available: {', '.join(have)})")
     for g in guides:
         locales = available_locales(g.id) if locale == "all" else [locale]
+        if locale != "all" and locale not in available_locales(g.id):
+            notes.append(f"note: guide {g.id} has no {locale} catalog; skipped")
+            continue
         jobs, n = b.plan([g], locales, formats, papers, bleed, explicit_paper=paper != "all")
         all_jobs += jobs
         notes += [x for x in n if x not in notes]
