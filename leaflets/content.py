@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import tomllib
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -245,43 +246,85 @@ class Ref:
 
 Segment = str | Ref
 
+# Placeholders that are not resources: values the renderer supplies (a date, formatted for
+# the language). A translator must keep them like the others.
+FIELDS = ("date",)
+
+
+def _t(where: str, room: int | None = None):
+    """A translatable field: `where` it is printed, and its `room` in characters if tight."""
+    return field(metadata={"i18n": where, "room": room})
+
 
 @dataclass(frozen=True)
 class Block:
     kind: str  # p | item | subitem | quote | link
-    text: str
-    lead: str = ""
+    lead: str = _t("leaflet, bold lead-in of the paragraph")
+    text: str = _t("leaflet, guidance text")
 
 
 @dataclass(frozen=True)
 class Section:
     id: str
-    heading: str
-    blocks: tuple[Block, ...]
+    heading: str = _t("leaflet, section heading", 60)
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.id
 
 
 @dataclass(frozen=True)
-class CardContact:
+class Contact:
     resource: str
-    text: str
+    text: str = _t("one contact line: what the service is for, and its number or link", 90)
+
+    @property
+    def key(self) -> str:
+        return self.resource
 
 
 @dataclass(frozen=True)
-class CardQR:
+class QRLabel:
     resource: str
-    label: str
+    label: str = _t("label under a QR code; names the organisation", 24)
+
+    @property
+    def key(self) -> str:
+        return self.resource
 
 
 @dataclass(frozen=True)
 class Card:
-    headline: str
-    intro: str
-    steps_heading: str
-    steps: tuple[str, ...]
-    turn_over: str
-    contacts_heading: str
-    contacts: tuple[CardContact, ...]
-    qr: tuple[CardQR, ...]
+    headline: str = _t("card front and poster, headline", 60)
+    intro: str = _t("card front and poster, one line under the headline", 75)
+    steps_heading: str = _t("card front and poster, heading of the first steps", 30)
+    steps: tuple[str, ...] = _t("card front and poster, one numbered first step", 80)
+    turn_over: str = _t("card front, footer pointing to the back", 35)
+    contacts_heading: str = _t("card back, poster and leaflet, heading of whom to call", 30)
+    contacts: tuple[Contact, ...] = ()
+    qr: tuple[QRLabel, ...] = ()
+
+
+@dataclass(frozen=True)
+class Poster:
+    donts_heading: str = _t("poster, heading of what not to do", 35)
+    donts: tuple[str, ...] = _t("poster, one thing not to do", 80)
+    contacts: tuple[Contact, ...] = ()  # printed after the card's contacts
+    qr: tuple[QRLabel, ...] = ()
+
+
+@dataclass(frozen=True)
+class Leaflet:
+    resources_heading: str = _t("leaflet back panel, heading of the list of services", 40)
+    checked: str = _t("leaflet back panel: when the numbers were checked; keep {date}", 60)
+
+
+@dataclass(frozen=True)
+class UI:
+    draft_note: str = _t("band on every page of a draft translation, after the word DRAFT", 45)
+    fallback_note: str = _t("note on pages where untranslated messages fall back to English",
+                            90)
 
 
 @dataclass(frozen=True)
@@ -293,80 +336,64 @@ class Guide:
     region: str
     seed: str
     source: str
-    title: str
-    subtitle: str
+    title: str = _t("title of the poster and the leaflet's cover", 40)
+    subtitle: str = _t("under the title", 110)
     card: Card
+    poster: Poster
+    leaflet: Leaflet
+    ui: UI
     sections: tuple[Section, ...]
     seed_forms: dict[str, str] = field(default_factory=dict, compare=False)
     path: Path | None = field(default=None, compare=False)
 
-    # -- messages: the translatable strings with a stable context each --------------------
+    # -- messages: the translatable strings, each with a stable context -------------------
 
     def messages(self) -> Iterator[tuple[str, str, str]]:
-        """(context, text, where it is printed) for every translatable string."""
-        for ctx, text, where, _ in self._walk():
-            if text:
-                yield ctx, text, where
+        """(context, English text, where it is printed) for every translatable string."""
+        found: list[tuple[str, str, str]] = []
+
+        def record(ctx: str, text: str, where: str) -> str:
+            found.append((ctx, text, where))
+            return text
+
+        _map_strings(self, self.id, record)
+        return iter(found)
 
     def translated(self, tr: Callable[[str, str], str]) -> Guide:
-        """A copy with every string passed through ``tr(context, text)``."""
-        values = {ctx: tr(ctx, text) if text else text for ctx, text, _, _ in self._walk()}
-        return self._rebuild(values)
+        """A copy with every non-empty string passed through ``tr(context, text)``."""
+        return _map_strings(self, self.id, lambda ctx, text, where: tr(ctx, text))
 
-    def _walk(self) -> Iterator[tuple[str, str, str, str]]:
-        g = self.id
-        yield f"{g}|title", self.title, "title of posters and leaflets", "title"
-        yield f"{g}|subtitle", self.subtitle, "under the title", "subtitle"
-        c = self.card
-        yield f"{g}|card|headline", c.headline, "card front, headline", "card.headline"
-        yield f"{g}|card|intro", c.intro, "card front, under the headline", "card.intro"
-        yield f"{g}|card|steps-heading", c.steps_heading, "card front, heading", "card.sh"
-        for i, s in enumerate(c.steps, 1):
-            yield f"{g}|card|step-{i}", s, "card front, numbered step", f"card.step.{i}"
-        yield f"{g}|card|turn-over", c.turn_over, "card front, footer", "card.turn_over"
-        yield f"{g}|card|contacts-heading", c.contacts_heading, "card back, heading", "card.ch"
-        for ct in c.contacts:
-            yield (f"{g}|card|contact-{ct.resource}", ct.text, "card back, one contact",
-                   f"card.contact.{ct.resource}")
-        for q in c.qr:
-            yield (f"{g}|card|qr-{q.resource}", q.label, "label under a QR code",
-                   f"card.qr.{q.resource}")
-        for s in self.sections:
-            yield f"{g}|{s.id}|heading", s.heading, "section heading", f"s.{s.id}.heading"
-            for i, b in enumerate(s.blocks, 1):
-                yield f"{g}|{s.id}|{i}|lead", b.lead, f"{b.kind}, bold lead-in", f"s.{s.id}.{i}.l"
-                yield f"{g}|{s.id}|{i}", b.text, f"{b.kind}", f"s.{s.id}.{i}.t"
 
-    def _rebuild(self, v: dict[str, str]) -> Guide:
-        g = self.id
-        c = self.card
-        card = Card(
-            headline=v[f"{g}|card|headline"],
-            intro=v[f"{g}|card|intro"],
-            steps_heading=v[f"{g}|card|steps-heading"],
-            steps=tuple(v[f"{g}|card|step-{i}"] for i in range(1, len(c.steps) + 1)),
-            turn_over=v[f"{g}|card|turn-over"],
-            contacts_heading=v[f"{g}|card|contacts-heading"],
-            contacts=tuple(
-                CardContact(ct.resource, v[f"{g}|card|contact-{ct.resource}"]) for ct in c.contacts
-            ),
-            qr=tuple(CardQR(q.resource, v[f"{g}|card|qr-{q.resource}"]) for q in c.qr),
-        )
-        sections = tuple(
-            Section(
-                s.id,
-                v[f"{g}|{s.id}|heading"],
-                tuple(
-                    Block(b.kind, v[f"{g}|{s.id}|{i}"], v[f"{g}|{s.id}|{i}|lead"])
-                    for i, b in enumerate(s.blocks, 1)
-                ),
+def _map_strings(obj: Any, ctx: str, fn: Callable[[str, str, str], str]) -> Any:
+    """Rebuild a dataclass tree with fn(context, text, where) applied to each translatable
+    string; contexts are ``guide|path.to.field`` with list items keyed by id or position."""
+    changes = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        where = f.metadata.get("i18n")
+        if where:
+            room_note = f", at most about {f.metadata['room']} characters" if f.metadata.get(
+                "room") else ""
+            if isinstance(value, tuple):
+                changes[f.name] = tuple(
+                    fn(f"{ctx}.{f.name}.{i}", v, where + room_note) if v else v
+                    for i, v in enumerate(value, 1)
+                )
+            elif value:
+                changes[f.name] = fn(f"{ctx}.{f.name}" if "|" in ctx else f"{ctx}|{f.name}",
+                                     value, where + room_note)
+        elif dataclasses.is_dataclass(value):
+            changes[f.name] = _map_strings(value, _join(ctx, f.name), fn)
+        elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+            changes[f.name] = tuple(
+                _map_strings(v, _join(ctx, f"{f.name}.{getattr(v, 'key', i)}"), fn)
+                for i, v in enumerate(value, 1)
             )
-            for s in self.sections
-        )
-        return dataclasses.replace(
-            self, title=v[f"{g}|title"], subtitle=v[f"{g}|subtitle"], card=card,
-            sections=sections,
-        )
+    return dataclasses.replace(obj, **changes)
+
+
+def _join(ctx: str, name: str) -> str:
+    return f"{ctx}.{name}" if "|" in ctx else f"{ctx}|{name}"
 
 
 BLOCK_KINDS = ("p", "item", "subitem", "quote", "link")
@@ -377,23 +404,29 @@ def placeholders(text: str) -> list[str]:
     return [m.group(0) for m in PLACEHOLDER.finditer(text)]
 
 
-def segments(text: str, registry: Registry) -> list[Segment]:
-    """Split a text into plain strings and resource references, in order."""
+def segments(text: str, registry: Registry, fields: dict[str, str] | None = None
+             ) -> list[Segment]:
+    """Split a text into plain strings and resource references, in order; field placeholders
+    ({date}) are replaced by their values from `fields`."""
     out: list[Segment] = []
     pos = 0
     for m in PLACEHOLDER.finditer(text):
         if m.start() > pos:
             out.append(text[pos : m.start()])
-        out.append(Ref(registry[m.group(1)], "url" if m.group(2) else ""))
+        if m.group(1) in FIELDS:
+            out.append((fields or {}).get(m.group(1), m.group(0)))
+        else:
+            out.append(Ref(registry[m.group(1)], "url" if m.group(2) else ""))
         pos = m.end()
     if pos < len(text):
         out.append(text[pos:])
     return out
 
 
-def fill(text: str, registry: Registry) -> str:
+def fill(text: str, registry: Registry, fields: dict[str, str] | None = None) -> str:
     """A text with its placeholders replaced by what they print."""
-    return "".join(s if isinstance(s, str) else s.text for s in segments(text, registry))
+    return "".join(s if isinstance(s, str) else s.text
+                   for s in segments(text, registry, fields))
 
 
 def placeholder_problem(text: str, registry: Registry, edition: str) -> str | None:
@@ -403,6 +436,8 @@ def placeholder_problem(text: str, registry: Registry, edition: str) -> str | No
         return "has a '{' or '}' that is not a placeholder like {rainn} or {rainn.url}"
     for m in PLACEHOLDER.finditer(text):
         rid, variant = m.group(1), m.group(2)
+        if rid in FIELDS and not variant:
+            continue
         if rid not in registry.resources:
             return f"names {m.group(0)}, which is not in the registry"
         res = registry[rid]
@@ -413,89 +448,82 @@ def placeholder_problem(text: str, registry: Registry, edition: str) -> str | No
     return None
 
 
-def _require(d: dict, key: str, where: str, kind: type = str) -> Any:
-    if key not in d:
-        raise SourceError(f"{where}: missing {key!r}")
-    if not isinstance(d[key], kind):
-        raise SourceError(f"{where}: {key!r} must be a {kind.__name__}")
-    return d[key]
+# Keys a guide must have; every other field may be left out (it is then empty).
+_REQUIRED_KEYS: dict[type, tuple[str, ...]] = {
+    Guide: ("id", "name", "region", "title", "card", "sections"),
+    Card: ("headline", "steps_heading", "steps", "contacts_heading", "contacts", "qr"),
+    Section: ("id", "blocks"),
+    Block: ("kind", "text"),
+    Contact: ("resource", "text"),
+    QRLabel: ("resource", "label"),
+}
+_NOT_IN_TOML = {"path", "seed_forms"}
 
 
-def _only(d: dict, allowed: set[str], where: str) -> None:
-    unknown = set(d) - allowed
+def _from_toml(cls: type, data: Any, where: str) -> Any:
+    """Build a guide dataclass from its TOML table, refusing unknown or ill-typed keys."""
+    if not isinstance(data, dict):
+        raise SourceError(f"{where}: must be a table")
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in _NOT_IN_TOML]
+    unknown = set(data) - set(names)
     if unknown:
         raise SourceError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in _REQUIRED_KEYS.get(cls, ()):
+        if key not in data:
+            raise SourceError(f"{where}: missing {key!r}")
+    values = {}
+    for name in names:
+        if name not in data:
+            continue
+        value, hint = data[name], hints[name]
+        here = f"{where} {name}"
+        if hint is str:
+            if not isinstance(value, str):
+                raise SourceError(f"{here}: must be a string")
+            values[name] = value
+        elif typing.get_origin(hint) is tuple:
+            item = typing.get_args(hint)[0]
+            if not isinstance(value, list):
+                raise SourceError(f"{here}: must be a list")
+            if item is str:
+                if not all(isinstance(v, str) for v in value):
+                    raise SourceError(f"{here}: must be a list of strings")
+                values[name] = tuple(value)
+            else:
+                values[name] = tuple(_from_toml(item, v, f"{here}[{i}]")
+                                     for i, v in enumerate(value, 1))
+        elif dataclasses.is_dataclass(hint):
+            values[name] = _from_toml(hint, value, here)
+        else:  # pragma: no cover - a field type this loader does not know
+            raise TypeError(f"{cls.__name__}.{name}: {hint}")
+    missing = [f.name for f in dataclasses.fields(cls)
+               if f.name not in values and f.name not in _NOT_IN_TOML
+               and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    for name in missing:  # optional sub-tables and texts left out: empty
+        hint = hints[name]
+        values[name] = (hint() if dataclasses.is_dataclass(hint)
+                        else () if typing.get_origin(hint) is tuple else "")
+    return cls(**values)
 
 
 def load_guide(path: Path | str, registry: Registry | None = None) -> Guide:
     """Read and validate one guide; every placeholder must name a registry entry."""
     path = Path(path)
     registry = registry or default_registry()
-    name = path.name
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise SourceError(f"{path}: guide file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise SourceError(f"{path}: not valid TOML ({e}); fix the syntax") from None
-    _only(data, {"guide", "seed_forms", "card", "sections"}, name)
-    g = _require(data, "guide", name, dict)
-    _only(g, {"id", "name", "region", "seed", "source", "title", "subtitle"}, f"{name} [guide]")
-    gid = _require(g, "id", f"{name} [guide]")
-    if gid not in registry.editions:
-        raise SourceError(f"{name}: edition {gid!r} is not in the registry's [editions]")
-    c = _require(data, "card", name, dict)
-    where = f"{name} [card]"
-    _only(c, {"headline", "intro", "steps_heading", "steps", "turn_over", "contacts_heading",
-              "contacts", "qr"}, where)
-    contacts = []
-    for ct in _require(c, "contacts", where, list):
-        _only(ct, {"resource", "text"}, f"{where} contacts")
-        contacts.append(CardContact(_require(ct, "resource", where), _require(ct, "text", where)))
-    qrs = []
-    for q in _require(c, "qr", where, list):
-        _only(q, {"resource", "label"}, f"{where} qr")
-        qrs.append(CardQR(_require(q, "resource", where), _require(q, "label", where)))
-    card = Card(
-        headline=_require(c, "headline", where),
-        intro=c.get("intro", ""),
-        steps_heading=_require(c, "steps_heading", where),
-        steps=tuple(_require(c, "steps", where, list)),
-        turn_over=c.get("turn_over", ""),
-        contacts_heading=_require(c, "contacts_heading", where),
-        contacts=tuple(contacts),
-        qr=tuple(qrs),
-    )
-    sections = []
-    seen = set()
-    for s in _require(data, "sections", name, list):
-        sid = _require(s, "id", f"{name} [[sections]]")
-        where = f"{name} section {sid}"
-        _only(s, {"id", "heading", "blocks"}, where)
-        if sid in seen or not _ID.fullmatch(sid):
-            raise SourceError(f"{where}: section ids must be unique and kebab-case")
-        seen.add(sid)
-        blocks = []
-        for b in _require(s, "blocks", where, list):
-            _only(b, {"kind", "text", "lead"}, where)
-            kind = _require(b, "kind", where)
-            if kind not in BLOCK_KINDS:
-                raise SourceError(f"{where}: block kind {kind!r} is not one of {BLOCK_KINDS}")
-            blocks.append(Block(kind, _require(b, "text", where), b.get("lead", "")))
-        sections.append(Section(sid, s.get("heading", ""), tuple(blocks)))
-    guide = Guide(
-        id=gid,
-        name=_require(g, "name", name),
-        region=_require(g, "region", name),
-        seed=g.get("seed", ""),
-        source=g.get("source", ""),
-        title=_require(g, "title", name),
-        subtitle=g.get("subtitle", ""),
-        card=card,
-        sections=tuple(sections),
-        seed_forms=dict(data.get("seed_forms", {})),
-        path=path,
-    )
+    top = {k: v for k, v in data.items() if k not in ("guide", "seed_forms")}
+    if not isinstance(data.get("guide"), dict):
+        raise SourceError(f"{path.name}: missing the [guide] table")
+    guide = _from_toml(Guide, {**data["guide"], **top}, path.name)
+    guide = dataclasses.replace(guide, seed_forms=dict(data.get("seed_forms", {})), path=path)
+    if guide.id not in registry.editions:
+        raise SourceError(f"{path.name}: edition {guide.id!r} is not in the registry's [editions]")
     check_guide(guide, registry)
     return guide
 
@@ -507,14 +535,21 @@ def check_guide(guide: Guide, registry: Registry) -> None:
         problem = placeholder_problem(text, registry, guide.id)
         if problem:
             raise SourceError(f"{name}: message {ctx} {problem}")
-    for ct in guide.card.contacts:
-        if f"{{{ct.resource}}}" not in ct.text:
-            raise SourceError(
-                f"{name}: card contact {ct.resource} must print its number: add {{{ct.resource}}}"
-            )
-    for q in guide.card.qr:
-        if q.resource not in registry.resources:
-            raise SourceError(f"{name}: card QR {q.resource!r} is not in the registry")
+    for part, block in (("card", guide.card), ("poster", guide.poster)):
+        for ct in block.contacts:
+            if f"{{{ct.resource}}}" not in ct.text:
+                raise SourceError(f"{name}: {part} contact {ct.resource} must print its number "
+                                  f"or link: add {{{ct.resource}}} to its text")
+        for q in block.qr:
+            if q.resource not in registry.resources or guide.id not in registry[
+                    q.resource].editions:
+                raise SourceError(f"{name}: {part} QR {q.resource!r} is not a registry entry "
+                                  f"of edition {guide.id}")
+    for s in guide.sections:
+        for b in s.blocks:
+            if b.kind not in BLOCK_KINDS:
+                raise SourceError(f"{name}: section {s.id}: block kind {b.kind!r} is not one "
+                                  f"of {', '.join(BLOCK_KINDS)}")
 
 
 def guide_ids() -> list[str]:

@@ -131,7 +131,7 @@ def test_a_guide_placeholder_must_name_an_entry(tmp_path, registry):
     src = (ROOT / "leaflets" / "guides" / "us.toml").read_text("utf-8")
     p = tmp_path / "us.toml"
     p.write_text(src.replace("call {ccri}", "call {ccri-helpline}", 1), "utf-8")
-    with pytest.raises(SourceError, match=r"us.toml: message us\|card\|contact-ccri names "
+    with pytest.raises(SourceError, match=r"us.toml: message us\|card.contacts.ccri.text names "
                        r"\{ccri-helpline\}, which is not in the registry"):
         load_guide(p, registry)
     p.write_text(src.replace("call {ccri}", "call {childline}", 1), "utf-8")
