@@ -143,3 +143,101 @@ def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None) -
                    f"{len(findings) - errors} warning(s)", err=True)
     if any(x.level == "error" for x in findings):
         sys.exit(1)
+
+
+@main.group()
+def i18n() -> None:
+    """Translations: gettext catalogs in locales/<locale>/LC_MESSAGES/<guide>.po.
+
+    \b
+      i18n extract            write locales/<guide>.pot from the guides
+      i18n init LOCALE        start a catalog (a draft) for a language
+      i18n update             merge new English into every catalog (changes go fuzzy)
+      i18n check              refuse numbers, links, markup and broken placeholders
+      i18n stats              translated %, fuzzy and review status per catalog
+
+    See docs/TRANSLATING.md.
+    """
+
+
+def _guides(guide: str):
+    from .content import default_registry, load_guides
+
+    return load_guides(None if guide == "all" else [guide], default_registry())
+
+
+_guide_option = click.option("--guide", default="all", show_default=True,
+                             help="Edition: us, uk-young-people, or all.")
+
+
+@i18n.command("extract")
+@_guide_option
+def i18n_extract(guide: str) -> None:
+    """Write locales/<guide>.pot (only when its messages changed)."""
+    from . import i18n as t
+
+    for g in _guides(guide):
+        path, changed = t.extract(g)
+        click.echo(f"{path}: {'written' if changed else 'unchanged'}")
+
+
+@i18n.command("init")
+@click.argument("locale")
+@_guide_option
+def i18n_init(locale: str, guide: str) -> None:
+    """Start the catalog of LOCALE (a BCP 47 tag such as es, pt-BR, cy), marked draft."""
+    from . import i18n as t
+
+    for g in _guides(guide):
+        click.echo(str(t.init(g, locale)))
+
+
+@i18n.command("update")
+@_guide_option
+def i18n_update(guide: str) -> None:
+    """Merge the current English into every catalog; changed strings become fuzzy."""
+    from . import i18n as t
+
+    for g in _guides(guide):
+        t.extract(g)
+        for path in t.update(g):
+            click.echo(f"{path}: updated")
+
+
+@i18n.command("check")
+@_guide_option
+@click.option("--locale", default="all", show_default=True, help="One locale, or all.")
+def i18n_check(guide: str, locale: str) -> None:
+    """Check catalogs: placeholders kept, no numbers, links, e-mail or markup. One line per
+    problem; exit 1 when any."""
+    from . import i18n as t
+
+    count = 0
+    for g, loc in t.iter_catalogs(_guides(guide)):
+        if locale not in ("all", loc):
+            continue
+        problems, _, _ = t.check_catalog(g, loc)
+        for p in problems:
+            click.echo(str(p))
+        count += len(problems)
+    if count:
+        click.echo(f"{count} problem(s)", err=True)
+        sys.exit(1)
+
+
+@i18n.command("stats")
+@_guide_option
+def i18n_stats(guide: str) -> None:
+    """A table: locale, edition, translated %, fuzzy, untranslated, review status."""
+    from . import i18n as t
+
+    rows = [("locale", "edition", "translated", "fuzzy", "untranslated", "review")]
+    for g, loc in t.iter_catalogs(_guides(guide)):
+        _, _, s = t.check_catalog(g, loc)
+        review = s["status"] + (f" by {s['reviewer']} {s['reviewed_date']}"
+                                if s["status"] == "reviewed" else "")
+        rows.append((loc, g.id, f"{100 * s['translated'] // max(s['total'], 1)}%",
+                     str(s["fuzzy"]), str(s["untranslated"]), review))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())

@@ -1,0 +1,51 @@
+"""Babel extractor for guides/*.toml, registered on the ``babel.extractors`` entry point as
+``leaflets_guide``, so ``pybabel extract -F babel.cfg -o x.pot .`` works from the repo root.
+
+Each message carries its context (``guide|path``), a translator comment saying where it is
+printed and how much room it has, and the placeholders it must keep.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from typing import Any
+
+from .content import PLACEHOLDER, Guide, _from_toml
+
+
+def comments_for(text: str, where: str) -> list[str]:
+    """The translator comments of one message."""
+    out = [f"Printed: {where}."]
+    kept = [m.group(0) for m in PLACEHOLDER.finditer(text)]
+    if kept:
+        out.append(
+            "Keep exactly once each, unchanged: " + ", ".join(dict.fromkeys(kept))
+            + ". They print a phone number, link or date; never type a number or link yourself."
+        )
+    return out
+
+
+def guide_messages(source: str, name: str = "guide") -> Iterator[tuple[int, str, str, str]]:
+    """(line, context, English text, where) of every translatable string of a guide's TOML."""
+    data = tomllib.loads(source)
+    top = {k: v for k, v in data.items() if k not in ("guide", "seed_forms")}
+    guide: Guide = _from_toml(Guide, {**data.get("guide", {}), **top}, name)
+    lines = source.splitlines()
+    cursor = 0
+    for ctx, text, where in guide.messages():
+        probe = text[:25]
+        lineno = 0
+        for i in range(cursor, len(lines)):
+            if probe in lines[i]:
+                lineno, cursor = i + 1, i
+                break
+        yield lineno, ctx, text, where
+
+
+def extract_guide(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+                  ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """The Babel extractor: yields pgettext-style messages so Babel keeps each context."""
+    source = fileobj.read().decode("utf-8")
+    for lineno, ctx, text, where in guide_messages(source, getattr(fileobj, "name", "guide")):
+        yield lineno, "pgettext", (ctx, text), comments_for(text, where)
