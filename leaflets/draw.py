@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from . import qr
-from .content import Registry
+from .content import Registry, segments
 from .i18n import LocalisedGuide
 from .text import Para, Typography, fit
 
@@ -115,19 +115,21 @@ def band(canvas, spec: PageSpec, y0: float, y1: float, color) -> None:
 
 
 def qr_block(canvas, doc: Document, resource_id: str, label: str, x: float, top: float,
-             width: float, symbol: float, label_typo: Typography, what: str) -> float:
+             width: float, symbol: float, label_typo: Typography, what: str,
+             label_height: float = mm(6), code_area: float | None = None) -> float:
     """A QR code for a registry entry, centred in a column, with its label under it; returns
     the height used.
 
-    (x, top) is the top-left corner of the column; the code's quiet zone starts at `top`. The
-    payload comes from the registry only; the label is the guide's text, fitted to the width.
+    (x, top) is the top-left corner of the column; the code's quiet zone starts at `top`, or
+    the code is centred in `code_area` when given (so labels of a row line up). The payload
+    comes from the registry only; the label is the guide's text, fitted to the width.
     """
     res = doc.registry[resource_id]
-    outer = qr.outer_size(symbol, res.qr)
-    q = (outer - symbol) / 2
-    qr.draw(canvas, res.qr, x + (width - symbol) / 2, top - q - symbol, symbol)
+    own = qr.outer_size(symbol, res.qr)
+    outer = max(code_area or own, own)
+    qr.draw(canvas, res.qr, x + (width - symbol) / 2, top - (outer + symbol) / 2, symbol)
     fitted = fit([Para.of(label, bold=True, align="center", color=doc.theme.text)], label_typo,
-                 width, mm(6), what)
+                 width, label_height, what)
     fitted.draw(canvas, x, top - outer)
     return outer + fitted.height
 
@@ -150,14 +152,77 @@ def crop_marks(canvas, spec: PageSpec, corners: list[tuple[float, float]] | None
 
 
 
+def draft_band_height(spec: PageSpec) -> float:
+    return mm(3.4) if spec.trim_w < mm(120) else mm(7) * min(spec.trim_w, spec.trim_h) / mm(210)
+
+
+def content_box(doc: Document, spec: PageSpec) -> tuple[float, float, float, float]:
+    """The safe area less the draft band a draft translation carries at its top."""
+    x0, y0, x1, y1 = spec.safe_box
+    if doc.lg.is_draft:
+        y1 -= draft_band_height(spec) + mm(1)
+    return x0, y0, x1, y1
+
+
+def draft_note(doc: Document) -> str:
+    """The English word DRAFT and the note in the language, and the fallback note if any."""
+    ui = doc.guide.ui
+    text = f"DRAFT · {ui.draft_note}"
+    english = doc.lg.english
+    if english and ui.draft_note != english.ui.draft_note:
+        text += f" · {english.ui.draft_note}"
+    if doc.lg.fallback_messages:
+        text += f" · {ui.fallback_note}"
+    return text
+
+
+def draft_band(canvas, doc: Document, spec: PageSpec) -> None:
+    """A red band across the top of the safe area saying the translation is a draft."""
+    x0, _, x1, y1 = spec.safe_box
+    h = draft_band_height(spec)
+    size = h / 1.45 / 1.22
+    typo = doc.typography(size, size * 0.7, size * 0.7)
+    fitted = fit([Para.of(draft_note(doc), bold=True, color=(1, 1, 1), align="center")], typo,
+                 x1 - x0 - mm(2), h * 0.98, doc.what("draft band", spec.paper, "draft note"))
+    fill_rect(canvas, x0, y1 - h, x1 - x0, h, doc.theme.draft)
+    fitted.draw(canvas, x0 + mm(1), y1 - (h - fitted.height) / 2)
+
+
 @contextmanager
 def page(canvas, doc: Document, spec: PageSpec) -> Iterator[None]:
-    """One page: drawing inside happens in trim coordinates; the page ends with crop marks
-    (when the spec has room for them) and ``showPage``."""
+    """One page: drawing inside happens in trim coordinates; the page ends with the draft
+    band (for a draft translation), crop marks (when the spec has room) and ``showPage``."""
     canvas.saveState()
     canvas.translate(spec.offset, spec.offset)
     yield
+    if doc.lg.is_draft:
+        draft_band(canvas, doc, spec)
     if spec.marks:
         crop_marks(canvas, spec)
     canvas.restoreState()
     canvas.showPage()
+
+
+def checked_date(doc: Document, resource_ids) -> str:
+    """The oldest verified date of the resources printed, formatted for the language."""
+    from .i18n import format_date
+
+    dates = [doc.registry[r].verified for r in resource_ids]
+    return format_date(min(dates), doc.lg.locale) if dates else ""
+
+
+def footer_line(canvas, doc: Document, spec: PageSpec, k: float = 1.0) -> float:
+    """A muted line at the bottom of the safe area: when the numbers were checked. Returns the
+    height used."""
+    g = doc.guide
+    ids = {r.id for r in doc.registry if g.id in r.editions}
+    text = g.leaflet.checked
+    if not text:
+        return 0.0
+    x0, y0, x1, _ = content_box(doc, spec)
+    paras = [Para.of(segments(text, doc.registry, {"date": checked_date(doc, ids)}),
+                     color=doc.theme.muted)]
+    fitted = fit(paras, doc.typography(10 * k, 8 * k, 8 * k), x1 - x0, mm(12) * k,
+                 doc.what("footer", spec.paper, "checked date"))
+    fitted.draw(canvas, x0, y0 + fitted.height)
+    return fitted.height

@@ -15,7 +15,7 @@ number size, and never broken across lines.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -136,6 +136,11 @@ class Typography:
         )
 
 
+# reportlab lets a line run a fraction of a point past the box when it breaks; more than this
+# is a word or number that cannot break.
+OVERFLOW_TOLERANCE_PT = 1.0
+
+
 def _overflows(p: Paragraph, width: float) -> bool:
     """True when a line is wider than the box (a word or number that cannot break)."""
     bl = getattr(p, "blPara", None)
@@ -143,7 +148,7 @@ def _overflows(p: Paragraph, width: float) -> bool:
         return False
     for line in bl.lines:
         extra = line.extraSpace if hasattr(line, "extraSpace") else line[0]
-        if extra < -0.01:
+        if extra < -OVERFLOW_TOLERANCE_PT:
             return True
     return False
 
@@ -189,3 +194,92 @@ def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, wh
         f"{what}: the text needs {fitted.height / 2.8346:.0f} mm but only "
         f"{height / 2.8346:.0f} mm is free even at {typo.min_size:g} pt; shorten the text"
     )
+
+
+def _pour(paras: Sequence[Para], typo: Typography, size: float,
+          frames: Sequence[tuple[float, float]]) -> tuple[list[Fitted] | None, int | None]:
+    """Pour paragraphs into frames in order at one size, splitting paragraphs between frames.
+
+    Returns (one Fitted per frame, None) when everything fits, (None, None) when it runs out of
+    frames, and (None, index) when paragraph `index` has a line wider than its frame.
+    """
+    out = [Fitted([], size, w, 0.0) for w, _ in frames]
+    queue = [(typo.paragraph(p, size), p, True) for p in paras]
+    fi, used, i = 0, 0.0, 0
+    while i < len(queue):
+        if fi >= len(frames):
+            return None, None
+        w, h = frames[fi]
+        para, spec, first = queue[i]
+        _, ph = para.wrap(w, 1e6)
+        if _overflows(para, w):
+            return None, i
+        before = spec.space_before * size if out[fi].items and first else 0.0
+        need = before + ph
+        if spec.keep_with_next and i + 1 < len(queue):
+            nxt = queue[i + 1][1]
+            need += min(queue[i + 1][0].wrap(w, 1e6)[1],
+                        2 * size * nxt.scale * typo.leading) + nxt.space_before * size
+        if used + need <= h + 0.01:
+            out[fi].items.append((para, before, ph))
+            used += before + ph
+            i += 1
+            continue
+        room = h - used - before
+        parts = para.split(w, room) if room > 0 and not spec.keep_with_next else []
+        if len(parts) == 2:
+            _, h0 = parts[0].wrap(w, room)
+            out[fi].items.append((parts[0], before, h0))
+            queue[i] = (parts[1], spec, False)
+        fi, used = fi + 1, 0.0
+        if fi < len(out):
+            out[fi - 1].height = sum(b + hh for _, b, hh in out[fi - 1].items)
+    for f in out:
+        f.height = sum(b + hh for _, b, hh in f.items)
+    return out, None
+
+
+def fit_flow(paras: Sequence[Para], typo: Typography, frames: Sequence[tuple[float, float]],
+             what: str) -> list[Fitted]:
+    """The largest body size at which the paragraphs, poured in order, fill no more than the
+    frames (for example the panels of a leaflet). Raises FitError naming `what` otherwise."""
+    size = typo.max_size
+    bad = None
+    while size >= typo.min_size - 1e-9:
+        out, bad = _pour(paras, typo, size, frames)
+        if out is not None:
+            return out
+        size -= typo.step
+    if bad is not None:
+        text = "".join(s if isinstance(s, str) else s.text for s in paras[bad].segments)
+        raise FitError(f"{what}: a word or number in {text[:40]!r} is wider than the panel even "
+                       f"at {typo.min_size:g} pt; shorten the text")
+    raise FitError(f"{what}: the text does not fit its {len(frames)} panel(s) even at "
+                   f"{typo.min_size:g} pt; shorten the text")
+
+
+def fit_together(blocks: Sequence[tuple[Sequence[Para], float]], typo: Typography,
+                 fits: Callable[[list[Fitted]], bool], what: str) -> list[Fitted]:
+    """Lay several blocks (paragraphs, width) out at one common body size: the largest, from
+    the maximum down to the floor, at which no line overflows and ``fits(laid_out)`` holds.
+
+    For layouts whose boxes depend on each other (a poster's columns and the block below
+    them); raises FitError naming `what` when even the floor does not fit.
+    """
+    size = typo.max_size
+    while size >= typo.min_size - 1e-9:
+        laid, overflow = [], None
+        for paras, width in blocks:
+            fitted, bad = layout(paras, typo, size, width)
+            laid.append(fitted)
+            if bad is not None and overflow is None:
+                overflow = paras[bad]
+        if overflow is None and fits(laid):
+            return laid
+        size -= typo.step
+    if overflow is not None:
+        text = "".join(s if isinstance(s, str) else s.text for s in overflow.segments)
+        raise FitError(f"{what}: a word or number in {text[:40]!r} is wider than its column "
+                       f"even at {typo.min_size:g} pt; shorten the text")
+    raise FitError(f"{what}: the text does not fit even at {typo.min_size:g} pt; "
+                   "shorten the text")

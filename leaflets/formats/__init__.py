@@ -59,8 +59,9 @@ class Format:
 
 def _registry() -> dict[str, Format]:
     from .card import CardFormat
+    from .poster import PosterFormat
 
-    return {f.name: f for f in (CardFormat(),)}
+    return {f.name: f for f in (CardFormat(), PosterFormat())}
 
 
 FORMATS: dict[str, Format] = _registry()

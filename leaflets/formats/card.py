@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from .. import qr
 from ..content import segments
-from ..draw import Document, PageSpec, background, band, mm, page, qr_block
+from ..draw import Document, PageSpec, background, band, content_box, mm, page, qr_block
 from ..errors import FitError
 from ..text import Para, fit
 from . import Format
@@ -41,7 +41,7 @@ class CardFormat(Format):
 
     def front(self, doc: Document, canvas, spec: PageSpec) -> None:
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
-        x0, y0, x1, y1 = spec.safe_box
+        x0, y0, x1, y1 = content_box(doc, spec)
         what = self._namer(doc, spec)
         background(canvas, spec, theme.ground)
         band_bottom = spec.trim_h - mm(BAND_MM)
@@ -76,7 +76,7 @@ class CardFormat(Format):
 
     def back(self, doc: Document, canvas, spec: PageSpec) -> None:
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
-        x0, y0, x1, y1 = spec.safe_box
+        x0, y0, x1, y1 = content_box(doc, spec)
         what = self._namer(doc, spec)
         background(canvas, spec, theme.ground)
 

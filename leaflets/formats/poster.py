@@ -1,0 +1,144 @@
+"""The poster: readable from across a corridor, on A4, Letter, A3 and Tabloid (portrait).
+
+Top to bottom: a colour band with the headline; the first steps and what not to do side by
+side; whom to call with a row of labelled QR codes; a footer with when the numbers were
+checked. Every size scales with the paper's width (A4 is the reference).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .. import qr
+from ..content import segments
+from ..draw import (
+    Document,
+    PageSpec,
+    background,
+    band,
+    content_box,
+    footer_line,
+    mm,
+    page,
+    qr_block,
+)
+from ..text import Para, fit, fit_together
+from . import Format
+
+A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
+QR_SYMBOL_MM, QR_MIN_MM = 25.0, 25.0  # on A4, scaled with the paper; never below 25 mm
+LABEL_MM = 10.0  # room for a QR label under the code, on A4
+HEADLINE_PT = 40.0  # on A4, scaled with the paper (at least 40 pt)
+BODY_MAX_PT, BODY_MIN_PT = 24.0, 14.0  # on A4
+
+
+def scale(spec: PageSpec) -> float:
+    """How much larger than A4 the paper is (Letter is a little smaller, A3 about 1.41)."""
+    return min(spec.trim_w / mm(A4_WIDTH_MM), spec.trim_h / mm(A4_HEIGHT_MM))
+
+
+def qr_symbol(k: float) -> float:
+    return max(mm(QR_MIN_MM), mm(QR_SYMBOL_MM) * k)
+
+
+class PosterFormat(Format):
+    name: ClassVar[str] = "poster"
+    description: ClassVar[str] = "poster"
+    papers: ClassVar[tuple[str, ...]] = ("a4", "letter", "a3", "tabloid")
+    marks_mm: ClassVar[float] = 5.0
+    safe_mm: ClassVar[float] = 6.0
+    pages: ClassVar[int] = 1
+
+    def render(self, doc: Document, canvas, spec: PageSpec) -> None:
+        with page(canvas, doc, spec):
+            self.draw(doc, canvas, spec)
+
+    def draw(self, doc: Document, canvas, spec: PageSpec) -> None:
+        g, theme, reg = doc.guide, doc.theme, doc.registry
+        k = scale(spec)
+        x0, y0, x1, y1 = content_box(doc, spec)
+        width = x1 - x0
+        pad = mm(5) * k
+
+        def what(part: str) -> str:
+            return doc.what(self.name, spec.paper, part)
+
+        background(canvas, spec, theme.ground)
+
+        # Headline band: the headline at 40 pt or more (scaled), the intro under it.
+        intro_pt = HEADLINE_PT / 2
+        head = [Para.of(segments(g.card.headline, reg), bold=True, color=theme.on_accent,
+                        scale=2)]
+        if g.card.intro:
+            head.append(Para.of(segments(g.card.intro, reg), color=theme.on_accent,
+                                space_before=0.4))
+        headline = fit(head, doc.typography(intro_pt * k, intro_pt * k, 16 * k),
+                       width, mm(95) * k, what("headline"))
+        band_bottom = y1 - headline.height - 2 * pad
+        band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
+        headline.draw(canvas, x0, y1 - pad)
+
+        # The middle: first steps and what not to do side by side; below them whom to call,
+        # with the QR codes in a grid beside the contact lines.
+        foot = footer_line(canvas, doc, spec, k)
+        bottom = y0 + foot + mm(3) * k
+        top = band_bottom - pad
+        gap = mm(8) * k
+        col = (width - gap) / 2
+        grid_w, grid_h = self.qr_grid_size(doc, k)
+        steps = [Para.of(segments(g.card.steps_heading, reg), bold=True, color=theme.accent,
+                         scale=1.3)]
+        steps += [Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.4)
+                  for i, s in enumerate(g.card.steps, 1)]
+        donts = [Para.of(segments(g.poster.donts_heading, reg), bold=True, color=theme.accent,
+                         scale=1.3)]
+        donts += [Para.of(segments(s, reg), bullet="×", color=theme.text, space_before=0.4)
+                  for s in g.poster.donts]
+        contacts = [Para.of(segments(g.card.contacts_heading, reg), bold=True,
+                            color=theme.accent, scale=1.3)]
+        contacts += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.45,
+                             bullet="•")
+                     for c in g.card.contacts + g.poster.contacts]
+        typo = doc.typography(BODY_MAX_PT * k, BODY_MIN_PT * k, max(8, 16 * k))
+        free = top - bottom
+        # One body size for the whole poster: the largest at which all three blocks fit.
+        a, b, c = fit_together(
+            [(steps, col), (donts, col), (contacts, width - grid_w - gap)], typo,
+            lambda f: max(f[0].height, f[1].height) + 2 * pad + max(f[2].height, grid_h)
+            <= free,
+            what("first steps, what not to do and whom to call"),
+        )
+        a.draw(canvas, x0, top)
+        b.draw(canvas, x0 + col + gap, top)
+        lower = top - max(a.height, b.height) - 2 * pad
+        canvas.setStrokeColorRGB(*theme.accent)
+        canvas.setLineWidth(1.2 * k)
+        canvas.line(x0, lower + pad, x1, lower + pad)
+        c.draw(canvas, x0, lower)
+        self.qr_grid(doc, canvas, spec, k, x1 - grid_w, lower)
+
+    def _codes(self, doc: Document):
+        return doc.guide.poster.qr or doc.guide.card.qr
+
+    def _cells(self, doc: Document, k: float) -> tuple[float, float, int]:
+        """(cell width, cell height, columns) of the QR grid."""
+        symbol = qr_symbol(k)
+        outer = max(qr.outer_size(symbol, doc.registry[c.resource].qr) for c in self._codes(doc))
+        return outer + mm(4) * k, outer + mm(LABEL_MM) * k, 2 if len(self._codes(doc)) > 1 else 1
+
+    def qr_grid_size(self, doc: Document, k: float) -> tuple[float, float]:
+        w, h, cols = self._cells(doc, k)
+        rows = -(-len(self._codes(doc)) // cols)
+        return w * cols, h * rows
+
+    def qr_grid(self, doc: Document, canvas, spec: PageSpec, k: float, x: float,
+                top: float) -> None:
+        """The QR codes, labelled, in a grid whose top-left corner is (x, top)."""
+        w, h, cols = self._cells(doc, k)
+        symbol = qr_symbol(k)
+        label_typo = doc.typography(10 * k, 8 * k, 8 * k)
+        for i, c in enumerate(self._codes(doc)):
+            row, column = divmod(i, cols)
+            qr_block(canvas, doc, c.resource, c.label, x + column * w, top - row * h, w, symbol,
+                     label_typo, doc.what(self.name, spec.paper, f"QR label {c.resource}"),
+                     mm(LABEL_MM - 1) * k, code_area=h - mm(LABEL_MM) * k)
