@@ -15,6 +15,7 @@ number size, and never broken across lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -51,19 +52,46 @@ class Para:
         return cls(segments=segs, **kw)
 
 
-def _ref_markup(ref: Ref, size: float, min_number: float) -> str:
-    text = escape(ref.text).replace(" ", NBSP)
-    return f'<font size="{max(size, min_number):.2f}"><b>{text}</b></font>'
+def link_lines(link: str, width: float, font: str, size: float) -> list[str]:
+    """A link too wide for one line, cut before a '/' or after a '-' into pieces that fit
+    (no line of text starts with '/', so the verifier can join them back). A piece that still
+    does not fit stays whole: the fitting then reports it."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(link, font, size) <= width:
+        return [link]
+    pieces = [p for p in re.split(r"(?<![:/])(?=/)|(?<=-)", link) if p]
+    lines, current = [], ""
+    for piece in pieces:
+        if current and stringWidth(current + piece, font, size) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current += piece
+    return lines + [current] if current else lines
 
 
-def markup(para: Para, size: float, min_number: float) -> str:
+def _ref_markup(ref: Ref, size: float, min_number: float, width: float, font: str) -> str:
+    size = max(size, min_number)
+    if ref.resource.is_phone and ref.variant != "url":
+        text = escape(ref.text).replace(" ", NBSP)  # a number never breaks
+    else:
+        text = "<br/>".join(escape(x) for x in link_lines(ref.text, width, font, size))
+    return f'<font size="{size:.2f}"><b>{text}</b></font>'
+
+
+def markup(para: Para, size: float, min_number: float, width: float = 1e6,
+           bold_font: str = "Helvetica-Bold") -> str:
     """reportlab paragraph markup for `para`: every string escaped, references bold."""
     parts = []
     if para.lead:
-        parts.append(f"<b>{escape(para.lead)}</b> ")
+        # a lead that is a sentence runs into the text; a lead without end punctuation is a
+        # title line of its own
+        end = " " if para.lead.rstrip()[-1:] in ".!?:;。！？：؟।" else "<br/>"
+        parts.append(f"<b>{escape(para.lead)}</b>{end}")
     for seg in para.segments:
         if isinstance(seg, Ref):
-            parts.append(_ref_markup(seg, size, min_number))
+            parts.append(_ref_markup(seg, size, min_number, width, bold_font))
         else:
             parts.append(escape(seg))
     return "".join(parts)
@@ -121,6 +149,7 @@ class Typography:
                 bulletFontName=self.bold_font,
                 bulletFontSize=s,
                 splitLongWords=0,
+                spaceShrinkage=0,  # a line never runs past its box
                 allowWidows=1,
                 allowOrphans=1,
                 wordWrap=None,
@@ -128,9 +157,10 @@ class Typography:
             self._styles[key] = st
         return st
 
-    def paragraph(self, para: Para, size: float) -> Paragraph:
+    def paragraph(self, para: Para, size: float, width: float = 1e6) -> Paragraph:
+        inner = width - size * (1.3 if para.bullet else 0) - para.indent * size
         return Paragraph(
-            markup(para, size * para.scale, self.min_number),
+            markup(para, size * para.scale, self.min_number, inner, self.bold_font),
             self.style(para, size),
             bulletText=escape(para.bullet) if para.bullet else None,
         )
@@ -159,7 +189,7 @@ def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
     total = 0.0
     bad = None
     for i, para in enumerate(paras):
-        p = typo.paragraph(para, size)
+        p = typo.paragraph(para, size, width)
         _, h = p.wrap(width, 1e6)
         if bad is None and _overflows(p, width):
             bad = i
@@ -204,7 +234,7 @@ def _pour(paras: Sequence[Para], typo: Typography, size: float,
     frames, and (None, index) when paragraph `index` has a line wider than its frame.
     """
     out = [Fitted([], size, w, 0.0) for w, _ in frames]
-    queue = [(typo.paragraph(p, size), p, True) for p in paras]
+    queue = [(typo.paragraph(p, size, frames[0][0]), p, True) for p in paras]
     fi, used, i = 0, 0.0, 0
     while i < len(queue):
         if fi >= len(frames):
@@ -218,8 +248,8 @@ def _pour(paras: Sequence[Para], typo: Typography, size: float,
         need = before + ph
         if spec.keep_with_next and i + 1 < len(queue):
             nxt = queue[i + 1][1]
-            need += min(queue[i + 1][0].wrap(w, 1e6)[1],
-                        2 * size * nxt.scale * typo.leading) + nxt.space_before * size
+            two_lines = 2.4 * size * nxt.scale * typo.leading  # a heading keeps two lines
+            need += min(queue[i + 1][0].wrap(w, 1e6)[1], two_lines) + nxt.space_before * size
         if used + need <= h + 0.01:
             out[fi].items.append((para, before, ph))
             used += before + ph

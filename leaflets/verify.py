@@ -92,6 +92,16 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+# A link broken over lines: leaflets breaks links before a '/' (no line of text starts with
+# one) or after a '-', which pdfium reports as U+FFFE (it takes it for hyphenation).
+_WRAPPED_AT_SLASH = re.compile(r"(\S*\.\S*)\r?\n(?=/\S)")
+
+
+def join_wrapped_links(text: str) -> str:
+    """Text with links that were broken over lines joined back, as a reader reads them."""
+    return _WRAPPED_AT_SLASH.sub(r"\1", text.replace("\ufffe", "-"))
+
+
 def _dpi(width: float, height: float) -> float:
     """Enough pixels for the smallest QR modules we print, not more (big pages cost time)."""
     area_in2 = width * height / 72 / 72
@@ -162,7 +172,7 @@ def read_pdf(path: Path) -> PDFRead:
     for i in range(n_pages):
         pg = pdf[i]
         tp = pg.get_textpage()
-        text = tp.get_text_range()
+        text = join_wrapped_links(tp.get_text_range())
         w, h = pg.get_size()
         dpi = _dpi(w, h)
         scale = dpi / 72

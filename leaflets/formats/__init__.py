@@ -59,9 +59,10 @@ class Format:
 
 def _registry() -> dict[str, Format]:
     from .card import CardFormat
+    from .leaflet import LeafletFormat
     from .poster import PosterFormat
 
-    return {f.name: f for f in (CardFormat(), PosterFormat())}
+    return {f.name: f for f in (CardFormat(), PosterFormat(), LeafletFormat())}
 
 
 FORMATS: dict[str, Format] = _registry()

@@ -1,0 +1,212 @@
+"""The tri-fold leaflet: a roll fold on landscape A4 or Letter, two pages.
+
+Outside (page 1), left to right: the flap that folds in, the back panel, the cover.
+Inside (page 2), left to right: three panels; the right one is the flap's other side.
+The flap is 2.5 mm narrower than the other panels so it folds inside without buckling.
+
+Reading order follows the fold: the cover (title, headline), then the flap, then the three
+inside panels (the whole guidance of the seed, in the seed's order, then the list of services
+named in it), then the back panel (whom to call, with QR codes for the main ones).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .. import qr
+from ..content import Guide, Ref, segments
+from ..draw import (
+    Document,
+    PageSpec,
+    background,
+    checked_date,
+    content_box,
+    fill_rect,
+    mm,
+    page,
+    qr_block,
+)
+from ..text import Fitted, Para, fit, fit_flow
+from . import Format
+
+FLAP_NARROWER_MM = 2.5
+FOLD_GUTTER_MM = 6.0  # text keeps this far from each fold
+QR_SYMBOL_MM = 17.0
+BODY_MAX_PT, BODY_MIN_PT = 10.0, 8.0
+
+
+def panel_widths(width: float) -> tuple[float, float]:
+    """(full panel, flap) widths in points for a sheet `width` points wide."""
+    full = (width + mm(FLAP_NARROWER_MM)) / 3
+    return full, width - 2 * full
+
+
+class LeafletFormat(Format):
+    name: ClassVar[str] = "leaflet"
+    description: ClassVar[str] = "tri-fold leaflet"
+    papers: ClassVar[tuple[str, ...]] = ("a4", "letter")
+    landscape: ClassVar[bool] = True
+    marks_mm: ClassVar[float] = 5.0
+    safe_mm: ClassVar[float] = 6.0
+    pages: ClassVar[int] = 2
+
+    def panels(self, doc: Document, spec: PageSpec) -> dict[str, tuple[float, float, float, float]]:
+        """Content boxes (x0, y0, x1, y1) of the six panels, by name."""
+        full, flap = panel_widths(spec.trim_w)
+        x0, y0, x1, y1 = content_box(doc, spec)
+        g = mm(FOLD_GUTTER_MM) / 2
+        edges = {
+            "flap": (0, flap),
+            "back": (flap, flap + full),
+            "cover": (flap + full, spec.trim_w),
+            "inside-1": (0, full),
+            "inside-2": (full, 2 * full),
+            "inside-3": (2 * full, spec.trim_w),
+        }
+        boxes = {}
+        for name, (a, b) in edges.items():
+            left = x0 if a == 0 else a + g
+            right = x1 if b >= spec.trim_w - 0.01 else b - g
+            boxes[name] = (left, y0, right, y1)
+        return boxes
+
+    def folds(self, spec: PageSpec) -> tuple[list[float], list[float]]:
+        full, flap = panel_widths(spec.trim_w)
+        return [flap, flap + full], [full, 2 * full]
+
+    def render(self, doc: Document, canvas, spec: PageSpec) -> None:
+        boxes = self.panels(doc, spec)
+        flow = self.flow(doc, spec, boxes)
+        outside_folds, inside_folds = self.folds(spec)
+        with page(canvas, doc, spec):
+            background(canvas, spec, doc.theme.ground)
+            self.cover(doc, canvas, spec, boxes["cover"])
+            self.back(doc, canvas, spec, boxes["back"])
+            flow[0].draw(canvas, boxes["flap"][0], boxes["flap"][3])
+            fold_marks(canvas, spec, outside_folds)
+        with page(canvas, doc, spec):
+            background(canvas, spec, (1, 1, 1))
+            for fitted, name in zip(flow[1:], ("inside-1", "inside-2", "inside-3"), strict=True):
+                fitted.draw(canvas, boxes[name][0], boxes[name][3])
+            fold_marks(canvas, spec, inside_folds)
+
+    def what(self, doc: Document, spec: PageSpec, part: str) -> str:
+        return doc.what(self.name, spec.paper, part)
+
+    def cover(self, doc: Document, canvas, spec: PageSpec, box) -> None:
+        g, theme, reg = doc.guide, doc.theme, doc.registry
+        x0, y0, x1, y1 = box
+        full, flap = panel_widths(spec.trim_w)
+        # The cover's colour block runs to the paper's right, top and bottom edges.
+        b = spec.bleed
+        fill_rect(canvas, flap + full, -b, spec.trim_w - flap - full + b, spec.trim_h + 2 * b,
+                  theme.accent)
+        paras = [Para.of(segments(g.title, reg), bold=True, scale=2.6, color=theme.on_accent)]
+        if g.subtitle:
+            paras.append(Para.of(segments(g.subtitle, reg), scale=1.5, color=theme.on_accent,
+                                 space_before=0.5))
+        paras.append(Para.of(segments(g.card.headline, reg), bold=True, scale=1.5,
+                             color=theme.on_accent, space_before=2.5))
+        if g.card.intro:
+            paras.append(Para.of(segments(g.card.intro, reg), scale=1.15,
+                                 color=theme.on_accent, space_before=0.6))
+        paras.append(Para.of(segments(g.card.steps_heading, reg), bold=True, scale=1.15,
+                             color=theme.on_accent, space_before=2.0))
+        paras += [Para.of(segments(s, reg), bullet=f"{i}.", scale=1.05, color=theme.on_accent,
+                          space_before=0.4) for i, s in enumerate(g.card.steps, 1)]
+        edition = f"{g.name} · {doc.lg.language_name}"
+        foot = fit([Para.of(edition, color=theme.on_accent)], doc.typography(9, 8, 8),
+                   x1 - x0, mm(10), self.what(doc, spec, "cover footer"))
+        foot.draw(canvas, x0, y0 + foot.height)
+        fitted = fit(paras, doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT), x1 - x0,
+                     y1 - y0 - foot.height - mm(4), self.what(doc, spec, "cover"))
+        fitted.draw(canvas, x0, y1)
+
+    def back(self, doc: Document, canvas, spec: PageSpec, box) -> None:
+        g, theme, reg = doc.guide, doc.theme, doc.registry
+        x0, y0, x1, y1 = box
+        codes = g.poster.qr or g.card.qr
+        symbol = mm(QR_SYMBOL_MM)
+        outer = max(qr.outer_size(symbol, reg[c.resource].qr) for c in codes)
+        cols = 2
+        cell_w, cell_h = (x1 - x0) / cols, outer + mm(8)
+        rows = -(-len(codes) // cols)
+        # whom to call, then the QR codes under it; when the numbers were checked at the foot
+        checked = self.checked(doc, x1 - x0)
+        room = y1 - y0 - checked.height - mm(3) - rows * cell_h - mm(5)
+        paras = [Para.of(segments(g.card.contacts_heading, reg), bold=True, scale=1.4,
+                         color=theme.accent)]
+        paras += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.5)
+                  for c in g.card.contacts + g.poster.contacts]
+        fitted = fit(paras, doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT), x1 - x0, room,
+                     self.what(doc, spec, "back panel"))
+        fitted.draw(canvas, x0, y1)
+        grid_top = y1 - fitted.height - mm(8)
+        label_typo = doc.typography(8, 7, 7)
+        for i, c in enumerate(codes):
+            row, col = divmod(i, cols)
+            qr_block(canvas, doc, c.resource, c.label, x0 + col * cell_w,
+                     grid_top - row * cell_h, cell_w, symbol, label_typo,
+                     self.what(doc, spec, f"QR label {c.resource}"), mm(7.5), outer)
+        checked.draw(canvas, x0, y0 + checked.height)
+
+    def checked(self, doc: Document, width: float) -> Fitted:
+        g = doc.guide
+        ids = [r.id for r in doc.registry if g.id in r.editions]
+        text = segments(g.leaflet.checked, doc.registry, {"date": checked_date(doc, ids)})
+        return fit([Para.of(text, color=doc.theme.muted)], doc.typography(8, 8, 8), width,
+                   mm(12), doc.what(self.name, "", "checked date"))
+
+    def flow(self, doc: Document, spec: PageSpec, boxes) -> list[Fitted]:
+        """The whole guidance, then the services it names, poured into flap and inside."""
+        frames = [boxes[n] for n in ("flap", "inside-1", "inside-2", "inside-3")]
+        return fit_flow(guidance_paras(doc.guide, doc), doc.typography(BODY_MAX_PT, BODY_MIN_PT),
+                        [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames],
+                        self.what(doc, spec, "guidance text"))
+
+
+def guidance_paras(g: Guide, doc: Document) -> list[Para]:
+    """Every section of the guide in order, then the list of services it names."""
+    theme, reg = doc.theme, doc.registry
+    out: list[Para] = []
+    for s in g.sections:
+        if s.heading:
+            out.append(Para.of(segments(s.heading, reg), bold=True, scale=1.25,
+                               color=theme.accent, space_before=0.9, keep_with_next=True))
+        for b in s.blocks:
+            common = {"color": theme.text, "space_before": 0.45, "lead": b.lead}
+            segs = segments(b.text, reg)
+            if b.kind == "item":
+                out.append(Para.of(segs, bullet="•", **common))
+            elif b.kind == "subitem":
+                out.append(Para.of(segs, bullet="–", indent=1.2, **common))
+            elif b.kind == "quote":
+                out.append(Para.of(segs, bold=True, color=theme.accent, space_before=0.7,
+                                   lead=b.lead))
+            else:
+                out.append(Para.of(segs, **common))
+    out.append(Para.of(segments(g.leaflet.resources_heading, reg), bold=True, scale=1.25,
+                       color=theme.accent, space_before=1.2, keep_with_next=True))
+    for r in reg:
+        if g.id in r.editions:
+            out.append(Para.of([r.name + ": ", Ref(r)], color=theme.text, space_before=0.35,
+                               bullet="•"))
+    return out
+
+
+def fold_marks(canvas, spec: PageSpec, xs: list[float]) -> None:
+    """Short fold marks at the top and bottom edges: outside the trim when there is room for
+    marks (print shop), else just inside the paper edge, clear of the safe area."""
+    canvas.saveState()
+    canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
+    canvas.setLineWidth(0.4)
+    canvas.setDash(2, 1.5)
+    for x in xs:
+        if spec.marks:
+            gap = max(spec.bleed, mm(2))
+            spans = [(-gap - mm(4), -gap), (spec.trim_h + gap, spec.trim_h + gap + mm(4))]
+        else:
+            spans = [(mm(1.5), mm(4.5)), (spec.trim_h - mm(4.5), spec.trim_h - mm(1.5))]
+        for a, b in spans:
+            canvas.line(x, a, x, b)
+    canvas.restoreState()
