@@ -142,19 +142,25 @@ def plan(guides: list[Guide], locales: list[str], formats: list[str], papers: li
 
 
 def run(jobs: list[Job], out: Path, registry: Registry | None = None,
-        guides: dict[str, Guide] | None = None) -> BuildResult:
+        guides: dict[str, Guide] | None = None, allow_incomplete: bool = False) -> BuildResult:
     """Render and write every job; failures are collected, the other files kept."""
     registry = registry or default_registry()
     guides = guides or {g.id: g for g in load_guides(sorted({j.guide for j in jobs}), registry)}
     result = BuildResult()
-    localised: dict[tuple[str, str], LocalisedGuide] = {}
+    localised: dict[tuple[str, str], LocalisedGuide | None] = {}
     for job in jobs:
+        key = (job.guide, job.locale)
+        if key not in localised:
+            try:
+                localised[key] = localise(guides[job.guide], job.locale, allow_incomplete)
+            except LeafletsError as e:  # a bad catalog stops its locale, once, not the run
+                result.failures.append(str(e))
+                localised[key] = None
+        lg = localised[key]
+        if lg is None:
+            continue
         try:
-            key = (job.guide, job.locale)
-            if key not in localised:
-                localised[key] = localise(guides[job.guide], job.locale)
-            data = render_pdf(localised[key], registry, FORMATS[job.format], job.paper,
-                              job.bleed)
+            data = render_pdf(lg, registry, FORMATS[job.format], job.paper, job.bleed)
         except LeafletsError as e:
             result.failures.append(str(e))
             continue

@@ -51,14 +51,21 @@ def main() -> None:
 @click.option("--locale", default="en", show_default=True,
               help="Language as a BCP 47 tag (en, es, pt-BR), or all.")
 @click.option("--format", "format_", default="all", show_default=True,
-              help="Format to build: card, or all.")
+              help="Format: card, card-sheet, poster, leaflet, or all.")
 @click.option("--paper", default="all", show_default=True,
-              help="Paper: cr80 (the card's own size), or all papers each format comes on.")
+              help="Paper: a4, letter, a3, tabloid (cr80 is the card's own), or all papers "
+                   "each format comes on.")
 @click.option("--bleed", is_flag=True,
-              help="Print-shop variant: 3 mm bleed and crop marks (cards always have bleed).")
+              help="Print-shop variant: 3 mm bleed, crop marks, TrimBox = the paper. Without it "
+                   "each page is exactly its paper, for office printers (cards always have "
+                   "bleed).")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Build catalogs with untranslated or fuzzy messages; English fills the gaps "
+                   "and the page says so.")
 @click.option("--out", "out", type=click.Path(path_type=Path), default="out",
               show_default=True, help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf.")
-def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: Path) -> None:
+def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: Path,
+          allow_incomplete: bool) -> None:
     """Build PDFs for the chosen guides, languages, formats and papers.
 
     Every number and link comes from the registry. Files are written atomically; a failing
@@ -83,13 +90,14 @@ def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: P
         if locale != "all" and locale not in available_locales(g.id):
             notes.append(f"note: guide {g.id} has no {locale} catalog; skipped")
             continue
-        jobs, n = b.plan([g], locales, formats, papers, bleed, explicit_paper=paper != "all")
+        jobs, n = b.plan([g], locales, formats, papers, bleed,
+                         explicit_paper=paper != "all" and format_ != "all")
         all_jobs += jobs
         notes += [x for x in n if x not in notes]
     _check_out(out)
     for n in notes:
         click.echo(n, err=True)
-    result = b.run(all_jobs, out, registry, {g.id: g for g in guides})
+    result = b.run(all_jobs, out, registry, {g.id: g for g in guides}, allow_incomplete)
     for path in result.written:
         click.echo(str(path))
     for f in result.failures:

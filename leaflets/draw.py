@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from . import qr
 from .content import Registry, segments
 from .i18n import LocalisedGuide
-from .text import Para, Typography, fit
+from .text import Fitted, Para, Typography, fit
 
 MM = 72 / 25.4
 
@@ -152,16 +152,34 @@ def crop_marks(canvas, spec: PageSpec, corners: list[tuple[float, float]] | None
 
 
 
-def draft_band_height(spec: PageSpec) -> float:
-    return mm(3.4) if spec.trim_w < mm(120) else mm(7) * min(spec.trim_w, spec.trim_h) / mm(210)
+def _draft_text(doc: Document, spec: PageSpec, width: float) -> Fitted:
+    """The draft note laid out for a band `width` wide: 6 pt on cards (their floor), larger on
+    bigger paper."""
+    small = spec.trim_w < mm(120)
+    size = 6.0 if small else 9.0 * min(spec.trim_w, spec.trim_h) / mm(210)
+    typo = doc.typography(size, size, size)
+    return fit([Para.of(draft_note(doc), bold=True, color=(1, 1, 1), align="center")], typo,
+               width - mm(2), mm(12), doc.what("draft band", spec.paper, "draft note"))
 
 
-def content_box(doc: Document, spec: PageSpec) -> tuple[float, float, float, float]:
-    """The safe area less the draft band a draft translation carries at its top."""
+DRAFT_PAD = mm(0.6)
+
+
+def draft_band_height(doc: Document, spec: PageSpec, width: float | None = None) -> float:
+    """Height of the draft band (0 for a reviewed text), plus the gap that separates it."""
+    if not doc.lg.is_draft:
+        return 0.0
+    x0, _, x1, _ = spec.safe_box
+    return _draft_text(doc, spec, width or x1 - x0).height + 2 * DRAFT_PAD + mm(1)
+
+
+def content_box(doc: Document, spec: PageSpec, band_at: str = "top"
+                ) -> tuple[float, float, float, float]:
+    """The safe area less the draft band a draft translation carries (at its top, or at its
+    bottom on cards, whose top holds the headline band)."""
     x0, y0, x1, y1 = spec.safe_box
-    if doc.lg.is_draft:
-        y1 -= draft_band_height(spec) + mm(1)
-    return x0, y0, x1, y1
+    h = draft_band_height(doc, spec)
+    return (x0, y0, x1, y1 - h) if band_at == "top" else (x0, y0 + h, x1, y1)
 
 
 def draft_note(doc: Document) -> str:
@@ -176,26 +194,28 @@ def draft_note(doc: Document) -> str:
     return text
 
 
-def draft_band(canvas, doc: Document, spec: PageSpec) -> None:
-    """A red band across the top of the safe area saying the translation is a draft."""
-    x0, _, x1, y1 = spec.safe_box
-    h = draft_band_height(spec)
-    size = h / 1.45 / 1.22
-    typo = doc.typography(size, size * 0.7, size * 0.7)
-    fitted = fit([Para.of(draft_note(doc), bold=True, color=(1, 1, 1), align="center")], typo,
-                 x1 - x0 - mm(2), h * 0.98, doc.what("draft band", spec.paper, "draft note"))
-    fill_rect(canvas, x0, y1 - h, x1 - x0, h, doc.theme.draft)
-    fitted.draw(canvas, x0 + mm(1), y1 - (h - fitted.height) / 2)
+def draft_band(canvas, doc: Document, spec: PageSpec, at: str = "top",
+               span: tuple[float, float] | None = None) -> None:
+    """A red band at the top (or bottom) of the safe area saying the translation is a draft,
+    across the safe area or the horizontal `span` given."""
+    sx0, y0, sx1, y1 = spec.safe_box
+    x0, x1 = span or (sx0, sx1)
+    fitted = _draft_text(doc, spec, x1 - x0)
+    h = fitted.height + 2 * DRAFT_PAD
+    bottom = y1 - h if at == "top" else y0
+    fill_rect(canvas, x0, bottom, x1 - x0, h, doc.theme.draft)
+    fitted.draw(canvas, x0 + mm(1), bottom + h - DRAFT_PAD)
 
 
 @contextmanager
-def page(canvas, doc: Document, spec: PageSpec) -> Iterator[None]:
+def page(canvas, doc: Document, spec: PageSpec, draft: bool = True) -> Iterator[None]:
     """One page: drawing inside happens in trim coordinates; the page ends with the draft
-    band (for a draft translation), crop marks (when the spec has room) and ``showPage``."""
+    band (for a draft translation, unless the format draws its own), crop marks (when the
+    spec has room) and ``showPage``."""
     canvas.saveState()
     canvas.translate(spec.offset, spec.offset)
     yield
-    if doc.lg.is_draft:
+    if draft and doc.lg.is_draft:
         draft_band(canvas, doc, spec)
     if spec.marks:
         crop_marks(canvas, spec)

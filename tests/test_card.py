@@ -145,7 +145,7 @@ def test_too_long_text_is_a_one_line_fit_error(tmp_path, guides, registry):
         g.card, steps=g.card.steps + ("Keep going " * 40,)))
     with pytest.raises(FitError) as e:
         build_card(long, registry, tmp_path / "x.pdf")
-    assert str(e.value).startswith("guide us, locale en, format card, paper cr80: front steps")
+    assert str(e.value).startswith("guide us, locale en, format card, paper cr80: front")
     assert "\n" not in str(e.value)
     assert not (tmp_path / "x.pdf").exists()
 

@@ -61,8 +61,9 @@ def _registry() -> dict[str, Format]:
     from .card import CardFormat
     from .leaflet import LeafletFormat
     from .poster import PosterFormat
+    from .sheet import CardSheetFormat
 
-    return {f.name: f for f in (CardFormat(), PosterFormat(), LeafletFormat())}
+    return {f.name: f for f in (CardFormat(), CardSheetFormat(), PosterFormat(), LeafletFormat())}
 
 
 FORMATS: dict[str, Format] = _registry()

@@ -11,14 +11,26 @@ from typing import ClassVar
 
 from .. import qr
 from ..content import segments
-from ..draw import Document, PageSpec, background, band, content_box, mm, page, qr_block
+from ..draw import (
+    Document,
+    PageSpec,
+    background,
+    band,
+    content_box,
+    draft_band,
+    draft_band_height,
+    mm,
+    page,
+    qr_block,
+)
 from ..errors import FitError
-from ..text import Para, fit
+from ..text import Para, fit, fit_together
 from . import Format
 
 QR_SYMBOL_MM = 14.5  # the symbol, without its quiet zone (at least 14 mm)
 QR_LABEL_EXTRA_MM = 3.0  # the label column is this much wider than the code
-BAND_MM = 19.0  # height of the front's headline band
+BAND_PAD_MM = 1.8  # colour below the headline, inside the band
+BAND_MAX_MM = 22.0  # the headline never takes more of the front than this
 
 
 class CardFormat(Format):
@@ -31,30 +43,23 @@ class CardFormat(Format):
     pages: ClassVar[int] = 2
 
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
-        with page(canvas, doc, spec):
+        with page(canvas, doc, spec, draft=False):
             self.front(doc, canvas, spec)
-        with page(canvas, doc, spec):
+        with page(canvas, doc, spec, draft=False):
             self.back(doc, canvas, spec)
 
     def _namer(self, doc: Document, spec: PageSpec):
         return lambda part: doc.what(self.name, spec.paper, part)
 
     def front(self, doc: Document, canvas, spec: PageSpec) -> None:
+        """A colour band with the headline, then the numbered first steps. The band grows
+        with the headline; one body size, the largest that fits, serves both."""
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
-        x0, y0, x1, y1 = content_box(doc, spec)
+        x0, y0, x1, y1 = content_box(doc, spec, band_at="bottom")
         what = self._namer(doc, spec)
         background(canvas, spec, theme.ground)
-        band_bottom = spec.trim_h - mm(BAND_MM)
-        band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
-
-        head = [Para.of(segments(card.headline, reg), scale=1.5, bold=True,
-                        color=theme.on_accent)]
-        if card.intro:
-            head.append(Para.of(segments(card.intro, reg), color=theme.on_accent,
-                                space_before=0.35))
-        fitted = fit(head, doc.typography(7.5, 6), x1 - x0, y1 - band_bottom - mm(1.5),
-                     what("front headline"))
-        fitted.draw(canvas, x0, y1)
+        if doc.lg.is_draft:
+            draft_band(canvas, doc, spec, at="bottom")
 
         footer_h = 0.0
         if card.turn_over:
@@ -63,24 +68,37 @@ class CardFormat(Format):
             foot.draw(canvas, x0, y0 + foot.height)
             footer_h = foot.height + mm(0.8)
 
+        head = [Para.of(segments(card.headline, reg), scale=1.5, bold=True,
+                        color=theme.on_accent)]
+        if card.intro:
+            head.append(Para.of(segments(card.intro, reg), color=theme.on_accent,
+                                space_before=0.35))
         steps = [Para.of(segments(card.steps_heading, reg), bold=True, color=theme.accent,
                          scale=1.15)]
         steps += [
             Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.3)
             for i, s in enumerate(card.steps, 1)
         ]
-        top = band_bottom - mm(2)
-        fitted = fit(steps, doc.typography(7.5, 6), x1 - x0, top - y0 - footer_h,
-                     what("front steps"))
-        fitted.draw(canvas, x0, top)
+        gaps = mm(BAND_PAD_MM) + mm(2)  # under the headline inside the band; band to steps
+        room = y1 - y0 - footer_h - gaps
+        headline, body = fit_together(
+            [(head, x1 - x0), (steps, x1 - x0)], doc.typography(7.5, 6),
+            lambda f: f[0].height + f[1].height <= room and f[0].height <= mm(BAND_MAX_MM),
+            what("front (headline and first steps)"),
+        )
+        band_bottom = y1 - headline.height - mm(BAND_PAD_MM)
+        band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
+        headline.draw(canvas, x0, y1)
+        body.draw(canvas, x0, band_bottom - mm(2))
 
     def back(self, doc: Document, canvas, spec: PageSpec) -> None:
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
-        x0, y0, x1, y1 = content_box(doc, spec)
+        x0, y0, x1, y1 = spec.safe_box
         what = self._namer(doc, spec)
         background(canvas, spec, theme.ground)
 
-        # The QR column, top to bottom, on the side the text does not start from.
+        # The QR column, top to bottom, on the side the text does not start from; it runs the
+        # card's full height (a draft's band sits under the text column only).
         # The column is a little wider than the codes so that short labels stay on one line.
         column = max(qr.outer_size(mm(QR_SYMBOL_MM), reg[q.resource].qr) for q in card.qr)
         column += mm(QR_LABEL_EXTRA_MM)
@@ -95,10 +113,14 @@ class CardFormat(Format):
             raise FitError(f"{what('QR codes')}: the codes and their labels do not fit the "
                            "card's height; shorten the labels")
 
+        text_right = qx - mm(2.5)
+        band_h = draft_band_height(doc, spec, text_right - x0)
+        if band_h:
+            draft_band(canvas, doc, spec, at="bottom", span=(x0, text_right))
         paras = [Para.of(segments(card.contacts_heading, reg), bold=True, color=theme.accent,
                          scale=1.3)]
         paras += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.55)
                   for c in card.contacts]
-        fitted = fit(paras, doc.typography(7.5, 6), qx - mm(2.5) - x0, y1 - y0,
+        fitted = fit(paras, doc.typography(7.5, 6), text_right - x0, y1 - y0 - band_h,
                      what("back contacts"))
         fitted.draw(canvas, x0, y1)
