@@ -123,10 +123,7 @@ def plan(guides: list[Guide], locales: list[str], formats: list[str], papers: li
                 f"unknown format {fname!r}: choose from {', '.join(FORMATS)} or all"
             )
         fmt = FORMATS[fname]
-        fpapers = papers if papers else list(fmt.papers)
-        if len(fmt.papers) == 1 and not explicit_paper:
-            fpapers = list(fmt.papers)
-        for paper in fpapers:
+        for paper in papers or fmt.papers:
             if paper not in fmt.papers:
                 if explicit_paper:
                     raise LeafletsError(
