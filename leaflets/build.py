@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__, fonts
 from .content import Guide, Registry, default_registry, load_guides
 from .draw import Document, Theme
-from .errors import LeafletsError
+from .errors import CatalogError, LeafletsError
 from .formats import FORMATS, Format
 from .i18n import LocalisedGuide, localise
 
@@ -82,6 +82,7 @@ def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
     from reportlab.pdfgen.canvas import Canvas
 
     face = fonts.register()
+    fonts.check_coverage(lg.guide.messages(), face, lg.locale)
     spec = fmt.page_spec(paper, bleed)
     doc = Document(lg, registry, theme or Theme(), face.name, face.bold_name)
     buf = io.BytesIO()
@@ -150,7 +151,10 @@ def run(jobs: list[Job], out: Path, registry: Registry | None = None,
         if key not in localised:
             try:
                 localised[key] = localise(guides[job.guide], job.locale, allow_incomplete)
-            except LeafletsError as e:  # a bad catalog stops its locale, once, not the run
+            except CatalogError as e:  # a bad catalog stops its locale, not the run
+                result.failures += e.problems
+                localised[key] = None
+            except LeafletsError as e:
                 result.failures.append(str(e))
                 localised[key] = None
         lg = localised[key]

@@ -22,7 +22,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except LeafletsError as e:
-            click.echo(f"error: {e}", err=True)
+            for line in str(e).splitlines():  # a catalog error has one line per problem
+                click.echo(f"error: {line}", err=True)
             ctx.exit(e.exit_code)
         except click.UsageError as e:
             where = e.ctx.command_path if e.ctx else ctx.command_path
@@ -74,20 +75,20 @@ def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: P
     from . import build as b
     from .content import default_registry, load_guides
     from .formats import FORMATS
-    from .i18n import available_locales
+    from .i18n import available_locales, buildable
 
     registry = default_registry()
     guides = load_guides(None if guide == "all" else [guide], registry)
     formats = list(FORMATS) if format_ == "all" else [format_]
     papers = [] if paper == "all" else [paper]
     all_jobs, notes = [], []
-    if locale != "all" and not any(locale in available_locales(g.id) for g in guides):
+    if locale != "all" and not any(buildable(locale, g.id) for g in guides):
         have = sorted({x for g in guides for x in available_locales(g.id)})
         raise LeafletsError(f"locale {locale}: no catalog for {guide} "
                             f"(available: {', '.join(have)})")
     for g in guides:
         locales = available_locales(g.id) if locale == "all" else [locale]
-        if locale != "all" and locale not in available_locales(g.id):
+        if locale != "all" and not buildable(locale, g.id):
             notes.append(f"note: guide {g.id} has no {locale} catalog; skipped")
             continue
         jobs, n = b.plan([g], locales, formats, papers, bleed,
@@ -122,7 +123,10 @@ def _check_out(out: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (for CI).")
 @click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="Check against another registry file.")
-def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None) -> None:
+@click.option("--require-reviewed", is_flag=True,
+              help="Treat draft (unreviewed) translations as errors, not warnings.")
+def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None,
+           require_reviewed: bool) -> None:
     """Read PDFs back as a stranger would and check every number, link and QR code.
 
     PATHS are PDF files or folders (searched recursively). For each page it extracts the
@@ -139,7 +143,7 @@ def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None) -
     files = v.collect(paths)
     findings = []
     for f in files:
-        findings += v.check_file(f, registry)
+        findings += v.check_file(f, registry, require_reviewed)
     if as_json:
         click.echo(json.dumps({"files": [str(f) for f in files],
                                "findings": [x.as_dict() for x in findings]}, indent=2))

@@ -167,7 +167,7 @@ DRAFT_PAD = mm(0.6)
 
 def draft_band_height(doc: Document, spec: PageSpec, width: float | None = None) -> float:
     """Height of the draft band (0 for a reviewed text), plus the gap that separates it."""
-    if not doc.lg.is_draft:
+    if not doc.lg.needs_band:
         return 0.0
     x0, _, x1, _ = spec.safe_box
     return _draft_text(doc, spec, width or x1 - x0).height + 2 * DRAFT_PAD + mm(1)
@@ -184,14 +184,15 @@ def content_box(doc: Document, spec: PageSpec, band_at: str = "top"
 
 def draft_note(doc: Document) -> str:
     """The English word DRAFT and the note in the language, and the fallback note if any."""
-    ui = doc.guide.ui
-    text = f"DRAFT · {ui.draft_note}"
-    english = doc.lg.english
-    if english and ui.draft_note != english.ui.draft_note:
-        text += f" · {english.ui.draft_note}"
+    ui, english = doc.guide.ui, doc.lg.english
+    parts = []
+    if doc.lg.is_draft:
+        parts.append(f"DRAFT · {ui.draft_note}")
+        if english and ui.draft_note != english.ui.draft_note:
+            parts.append(english.ui.draft_note)
     if doc.lg.fallback_messages:
-        text += f" · {ui.fallback_note}"
-    return text
+        parts.append(ui.fallback_note)
+    return " · ".join(parts)
 
 
 def draft_band(canvas, doc: Document, spec: PageSpec, at: str = "top",
@@ -215,7 +216,7 @@ def page(canvas, doc: Document, spec: PageSpec, draft: bool = True) -> Iterator[
     canvas.saveState()
     canvas.translate(spec.offset, spec.offset)
     yield
-    if draft and doc.lg.is_draft:
+    if draft and doc.lg.needs_band:
         draft_band(canvas, doc, spec)
     if spec.marks:
         crop_marks(canvas, spec)
@@ -228,7 +229,7 @@ def checked_date(doc: Document, resource_ids) -> str:
     from .i18n import format_date
 
     dates = [doc.registry[r].verified for r in resource_ids]
-    return format_date(min(dates), doc.lg.locale) if dates else ""
+    return format_date(min(dates), doc.lg.locale, doc.guide.region) if dates else ""
 
 
 def footer_line(canvas, doc: Document, spec: PageSpec, k: float = 1.0) -> float:
@@ -240,8 +241,8 @@ def footer_line(canvas, doc: Document, spec: PageSpec, k: float = 1.0) -> float:
     if not text:
         return 0.0
     x0, y0, x1, _ = content_box(doc, spec)
-    paras = [Para.of(segments(text, doc.registry, {"date": checked_date(doc, ids)}),
-                     color=doc.theme.muted)]
+    segs = segments(text, doc.registry, {"date": checked_date(doc, ids)})
+    paras = [Para.of([*segs, f" · {g.name} · {doc.lg.language_name}"], color=doc.theme.muted)]
     fitted = fit(paras, doc.typography(10 * k, 8 * k, 8 * k), x1 - x0, mm(12) * k,
                  doc.what("footer", spec.paper, "checked date"))
     fitted.draw(canvas, x0, y0 + fitted.height)

@@ -25,6 +25,14 @@ class SourceError(LeafletsError):
     exit_code = 2
 
 
+class CatalogError(SourceError):
+    """A catalog that may not be printed: one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 class FitError(LeafletsError):
     """Content does not fit its box even at the smallest allowed size."""
 

@@ -81,3 +81,19 @@ def register(name: str = "NotoSans") -> Face:
 def missing_glyphs(text: str, face: Face) -> list[str]:
     """Characters of `text` the face cannot draw (control characters aside)."""
     return sorted({c for c in text if c >= " " and not face.covers(c)})
+
+
+def check_coverage(messages, face: Face, locale: str) -> None:
+    """Stop with one line naming the locale, the message and the character when a font cannot
+    draw a character: reportlab would print a box or nothing."""
+    import unicodedata
+
+    for ctx, text, _ in messages:
+        missing = missing_glyphs(text, face)
+        if missing:
+            c = missing[0]
+            raise SourceError(
+                f"locale {locale}, message {ctx}: no font in fonts/ draws "
+                f"U+{ord(c):04X} {unicodedata.name(c, '?')} ({c!r}); add a font for this "
+                "script to fonts/fonts.toml"
+            )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import links, phones
 from .content import PACKAGE_DIR, PLACEHOLDER, Guide
-from .errors import SourceError
+from .errors import CatalogError, SourceError
 
 SOURCE_LOCALE = "en"
 PSEUDO_LOCALE = "en-XA"
@@ -59,6 +59,11 @@ class LocalisedGuide:
     def is_draft(self) -> bool:
         return self.status != "reviewed"
 
+    @property
+    def needs_band(self) -> bool:
+        """Drafts, and pages with English standing in for missing messages, say so."""
+        return self.is_draft or self.fallback_messages > 0
+
 
 def babel_id(locale: str) -> str:
     return locale.replace("-", "_")
@@ -71,27 +76,33 @@ def bcp47(locale: str) -> str:
 @cache
 def language_name(locale: str) -> str:
     """The language's own name from CLDR ("Español", "Cymraeg", "Português (Brasil)")."""
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
     if locale == PSEUDO_LOCALE:
         return "Pseudo-English (en-XA)"
     try:
         loc = Locale.parse(babel_id(locale))
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return locale
     name = loc.get_display_name(loc) or locale
     return name[:1].upper() + name[1:]
 
 
-def format_date(date: dt.date, locale: str) -> str:
-    """A date as the locale writes it, in words where CLDR has them (never digits only, so it
-    cannot be mistaken for a phone number)."""
+def format_date(date: dt.date, locale: str, region: str = "") -> str:
+    """A date as the locale writes it (in the edition's country where CLDR knows that pair:
+    English in the UK edition writes "25 November 2026"), in words where CLDR has them, so it
+    cannot be mistaken for a phone number."""
+    from babel import Locale, UnknownLocaleError
     from babel.dates import format_date as babel_format_date
 
-    try:
-        return babel_format_date(date, format="long", locale=babel_id(locale.replace("-XA", "")))
-    except (ValueError, LookupError):
-        return date.isoformat()
+    base = babel_id(locale.replace("-XA", ""))
+    for candidate in ([f"{base}_{region}"] if region and "_" not in base else []) + [base]:
+        try:
+            loc = Locale.parse(candidate)
+        except (ValueError, LookupError, UnknownLocaleError):
+            continue
+        return babel_format_date(date, format="long", locale=loc)
+    return date.isoformat()
 
 
 # ----------------------------------------------------------------------------- catalog files
@@ -103,6 +114,10 @@ def pot_path(guide_id: str) -> Path:
 
 def po_path(locale: str, guide_id: str) -> Path:
     return LOCALES_DIR / locale / "LC_MESSAGES" / f"{guide_id}.po"
+
+
+def buildable(locale: str, guide_id: str) -> bool:
+    return locale == PSEUDO_LOCALE or locale in available_locales(guide_id)
 
 
 def available_locales(guide_id: str) -> list[str]:
@@ -190,14 +205,14 @@ def extract(guide: Guide) -> tuple[Path, bool]:
 
 def init(guide: Guide, locale: str) -> Path:
     """A new catalog for `locale`, as a draft nobody has reviewed."""
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
     path = po_path(locale, guide.id)
     if path.exists():
         raise SourceError(f"{path}: already exists; use 'i18n update' to bring it up to date")
     try:
         Locale.parse(babel_id(locale))
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         raise SourceError(f"locale {locale}: not a known BCP 47 language tag") from None
     cat = template(guide)
     cat.locale = babel_id(locale)
@@ -348,7 +363,7 @@ def localise(guide: Guide, locale: str, allow_incomplete: bool = False) -> Local
                           f"(expected {po_path(locale, guide.id)})")
     problems, translations, stats = check_catalog(guide, locale)
     if problems:
-        raise SourceError(f"{problems[0]} ({len(problems)} problem(s); run 'i18n check')")
+        raise CatalogError([str(p) for p in problems])
     missing = stats["total"] - stats["translated"]
     if missing and not allow_incomplete:
         raise SourceError(

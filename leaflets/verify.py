@@ -411,7 +411,16 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check_file(path: Path, registry: Registry) -> list[Finding]:
+def check_review(doc: PDFRead, require_reviewed: bool) -> list[Finding]:
+    """A draft translation is a warning, or an error when reviewed text is required."""
+    if doc.meta.get("review", "reviewed") == "reviewed":
+        return []
+    level = "error" if require_reviewed else "warning"
+    return [_f(doc, None, "review", f"{doc.meta.get('locale', '?')} is a DRAFT translation, "
+               "not yet reviewed by a native speaker", level)]
+
+
+def check_file(path: Path, registry: Registry, require_reviewed: bool = False) -> list[Finding]:
     """All findings for one file; a file that is not a readable PDF is one finding."""
     try:
         doc = read_pdf(path)
@@ -420,4 +429,4 @@ def check_file(path: Path, registry: Registry) -> list[Finding]:
     out: list[Finding] = []
     for rule in RULES:
         out += rule(doc, registry)
-    return out
+    return out + check_review(doc, require_reviewed)

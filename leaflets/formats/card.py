@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
 from .. import qr
 from ..content import segments
 from ..draw import (
@@ -58,15 +60,20 @@ class CardFormat(Format):
         x0, y0, x1, y1 = content_box(doc, spec, band_at="bottom")
         what = self._namer(doc, spec)
         background(canvas, spec, theme.ground)
-        if doc.lg.is_draft:
+        if doc.lg.needs_band:
             draft_band(canvas, doc, spec, at="bottom")
 
-        footer_h = 0.0
+        # the footer: the language's own name, and where to find whom to call
+        lang = fit([Para.of(doc.lg.language_name, color=theme.muted)], doc.typography(6, 6),
+                   x1 - x0, mm(4), what("front footer"))
+        used = stringWidth(doc.lg.language_name, doc.font, 6) + mm(3)
+        lang.draw(canvas, x0, y0 + lang.height)
+        footer_h = lang.height + mm(0.8)
         if card.turn_over:
             foot = fit([Para.of(card.turn_over, color=theme.muted, align="right")],
-                       doc.typography(6, 6), x1 - x0, mm(4), what("front footer"))
-            foot.draw(canvas, x0, y0 + foot.height)
-            footer_h = foot.height + mm(0.8)
+                       doc.typography(6, 6), x1 - x0 - used, mm(4), what("front footer"))
+            foot.draw(canvas, x0 + used, y0 + foot.height)
+            footer_h = max(footer_h, foot.height + mm(0.8))
 
         head = [Para.of(segments(card.headline, reg), scale=1.5, bold=True,
                         color=theme.on_accent)]

@@ -22,13 +22,15 @@ from ..draw import (
     page,
     qr_block,
 )
+from ..errors import FitError
 from ..text import Para, fit, fit_together
 from . import Format
 
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
 QR_SYMBOL_MM, QR_MIN_MM = 25.0, 25.0  # on A4, scaled with the paper; never below 25 mm
-LABEL_MM = 10.0  # room for a QR label under the code, on A4
+LABEL_MM = 8.0  # room for a QR label under the code, on A4
 HEADLINE_PT = 40.0  # on A4, scaled with the paper (at least 40 pt)
+INTRO_PT = 16.0  # the line under the headline, on A4
 BODY_MAX_PT, BODY_MIN_PT = 24.0, 14.0  # on A4
 
 
@@ -58,7 +60,7 @@ class PosterFormat(Format):
         k = scale(spec)
         x0, y0, x1, y1 = content_box(doc, spec)
         width = x1 - x0
-        pad = mm(5) * k
+        pad = mm(4) * k
 
         def what(part: str) -> str:
             return doc.what(self.name, spec.paper, part)
@@ -66,9 +68,9 @@ class PosterFormat(Format):
         background(canvas, spec, theme.ground)
 
         # Headline band: the headline at 40 pt or more (scaled), the intro under it.
-        intro_pt = HEADLINE_PT / 2
+        intro_pt = INTRO_PT
         head = [Para.of(segments(g.card.headline, reg), bold=True, color=theme.on_accent,
-                        scale=2)]
+                        scale=HEADLINE_PT / INTRO_PT)]
         if g.card.intro:
             head.append(Para.of(segments(g.card.intro, reg), color=theme.on_accent,
                                 space_before=0.4))
@@ -85,7 +87,6 @@ class PosterFormat(Format):
         top = band_bottom - pad
         gap = mm(8) * k
         col = (width - gap) / 2
-        grid_w, grid_h = self.qr_grid_size(doc, k)
         steps = [Para.of(segments(g.card.steps_heading, reg), bold=True, color=theme.accent,
                          scale=1.3)]
         steps += [Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.4)
@@ -101,13 +102,28 @@ class PosterFormat(Format):
                      for c in g.card.contacts + g.poster.contacts]
         typo = doc.typography(BODY_MAX_PT * k, BODY_MIN_PT * k, max(8, 16 * k))
         free = top - bottom
-        # One body size for the whole poster: the largest at which all three blocks fit.
-        a, b, c = fit_together(
-            [(steps, col), (donts, col), (contacts, width - grid_w - gap)], typo,
-            lambda f: max(f[0].height, f[1].height) + 2 * pad + max(f[2].height, grid_h)
-            <= free,
-            what("first steps, what not to do and whom to call"),
-        )
+        # One body size for the whole poster: the largest at which all three blocks fit. The
+        # QR codes stand in a grid beside the contact lines or, for longer texts, in one row
+        # under them.
+        codes = len(self._codes(doc))
+        arrangements = [(2, True), (codes, False)] if codes > 2 else [(codes, True)]
+        for n, (cols, beside) in enumerate(arrangements, 1):
+            grid_w, grid_h = self.qr_grid_size(doc, k, cols)
+            contacts_w = width - grid_w - gap if beside else width
+
+            def fits(f, grid_h=grid_h, beside=beside) -> bool:
+                middle = max(f[0].height, f[1].height) + 2 * pad
+                lower = max(f[2].height, grid_h) if beside else f[2].height + pad + grid_h
+                return middle + lower <= free
+
+            try:
+                a, b, c = fit_together([(steps, col), (donts, col), (contacts, contacts_w)],
+                                       typo, fits,
+                                       what("first steps, what not to do and whom to call"))
+                break
+            except FitError:
+                if n == len(arrangements):
+                    raise
         a.draw(canvas, x0, top)
         b.draw(canvas, x0 + col + gap, top)
         lower = top - max(a.height, b.height) - 2 * pad
@@ -115,26 +131,30 @@ class PosterFormat(Format):
         canvas.setLineWidth(1.2 * k)
         canvas.line(x0, lower + pad, x1, lower + pad)
         c.draw(canvas, x0, lower)
-        self.qr_grid(doc, canvas, spec, k, x1 - grid_w, lower)
+        if beside:
+            self.qr_grid(doc, canvas, spec, k, x1 - grid_w, lower, cols)
+        else:
+            self.qr_grid(doc, canvas, spec, k, x0 + (width - grid_w) / 2,
+                         lower - c.height - pad, cols)
 
     def _codes(self, doc: Document):
         return doc.guide.poster.qr or doc.guide.card.qr
 
-    def _cells(self, doc: Document, k: float) -> tuple[float, float, int]:
-        """(cell width, cell height, columns) of the QR grid."""
+    def _cells(self, doc: Document, k: float) -> tuple[float, float]:
+        """(width, height) of one labelled code in the QR grid."""
         symbol = qr_symbol(k)
         outer = max(qr.outer_size(symbol, doc.registry[c.resource].qr) for c in self._codes(doc))
-        return outer + mm(4) * k, outer + mm(LABEL_MM) * k, 2 if len(self._codes(doc)) > 1 else 1
+        return outer + mm(4) * k, outer + mm(LABEL_MM) * k
 
-    def qr_grid_size(self, doc: Document, k: float) -> tuple[float, float]:
-        w, h, cols = self._cells(doc, k)
+    def qr_grid_size(self, doc: Document, k: float, cols: int) -> tuple[float, float]:
+        w, h = self._cells(doc, k)
         rows = -(-len(self._codes(doc)) // cols)
         return w * cols, h * rows
 
     def qr_grid(self, doc: Document, canvas, spec: PageSpec, k: float, x: float,
-                top: float) -> None:
+                top: float, cols: int) -> None:
         """The QR codes, labelled, in a grid whose top-left corner is (x, top)."""
-        w, h, cols = self._cells(doc, k)
+        w, h = self._cells(doc, k)
         symbol = qr_symbol(k)
         label_typo = doc.typography(10 * k, 8 * k, 8 * k)
         for i, c in enumerate(self._codes(doc)):
