@@ -26,11 +26,15 @@ def comments_for(text: str, where: str) -> list[str]:
     return out
 
 
-def guide_messages(source: str, name: str = "guide") -> Iterator[tuple[int, str, str, str]]:
-    """(line, context, English text, where) of every translatable string of a guide's TOML."""
+def parse(source: str, name: str = "guide") -> Guide:
+    """A guide from its TOML text, without the registry checks (for extraction)."""
     data = tomllib.loads(source)
     top = {k: v for k, v in data.items() if k not in ("guide", "seed_forms")}
-    guide: Guide = _from_toml(Guide, {**data.get("guide", {}), **top}, name)
+    return _from_toml(Guide, {**data.get("guide", {}), **top}, name)
+
+
+def guide_messages(guide: Guide, source: str) -> Iterator[tuple[int, str, str, str]]:
+    """(line in `source`, context, English text, where) of every translatable string."""
     lines = source.splitlines()
     cursor = 0
     for ctx, text, where in guide.messages():
@@ -47,5 +51,6 @@ def extract_guide(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
                   ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
     """The Babel extractor: yields pgettext-style messages so Babel keeps each context."""
     source = fileobj.read().decode("utf-8")
-    for lineno, ctx, text, where in guide_messages(source, getattr(fileobj, "name", "guide")):
+    guide = parse(source, getattr(fileobj, "name", "guide"))
+    for lineno, ctx, text, where in guide_messages(guide, source):
         yield lineno, "pgettext", (ctx, text), comments_for(text, where)

@@ -178,7 +178,7 @@ def template(guide: Guide):
                   fuzzy=False)
     src = guide.path.read_text("utf-8") if guide.path else ""
     rel = f"leaflets/guides/{guide.id}.toml"
-    for lineno, ctx, text, where in guide_messages(src, rel):
+    for lineno, ctx, text, where in guide_messages(guide, src):
         flags = ["python-brace-format"] if PLACEHOLDER.search(text) else []
         cat.add(text, "", locations=[(rel, lineno)], auto_comments=comments_for(text, where),
                 flags=flags, context=ctx)
@@ -340,9 +340,11 @@ def pseudo(text: str) -> str:
         if PLACEHOLDER.fullmatch(part):
             out.append(part)
             continue
+        # capitalised words may be names of organisations, which are never translated: they
+        # keep their letters; the text grows by padding at the end of each run
         words = part.split(" ")
-        out.append(" ".join(w.translate(_ACCENTS) + ("~" * (len(w) * 2 // 5) if len(w) > 2
-                                                      else "") for w in words))
+        accented = " ".join(w if w[:1].isupper() else w.translate(_ACCENTS) for w in words)
+        out.append(accented + ("~" * (len(part) * 2 // 5) if part.strip() else ""))
     return "[" + "".join(out) + "]"
 
 

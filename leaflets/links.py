@@ -31,7 +31,7 @@ LINK_RUN = re.compile(
     r"(?<![\w@.\-" + _INV + r"])"
     r"(?P<scheme>https?://)?"
     r"(?P<host>(?:" + _LABEL + r"\.)+" + _TLD + r")"
-    r"(?P<path>/[^\s\"'<>()]*)?"
+    r"(?P<path>/[^\s\"'<>()\[\]{}]*)?"
     r"(?![\w@])"
 )
 

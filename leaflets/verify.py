@@ -148,6 +148,54 @@ def _fonts(reader) -> dict[str, bool]:
     return found
 
 
+def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The page's text as (text, box) segments: pdfium's lines, cut where the next letter is
+    further to the right than a word space or jumps back left (separate columns, such as the labels
+    of codes side by side, which pdfium may join into one line)."""
+    out = []
+    text = tp.get_text_range()
+    current: list[tuple[str, tuple[float, float, float, float]]] = []
+
+    def flush() -> None:
+        visible = [b for c, b in current if c.strip()]
+        if visible:
+            box = (min(b[0] for b in visible), min(b[1] for b in visible),
+                   max(b[2] for b in visible), max(b[3] for b in visible))
+            out.append(("".join(c for c, _ in current).strip(), box))
+        current.clear()
+
+    last_right = None
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            flush()
+            last_right = None
+            continue
+        box = tp.get_charbox(i)
+        if ch.strip():
+            gap = box[0] - last_right if last_right is not None else 0.0
+            # wider than a word space at this size (about a letter's height), or back left
+            limit = max(2 * PT_PER_MM, 1.3 * (box[3] - box[1]))
+            if gap > limit or gap < -2 * PT_PER_MM:
+                flush()
+            last_right = box[2]
+        current.append((ch, box))
+    flush()
+    return out
+
+
+def label_under(segments, bbox) -> str:
+    """The text just under a QR code and centred on it: the code's label. A segment belongs to
+    the label when its middle is within a few millimetres of the code's middle, so another
+    column of text or the label of a code beside it is not taken for it."""
+    x0, y0, x1, _ = bbox
+    centre, tolerance = (x0 + x1) / 2, max(3 * PT_PER_MM, 0.2 * (x1 - x0))
+    band = max(LABEL_BAND_MM * PT_PER_MM, 0.5 * (x1 - x0))  # labels grow with the code
+    found = [(box[3], text) for text, box in segments
+             if y0 - band <= (box[1] + box[3]) / 2 <= y0
+             and abs((box[0] + box[2]) / 2 - centre) <= tolerance]
+    return " ".join(text for _, text in sorted(found, reverse=True))
+
+
 def read_pdf(path: Path) -> PDFRead:
     """Everything the rules look at. Raises ValueError for a file that is not a readable PDF."""
     import pypdf
@@ -178,6 +226,7 @@ def read_pdf(path: Path) -> PDFRead:
         scale = dpi / 72
         image = pg.render(scale=scale).to_pil()
         codes = []
+        page_chars = None
         for bc in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
             pos = bc.position
             xs = [p.x / scale for p in (pos.top_left, pos.top_right, pos.bottom_left,
@@ -185,12 +234,10 @@ def read_pdf(path: Path) -> PDFRead:
             ys = [h - p.y / scale for p in (pos.top_left, pos.top_right, pos.bottom_left,
                                             pos.bottom_right)]
             x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            pad = 0.4 * (x1 - x0)  # the quiet zone is about 4/25 of a small symbol each side
-            label = tp.get_text_bounded(
-                left=x0 - pad, bottom=y0 - LABEL_BAND_MM * PT_PER_MM, right=x1 + pad,
-                top=y0 - 0.2 * PT_PER_MM,
-            )
-            codes.append(QRCode(bc.text, (x0, y0, x1, y1), " ".join(label.split())))
+            if page_chars is None:
+                page_chars = _segments(tp)
+            codes.append(QRCode(bc.text, (x0, y0, x1, y1),
+                                label_under(page_chars, (x0, y0, x1, y1))))
         pypage = reader.pages[i]
         pages.append(PageRead(i + 1, text, codes, w, h, _box(pypage, "/TrimBox"),
                               _box(pypage, "/BleedBox")))

@@ -50,15 +50,18 @@ class CardFormat(Format):
         with page(canvas, doc, spec, draft=False):
             self.back(doc, canvas, spec)
 
-    def _namer(self, doc: Document, spec: PageSpec):
-        return lambda part: doc.what(self.name, spec.paper, part)
+    def _namer(self, doc: Document, spec: PageSpec, named: tuple[str, str] | None):
+        """How fitting errors name this card: as itself, or as a slot of a card sheet."""
+        fmt, paper = named or (self.name, spec.paper)
+        return lambda part: doc.what(fmt, paper, f"card {part}" if named else part)
 
-    def front(self, doc: Document, canvas, spec: PageSpec) -> None:
+    def front(self, doc: Document, canvas, spec: PageSpec,
+              named: tuple[str, str] | None = None) -> None:
         """A colour band with the headline, then the numbered first steps. The band grows
         with the headline; one body size, the largest that fits, serves both."""
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
         x0, y0, x1, y1 = content_box(doc, spec, band_at="bottom")
-        what = self._namer(doc, spec)
+        what = self._namer(doc, spec, named)
         background(canvas, spec, theme.ground)
         if doc.lg.needs_band:
             draft_band(canvas, doc, spec, at="bottom")
@@ -98,10 +101,11 @@ class CardFormat(Format):
         headline.draw(canvas, x0, y1)
         body.draw(canvas, x0, band_bottom - mm(2))
 
-    def back(self, doc: Document, canvas, spec: PageSpec) -> None:
+    def back(self, doc: Document, canvas, spec: PageSpec,
+             named: tuple[str, str] | None = None) -> None:
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
         x0, y0, x1, y1 = spec.safe_box
-        what = self._namer(doc, spec)
+        what = self._namer(doc, spec, named)
         background(canvas, spec, theme.ground)
 
         # The QR column, top to bottom, on the side the text does not start from; it runs the

@@ -28,7 +28,7 @@ from . import Format
 
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
 QR_SYMBOL_MM, QR_MIN_MM = 25.0, 25.0  # on A4, scaled with the paper; never below 25 mm
-LABEL_MM = 8.0  # room for a QR label under the code, on A4
+LABEL_MM = 9.0  # room for a QR label under the code, on A4
 HEADLINE_PT = 40.0  # on A4, scaled with the paper (at least 40 pt)
 INTRO_PT = 16.0  # the line under the headline, on A4
 BODY_MAX_PT, BODY_MIN_PT = 24.0, 14.0  # on A4
@@ -161,4 +161,5 @@ class PosterFormat(Format):
             row, column = divmod(i, cols)
             qr_block(canvas, doc, c.resource, c.label, x + column * w, top - row * h, w, symbol,
                      label_typo, doc.what(self.name, spec.paper, f"QR label {c.resource}"),
-                     mm(LABEL_MM - 1) * k, code_area=h - mm(LABEL_MM) * k)
+                     mm(LABEL_MM - 1) * k, code_area=h - mm(LABEL_MM) * k,
+                     label_margin=mm(2.5) * k)

@@ -62,7 +62,8 @@ class CardSheetFormat(Format):
         for side, back in (("front", False), ("back", True)):
             name = f"card-{side}"
             canvas.beginForm(name, 0, 0, cspec.trim_w, cspec.trim_h)
-            (self.card.back if back else self.card.front)(doc, canvas, cspec)
+            draw_side = self.card.back if back else self.card.front
+            draw_side(doc, canvas, cspec, named=(self.name, spec.paper))
             canvas.endForm()
             with page(canvas, doc, spec, draft=False):
                 for x, y in self.slots(spec, back):
