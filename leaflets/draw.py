@@ -186,12 +186,10 @@ def content_box(doc: Document, spec: PageSpec, band_at: str = "top"
 
 def draft_note(doc: Document) -> str:
     """The English word DRAFT and the note in the language, and the fallback note if any."""
-    ui, english = doc.guide.ui, doc.lg.english
+    ui = doc.guide.ui
     parts = []
     if doc.lg.is_draft:
         parts.append(f"DRAFT · {ui.draft_note}")
-        if english and ui.draft_note != english.ui.draft_note:
-            parts.append(english.ui.draft_note)
     if doc.lg.fallback_messages:
         parts.append(ui.fallback_note)
     return " · ".join(parts)
