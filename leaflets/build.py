@@ -81,10 +81,13 @@ def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
     """One guide in one language and format, as PDF bytes."""
     from reportlab.pdfgen.canvas import Canvas
 
-    face = fonts.register()
-    fonts.check_coverage(lg.guide.messages(), face, lg.locale)
+    messages = list(lg.guide.messages())
+    chars = {c for _, text, _ in messages for c in text} | set(lg.language_name) | set("•×–·")
+    stack = fonts.stack(lg.locale, chars)
+    fonts.check_coverage(messages, stack, lg.locale)
     spec = fmt.page_spec(paper, bleed)
-    doc = Document(lg, registry, theme or Theme(), face.name, face.bold_name)
+    doc = Document(lg, registry, theme or Theme(), stack)
+    face = stack.faces[-1]
     buf = io.BytesIO()
     canvas = Canvas(
         buf,

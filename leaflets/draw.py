@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from . import qr
 from .content import Registry, segments
+from .fonts import Stack
 from .i18n import LocalisedGuide
 from .text import Fitted, Para, Typography, fit
 
@@ -78,15 +79,22 @@ class Document:
     lg: LocalisedGuide
     registry: Registry
     theme: Theme
-    font: str
-    bold_font: str
+    stack: Stack
+
+    @property
+    def rtl(self) -> bool:
+        return self.lg.direction == "rtl"
+
+    def flip(self, spec: PageSpec, x0: float, x1: float) -> tuple[float, float]:
+        """A horizontal span, mirrored across the page for a right-to-left language."""
+        return (spec.trim_w - x1, spec.trim_w - x0) if self.rtl else (x0, x1)
 
     @property
     def guide(self):
         return self.lg.guide
 
     def typography(self, max_size: float, min_size: float, min_number: float = 8.0) -> Typography:
-        return Typography(self.font, self.bold_font, max_size, min_size, min_number)
+        return Typography(self.stack, max_size, min_size, min_number, rtl=self.rtl)
 
     def what(self, fmt: str, paper: str, part: str) -> str:
         """How a fitting error names what did not fit."""

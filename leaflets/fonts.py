@@ -1,30 +1,45 @@
 """Fonts: the font stacks of fonts/fonts.toml, registered once per process with reportlab.
 
-reportlab has no font fallback, so a font is chosen per run of text by glyph coverage; a
-character that no font of the stack covers is an error naming the character, never a box.
+reportlab has no font fallback, so text is split into runs by glyph coverage: each character
+is printed in the first font of its language's stack that draws it (NotoSans, for Latin,
+digits and punctuation, ends every stack). A character that no font of the stack draws is an
+error naming the locale, the message and the character, never a box.
+
+reportlab embeds only TrueType (glyf) fonts. The CJK collection is CFF: the face a language
+needs is subset to the characters the leaflet uses and converted to TrueType (cu2qu) at build
+time, and cached on disk, so it is done once per set of characters.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from .errors import SourceError
 
-FONTS_DIR = Path(os.environ.get("LEAFLETS_FONTS", Path(__file__).resolve().parent.parent / "fonts"))
+FONTS_DIR = Path(os.environ.get("LEAFLETS_FONTS",
+                                Path(__file__).resolve().parent.parent / "fonts"))
+CACHE_DIR = Path(os.environ.get("LEAFLETS_CACHE", Path(os.environ.get(
+    "XDG_CACHE_HOME", Path.home() / ".cache")) / "leaflets")) / "fonts"
+DEFAULT_LINE_HEIGHT = 1.22
 
 
 @dataclass(frozen=True)
 class Face:
-    """A registered regular/bold pair."""
+    """A registered regular/bold pair of TrueType files."""
 
     name: str  # reportlab name of the regular face; bold is name + "-Bold"
     regular: Path
     bold: Path
-    scripts: tuple[str, ...]
+    line_height: float = DEFAULT_LINE_HEIGHT
+    shaping: bool = False  # needs shaped line layout (Arabic script, Indic scripts)
+    cjk: bool = False  # breaks lines between characters
 
     @property
     def bold_name(self) -> str:
@@ -43,53 +58,212 @@ def _cmap(path: Path) -> frozenset[int]:
 
 
 @cache
-def stacks() -> dict[str, Face]:
+def config() -> dict:
     cfg = FONTS_DIR / "fonts.toml"
     try:
-        data = tomllib.loads(cfg.read_text("utf-8"))
+        return tomllib.loads(cfg.read_text("utf-8"))
     except FileNotFoundError:
         raise SourceError(
             f"{cfg}: font configuration not found (is the fonts/ folder there?)"
         ) from None
-    faces = {}
-    for name, spec in data["fonts"].items():
-        faces[name] = Face(name, FONTS_DIR / spec["regular"], FONTS_DIR / spec["bold"],
-                           tuple(spec.get("scripts", ())))
-        for p in (faces[name].regular, faces[name].bold):
-            if not p.is_file():
-                raise SourceError(f"{cfg}: font {name}: file {p.name} is missing from fonts/")
-    return faces
+
+
+def _spec(name: str) -> dict:
+    spec = config()["fonts"].get(name)
+    if spec is None:
+        raise SourceError(f"fonts/fonts.toml: no font {name!r}")
+    for key in ("regular", "bold"):
+        if not (FONTS_DIR / spec[key]).is_file():
+            raise SourceError(f"fonts/fonts.toml: font {name}: file {spec[key]} is missing")
+    return spec
+
+
+def register(name: str = "NotoSans", chars: Iterable[str] = ()) -> Face:
+    """Register a face (regular and bold) with reportlab and return it. A CFF collection face
+    is first subset to `chars` and converted to TrueType."""
+    spec = _spec(name)
+    flags = (spec.get("line_height", DEFAULT_LINE_HEIGHT), bool(spec.get("shaping")),
+             bool(spec.get("cjk")))
+    if "face" in spec:
+        subset = "".join(sorted({c for c in chars if not c.isspace()}))
+        return _register_converted(name, spec["face"], spec["regular"], spec["bold"], subset,
+                                   flags)
+    return _register(name, FONTS_DIR / spec["regular"], FONTS_DIR / spec["bold"], flags)
 
 
 @cache
-def register(name: str = "NotoSans") -> Face:
-    """Register a face (regular and bold) with reportlab, once per process."""
+def _register(name: str, regular: Path, bold: Path, flags: tuple) -> Face:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    face = stacks()[name]
-    pdfmetrics.registerFont(TTFont(face.name, str(face.regular)))
-    pdfmetrics.registerFont(TTFont(face.bold_name, str(face.bold)))
-    addMapping(face.name, 0, 0, face.name)
-    addMapping(face.name, 1, 0, face.bold_name)
-    addMapping(face.name, 0, 1, face.name)
-    addMapping(face.name, 1, 1, face.bold_name)
+    face = Face(name, regular, bold, *flags)
+    pdfmetrics.registerFont(TTFont(face.name, str(regular)))
+    pdfmetrics.registerFont(TTFont(face.bold_name, str(bold)))
+    for b in (0, 1):
+        for i in (0, 1):
+            addMapping(face.name, b, i, face.bold_name if b else face.name)
     return face
 
 
-def missing_glyphs(text: str, face: Face) -> list[str]:
-    """Characters of `text` the face cannot draw (control characters aside)."""
-    return sorted({c for c in text if c >= " " and not face.covers(c)})
+@cache
+def _register_converted(name: str, member: str, regular: str, bold: str, chars: str,
+                        flags: tuple) -> Face:
+    digest = hashlib.sha256(f"{member}|{chars}".encode()).hexdigest()[:12]
+    paths = [_converted(FONTS_DIR / f, member, chars, digest) for f in (regular, bold)]
+    return _register(f"{name}-{digest}", paths[0], paths[1], flags)
 
 
-def check_coverage(messages, face: Face, locale: str) -> None:
-    """Stop with one line naming the locale, the message and the character when a font cannot
-    draw a character: reportlab would print a box or nothing."""
-    import unicodedata
+def _converted(collection: Path, member: str, chars: str, digest: str) -> Path:
+    """`member` of a CFF collection, subset to `chars`, as a TrueType file in the cache."""
+    stat = collection.stat()
+    key = hashlib.sha256(f"{collection.name}|{stat.st_size}|{digest}".encode()).hexdigest()[:16]
+    out = CACHE_DIR / f"{member}-{collection.stem.rsplit('-', 1)[-1]}-{key}.ttf"
+    if out.exists():
+        return out
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection, TTFont
 
+    with TTCollection(collection, lazy=True) as coll:
+        index = next((i for i, f in enumerate(coll.fonts)
+                      if f["name"].getDebugName(6).startswith(member + "-")), None)
+    if index is None:
+        raise SourceError(f"fonts/{collection.name} has no face {member}")
+    font = TTFont(collection, fontNumber=index, recalcTimestamp=False, recalcBBoxes=False)
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.layout_features = ["*"]
+    options.recalc_timestamp = False
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=[ord(c) for c in chars] + [0x20])
+    sub.subset(font)
+    _cff_to_glyf(font)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")
+    font.save(tmp)
+    os.replace(tmp, out)
+    return out
+
+
+def _cff_to_glyf(font) -> None:
+    """Replace a font's CFF outlines by quadratic TrueType outlines (after fontTools'
+    otf2ttf snippet), so that reportlab can embed it."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyphset = font.getGlyphSet()
+    glyphs = {}
+    for gname in order:
+        pen = TTGlyphPen(glyphset)
+        glyphset[gname].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyphs[gname] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    for glyph in glyphs.values():
+        glyph.recalcBounds(glyf)
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for gname, glyph in glyf.glyphs.items():
+        if hasattr(glyph, "xMin"):
+            hmtx[gname] = (hmtx[gname][0], glyph.xMin)
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+                 "maxComponentElements"):
+        setattr(maxp, attr, 1 if attr == "maxZones" else 0)
+    maxp.numGlyphs = len(order)
+    maxp.recalc(font)
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\000\001\000\000"
+
+
+# ----------------------------------------------------------------------------- stacks
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A language's faces, first choice first; the last is the Latin fallback."""
+
+    locale: str
+    faces: tuple[Face, ...]
+
+    @property
+    def primary(self) -> Face:
+        return self.faces[0]
+
+    @property
+    def line_height(self) -> float:
+        return max(f.line_height for f in self.faces)
+
+    def face_for(self, ch: str, previous: Face | None = None) -> Face | None:
+        """The face that prints `ch`: spaces and marks stay in the face before them; Latin
+        letters, digits and Western punctuation come from the Latin face, so numbers and
+        names look the same in every language."""
+        if previous is not None and (ch.isspace() or unicodedata.category(ch).startswith("M")) \
+                and previous.covers(ch):
+            return previous
+        latin = self.faces[-1]
+        if _prefers_latin(ch) and latin.covers(ch):
+            return latin
+        for face in self.faces:
+            if face.covers(ch):
+                return face
+        return None
+
+    def runs(self, text: str) -> list[tuple[Face, str]]:
+        """`text` cut into runs, each in the face that prints it."""
+        out: list[tuple[Face, str]] = []
+        previous = None
+        for ch in text:
+            face = self.face_for(ch, previous) or self.faces[-1]
+            if out and out[-1][0] is face:
+                out[-1] = (face, out[-1][1] + ch)
+            else:
+                out.append((face, ch))
+            previous = face
+        return out
+
+    def missing(self, text: str) -> list[str]:
+        return sorted({c for c in text if c >= " " and self.face_for(c) is None})
+
+
+def _prefers_latin(ch: str) -> bool:
+    o = ord(ch)
+    return o < 0x0250 or 0x2000 <= o <= 0x206F or 0x20A0 <= o <= 0x20CF
+
+
+def stack_names(locale: str) -> list[str]:
+    stacks = config().get("stacks", {})
+    lang = locale.split("-")[0]
+    return stacks.get(locale) or stacks.get(lang) or stacks.get("default", ["NotoSans"])
+
+
+def stack(locale: str, chars: Iterable[str] = ()) -> Stack:
+    """The registered font stack of a language; `chars` are what it will print (CJK faces
+    are subset to them)."""
+    chars = frozenset(chars)
+    return Stack(locale, tuple(register(n, chars) for n in stack_names(locale)))
+
+
+def check_coverage(messages, font_stack: Stack, locale: str) -> None:
+    """Stop with one line naming the locale, the message and the character when no font of
+    the stack draws a character: reportlab would print a box or nothing."""
     for ctx, text, _ in messages:
-        missing = missing_glyphs(text, face)
+        missing = font_stack.missing(text)
         if missing:
             c = missing[0]
             raise SourceError(

@@ -28,7 +28,7 @@ _INV = "".join(INVISIBLE)
 _LABEL = r"[\w" + _INV + r"][\w\-" + _INV + r"]*"
 _TLD = r"[^\W\d_](?:[^\W\d_]|[" + _INV + r"])*[^\W\d_]"
 LINK_RUN = re.compile(
-    r"(?<![\w@.\-" + _INV + r"])"
+    r"(?<![\w@\-" + _INV + r"])(?<!\w\.)"
     r"(?P<scheme>https?://)?"
     r"(?P<host>(?:" + _LABEL + r"\.)+" + _TLD + r")"
     r"(?P<path>/[^\s\"'<>()\[\]{}]*)?"
@@ -74,6 +74,16 @@ def split_url(url: str) -> tuple[str, str]:
     return bare_host(parts.hostname or ""), path
 
 
+# Scripts whose letters may touch a link in running text (a Korean particle after a host:
+# "ceop.police.uk에"); letters of scripts that look like Latin (Cyrillic, Greek) never do.
+_TOUCHING_SCRIPTS = ("HANGUL", "CJK", "HIRAGANA", "KATAKANA", "ARABIC", "BENGALI", "GURMUKHI",
+                     "GUJARATI", "DEVANAGARI")
+
+
+def _touching(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(_TOUCHING_SCRIPTS)
+
+
 def find_links(text: str) -> list[PrintedLink]:
     """Every host-like run in `text`, with its path if one is printed."""
     text = unicodedata.normalize("NFC", text)
@@ -81,6 +91,15 @@ def find_links(text: str) -> list[PrintedLink]:
     for m in LINK_RUN.finditer(text):
         path = (m.group("path") or "").rstrip(".,;:!?")
         host = m.group("host")
+        if not path and _touching(host[-1]) and not all(_touching(c) for c in
+                                                         host.rsplit(".", 1)[-1]):
+            # an ASCII host followed by a word of another script: the word is not the host's
+            trimmed = host.rstrip("".join(c for c in host if _touching(c)))
+            if "." not in trimmed or not trimmed.rsplit(".", 1)[-1]:
+                continue
+            end = m.start("host") + len(trimmed)
+            out.append(PrintedLink(text[m.start():end], bare_host(trimmed), "", m.start(), end))
+            continue
         out.append(
             PrintedLink(
                 m.group(0)[: len(m.group(0)) - (len(m.group("path") or "") - len(path))],

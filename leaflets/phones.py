@@ -34,10 +34,11 @@ _DASH_TABLE = str.maketrans({**dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_SPA
 # optional leading '+' and an optional bracketed gloss of digits after it.
 _GROUP = r"(?:\d+|[A-Z]{2,})"
 PHONE_RUN = re.compile(
-    r"(?<![\w+/.])"
+    # not inside a word or a host; letters of other scripts may touch a number (Korean "911에")
+    r"(?<![A-Za-z0-9+/])(?<![A-Za-z0-9]\.)"
     r"(?P<main>\+?\(?\d+\)?(?:(?:[-.]| (?=\d))" + _GROUP + r")*)"
     r"(?: ?\((?P<gloss>\d[\d -]*\d|\d)\))?"
-    r"(?![\w/])"
+    r"(?![A-Za-z0-9/])"
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -26,6 +26,7 @@ from reportlab.platypus import Paragraph
 
 from .content import Ref, Segment
 from .errors import FitError
+from .fonts import Stack
 
 NBSP = "\u00a0"
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
@@ -71,30 +72,48 @@ def link_lines(link: str, width: float, font: str, size: float) -> list[str]:
     return lines + [current] if current else lines
 
 
-def _ref_markup(ref: Ref, size: float, min_number: float, width: float, font: str) -> str:
+def _escaped_runs(text: str, stack: Stack | None) -> str:
+    """Escaped text, with a font change wherever the language's first font cannot print a
+    character (Latin in a CJK text, for example)."""
+    if stack is None or len(stack.faces) == 1:
+        return escape(text)
+    return "".join(escape(run) if face is stack.primary
+                   else f'<font name="{face.name}">{escape(run)}</font>'
+                   for face, run in stack.runs(text))
+
+
+def _ref_markup(ref: Ref, size: float, min_number: float, width: float, font: str,
+                latin: str | None) -> str:
     size = max(size, min_number)
     if ref.resource.is_phone and ref.variant != "url":
         text = escape(ref.text).replace(" ", NBSP)  # a number never breaks
     else:
         text = "<br/>".join(escape(x) for x in link_lines(ref.text, width, font, size))
-    return f'<font size="{size:.2f}"><b>{text}</b></font>'
+    face = f' name="{latin}"' if latin else ""
+    return f'<font size="{size:.2f}"{face}><b>{text}</b></font>'
 
 
 def markup(para: Para, size: float, min_number: float, width: float = 1e6,
-           bold_font: str = "Helvetica-Bold") -> str:
-    """reportlab paragraph markup for `para`: every string escaped, references bold."""
+           bold_font: str = "Helvetica-Bold", stack: Stack | None = None) -> str:
+    """reportlab paragraph markup for `para`: every string escaped, references bold, runs
+    that a language's first font cannot print set in the font that can."""
+    latin = stack.faces[-1].name if stack is not None and len(stack.faces) > 1 else None
     parts = []
     if para.lead:
         # a lead that is a sentence runs into the text; a lead without end punctuation is a
         # title line of its own
-        end = " " if para.lead.rstrip()[-1:] in ".!?:;。！？：؟।" else "<br/>"
-        parts.append(f"<b>{escape(para.lead)}</b>{end}")
+        end = " " if para.lead.rstrip()[-1:] in _SENTENCE_END else "<br/>"
+        parts.append(f"<b>{_escaped_runs(para.lead, stack)}</b>{end}")
     for seg in para.segments:
         if isinstance(seg, Ref):
-            parts.append(_ref_markup(seg, size, min_number, width, bold_font))
+            parts.append(_ref_markup(seg, size, min_number, width,
+                                     stack.faces[-1].bold_name if latin else bold_font, latin))
         else:
-            parts.append(escape(seg))
+            parts.append(_escaped_runs(seg, stack))
     return "".join(parts)
+
+
+_SENTENCE_END = ".!?:;。！？：؟।"
 
 
 @dataclass
@@ -118,16 +137,40 @@ class Fitted:
 
 @dataclass
 class Typography:
-    """The sizes of one format: body size range, number floor, font face, line spacing."""
+    """The sizes of one format and the fonts of one language: body size range, number floor,
+    font stack, direction."""
 
-    font: str
-    bold_font: str
+    stack: Stack
     max_size: float
     min_size: float
     min_number: float = 8.0  # phone numbers and links never smaller
-    leading: float = 1.22
+    rtl: bool = False
     step: float = 0.25
     _styles: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def font(self) -> str:
+        return self.stack.primary.name
+
+    @property
+    def bold_font(self) -> str:
+        return self.stack.primary.bold_name
+
+    @property
+    def leading(self) -> float:
+        return self.stack.line_height
+
+    def measure(self, text: str, size: float, bold: bool = False) -> float:
+        """The printed width of a plain text in this language's fonts."""
+        from .shaping import _width
+
+        return sum(_width(t, f.bold_name if bold else f.name, size)
+                   for f, t in self.stack.runs(text))
+
+    @property
+    def complex(self) -> bool:
+        """Arabic-script and Indic languages need our own shaped line layout."""
+        return self.stack.primary.shaping
 
     def style(self, para: Para, size: float) -> ParagraphStyle:
         s = size * para.scale
@@ -146,24 +189,77 @@ class Typography:
                 alignment=_ALIGN[para.align],
                 leftIndent=bullet_w + para.indent * size,
                 bulletIndent=para.indent * size,
-                bulletFontName=self.bold_font,
+                bulletFontName=self.stack.faces[-1].bold_name,
                 bulletFontSize=s,
                 splitLongWords=0,
                 spaceShrinkage=0,  # a line never runs past its box
                 allowWidows=1,
                 allowOrphans=1,
-                wordWrap=None,
+                wordWrap="CJK" if self.stack.primary.cjk else None,
             )
             self._styles[key] = st
         return st
 
-    def paragraph(self, para: Para, size: float, width: float = 1e6) -> Paragraph:
+    def paragraph(self, para: Para, size: float, width: float = 1e6):
+        """A reportlab Paragraph, or a shaped paragraph for Arabic-script and Indic text."""
         inner = width - size * (1.3 if para.bullet else 0) - para.indent * size
+        if self.complex:
+            return shaped_paragraph(para, size, self, inner)
         return Paragraph(
-            markup(para, size * para.scale, self.min_number, inner, self.bold_font),
+            markup(para, size * para.scale, self.min_number, inner, self.bold_font,
+                   self.stack),
             self.style(para, size),
             bulletText=escape(para.bullet) if para.bullet else None,
         )
+
+
+def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
+    """The paragraph as words of shaped runs (see shaping.py)."""
+    from .shaping import ComplexParagraph, Run, Word
+
+    s = size * para.scale
+    stack = typo.stack
+    latin = stack.faces[-1]
+
+    words: list[Word] = []
+    glued = False  # the next word touches the one before (no space between them)
+
+    def add_text(text: str, bold: bool) -> None:
+        nonlocal glued
+        for i, chunk in enumerate(text.split(" ")):
+            if i:
+                glued = False
+            if chunk:
+                runs = [Run(t, f, bold, s, para.color) for f, t in stack.runs(chunk)]
+                words.append(Word(runs, space_before=not glued and bool(words)))
+                glued = True
+        glued = glued and not text.endswith(" ")
+
+    if para.lead:
+        add_text(para.lead, True)
+        glued = False
+        if words and para.lead.rstrip()[-1:] not in _SENTENCE_END:
+            words[-1].line_break_after = True
+    for seg in para.segments:
+        if isinstance(seg, Ref):
+            n = max(s, typo.min_number)
+            if seg.resource.is_phone and seg.variant != "url":
+                pieces = [seg.text]
+            else:
+                pieces = link_lines(seg.text, inner, latin.bold_name, n)
+            for i, piece in enumerate(pieces):
+                word = Word([Run(piece, latin, True, n, para.color)], isolated=True,
+                            space_before=not glued and bool(words) and i == 0)
+                word.line_break_after = i < len(pieces) - 1
+                words.append(word)
+            glued = True
+        else:
+            add_text(seg, para.bold)
+    bullet = [Run(t, f, True, s, para.color) for f, t in stack.runs(para.bullet)] \
+        if para.bullet else []
+    indent = (size * 1.3 if para.bullet else 0) + para.indent * size
+    align = {"left": "start", "right": "end", "center": "center"}[para.align]
+    return ComplexParagraph(words, stack, s, typo.rtl, align, bullet, indent)
 
 
 # reportlab lets a line run a fraction of a point past the box when it breaks; more than this
@@ -173,6 +269,8 @@ OVERFLOW_TOLERANCE_PT = 1.0
 
 def _overflows(p: Paragraph, width: float) -> bool:
     """True when a line is wider than the box (a word or number that cannot break)."""
+    if hasattr(p, "overflow"):
+        return p.overflow
     bl = getattr(p, "blPara", None)
     if bl is None:
         return False

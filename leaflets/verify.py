@@ -56,7 +56,8 @@ class QRCode:
 @dataclass
 class PageRead:
     number: int
-    text: str
+    text: str  # pdfium's logical order
+    seen: str  # segments read left to right, one per line: numbers and links as printed
     qr: list[QRCode]
     width: float
     height: float
@@ -149,38 +150,79 @@ def _fonts(reader) -> dict[str, bool]:
 
 
 def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """The page's text as (text, box) segments: pdfium's lines, cut where the next letter is
-    further to the right than a word space or jumps back left (separate columns, such as the labels
-    of codes side by side, which pdfium may join into one line)."""
-    out = []
-    text = tp.get_text_range()
-    current: list[tuple[str, tuple[float, float, float, float]]] = []
+    """The page's text read by eye: letters grouped into rows by height on the page, each row
+    read left to right and cut into segments where a gap is wider than a column gap.
 
-    def flush() -> None:
-        visible = [b for c, b in current if c.strip()]
-        if visible:
-            box = (min(b[0] for b in visible), min(b[1] for b in visible),
-                   max(b[2] for b in visible), max(b[3] for b in visible))
-            out.append(("".join(c for c, _ in current).strip(), box))
-        current.clear()
-
-    last_right = None
-    for i, ch in enumerate(text):
-        if ch in "\r\n":
-            flush()
-            last_right = None
+    This is how a reader sees numbers and links: left to right, whatever the language.
+    pdfium's own logical order is good for running text but unreliable for left-to-right runs
+    inside right-to-left lines (it reverses a number's digit groups), so numbers, links
+    and labels are read from these segments. A link broken over two lines (the second part
+    starts with '/') is joined back to the segment above it.
+    """
+    chars = []
+    for i in range(tp.count_chars()):
+        ch = tp.get_text_range(i, 1)
+        if ch in links.INVISIBLE and chars:
+            # no width and no box of its own: it stays with the letter it follows
+            chars[-1] = (chars[-1][0] + ch, chars[-1][1])
             continue
-        box = tp.get_charbox(i)
-        if ch.strip():
-            gap = box[0] - last_right if last_right is not None else 0.0
-            # wider than a word space at this size (about a letter's height), or back left
-            limit = max(2 * PT_PER_MM, 1.3 * (box[3] - box[1]))
-            if gap > limit or gap < -2 * PT_PER_MM:
-                flush()
-            last_right = box[2]
-        current.append((ch, box))
-    flush()
-    return out
+        if not ch.strip() or ch in "\r\n":
+            continue
+        box = tp.get_charbox(i, loose=True)  # the advance: neighbouring letters touch
+        if box[3] - box[1] <= 0:
+            continue
+        chars.append(("-" if ch == "\ufffe" else ch, box))
+    chars.sort(key=lambda cb: -(cb[1][1] + cb[1][3]) / 2)
+    rows: list[list] = []
+    for ch, box in chars:
+        yc, h = (box[1] + box[3]) / 2, box[3] - box[1]
+        near = [row for row in rows if abs(row[0] - yc) <= 0.45 * max(row[1], h)]
+        if near:
+            min(near, key=lambda row: abs(row[0] - yc))[2].append((ch, box))
+        else:
+            rows.append([yc, h, [(ch, box)]])
+    out = []
+    for _, _, items in rows:
+        items.sort(key=lambda cb: cb[1][0])
+        current: list = []
+        for ch, box in items:
+            if current:
+                prev = current[-1][1]
+                gap = box[0] - prev[2]
+                height = min(box[3] - box[1], prev[3] - prev[1])  # the smaller letter's size
+                if gap > max(2 * PT_PER_MM, 1.0 * height):  # another column
+                    out.append(_segment(current))
+                    current = []
+                elif gap > 0.1 * height:  # a word space (the loose box is about 1.2 em)
+                    current.append((" ", None))
+            current.append((ch, box))
+        if current:
+            out.append(_segment(current))
+    return _join_continued_links(out)
+
+
+def _segment(items) -> tuple[str, tuple[float, float, float, float]]:
+    boxes = [b for _, b in items if b is not None]
+    return ("".join(c for c, _ in items),
+            (min(b[0] for b in boxes), min(b[1] for b in boxes),
+             max(b[2] for b in boxes), max(b[3] for b in boxes)))
+
+
+def _join_continued_links(segments):
+    """A link broken over lines is joined back: leaflets breaks a link before a '/' or after
+    a '-', so a segment that starts with '/', or follows a segment ending in a link and '-',
+    continues the segment above it."""
+    out = list(segments)
+    for i, (text, box) in enumerate(out):
+        above = [(j, b) for j, (t, b) in enumerate(out)
+                 if j != i and t and b[1] > box[3] - 1 and b[0] < box[2] and b[2] > box[0]
+                 and "." in t.split(" ")[-1]
+                 and (text.startswith("/") or ("/" in t.split(" ")[-1] and t.endswith("-")))]
+        if above:
+            j, b = min(above, key=lambda jb: jb[1][1] - box[3])
+            out[j] = (out[j][0] + text, (min(b[0], box[0]), box[1], max(b[2], box[2]), b[3]))
+            out[i] = ("", box)
+    return [(t, b) for t, b in out if t]
 
 
 def label_under(segments, bbox) -> str:
@@ -221,12 +263,12 @@ def read_pdf(path: Path) -> PDFRead:
         pg = pdf[i]
         tp = pg.get_textpage()
         text = join_wrapped_links(tp.get_text_range())
+        segments = _segments(tp)
         w, h = pg.get_size()
         dpi = _dpi(w, h)
         scale = dpi / 72
         image = pg.render(scale=scale).to_pil()
         codes = []
-        page_chars = None
         for bc in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
             pos = bc.position
             xs = [p.x / scale for p in (pos.top_left, pos.top_right, pos.bottom_left,
@@ -234,12 +276,11 @@ def read_pdf(path: Path) -> PDFRead:
             ys = [h - p.y / scale for p in (pos.top_left, pos.top_right, pos.bottom_left,
                                             pos.bottom_right)]
             x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            if page_chars is None:
-                page_chars = _segments(tp)
             codes.append(QRCode(bc.text, (x0, y0, x1, y1),
-                                label_under(page_chars, (x0, y0, x1, y1))))
+                                label_under(segments, (x0, y0, x1, y1))))
         pypage = reader.pages[i]
-        pages.append(PageRead(i + 1, text, codes, w, h, _box(pypage, "/TrimBox"),
+        pages.append(PageRead(i + 1, text, "\n".join(t for t, _ in segments), codes, w, h,
+                              _box(pypage, "/TrimBox"),
                               _box(pypage, "/BleedBox")))
         tp.close()
         pg.close()
@@ -286,7 +327,7 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
     """Every phone-like number printed is a registry number, its gloss included."""
     out = []
     for page in doc.pages:
-        for num in phones.find_numbers(page.text):
+        for num in phones.find_numbers(page.seen):
             res = dialled(num, registry)
             if res is None:
                 near = _nearest_number(num.digits, registry)
@@ -330,7 +371,7 @@ def check_links(doc: PDFRead, registry: Registry) -> list[Finding]:
     """Every host or URL printed belongs to a registry link, spelled in plain ASCII."""
     out = []
     for page in doc.pages:
-        for link in links.find_links(page.text):
+        for link in links.find_links(page.seen):
             problem = _link_problem(link.host, link.path, registry)
             if problem:
                 out.append(_f(doc, page.number, "link", f"printed link {link.text!r} {problem}"))
@@ -384,10 +425,10 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
 
 
 def _present(res: Resource, doc: PDFRead, registry: Registry) -> bool:
-    text = doc.text
+    text = "\n".join(p.seen for p in doc.pages)
     if res.tel is not None:
         if not res.tel.startswith("+"):
-            return re.search(rf"(?<![\d\w]){re.escape(res.tel)}(?![\d\w])",
+            return re.search(rf"(?<![0-9A-Za-z]){re.escape(res.tel)}(?![0-9A-Za-z])",
                              phones.normalise(text)) is not None
         return any(dialled(n, registry) is res for n in phones.find_numbers(text))
     want = links.split_url(res.display)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
 from .. import qr
 from ..content import segments
 from ..draw import (
@@ -31,6 +29,7 @@ from . import Format
 
 QR_SYMBOL_MM = 14.5  # the symbol, without its quiet zone (at least 14 mm)
 QR_LABEL_EXTRA_MM = 3.0  # the label column is this much wider than the code
+QR_LABEL_MAX_MM = 12.0  # and at most this much, however long the labels
 BAND_PAD_MM = 1.8  # colour below the headline, inside the band
 BAND_MAX_MM = 22.0  # the headline never takes more of the front than this
 
@@ -69,13 +68,14 @@ class CardFormat(Format):
         # the footer: the language's own name, and where to find whom to call
         lang = fit([Para.of(doc.lg.language_name, color=theme.muted)], doc.typography(6, 6),
                    x1 - x0, mm(4), what("front footer"))
-        used = stringWidth(doc.lg.language_name, doc.font, 6) + mm(3)
+        used = doc.typography(6, 6).measure(doc.lg.language_name, 6) + mm(3)
         lang.draw(canvas, x0, y0 + lang.height)
         footer_h = lang.height + mm(0.8)
         if card.turn_over:
             foot = fit([Para.of(card.turn_over, color=theme.muted, align="right")],
                        doc.typography(6, 6), x1 - x0 - used, mm(4), what("front footer"))
-            foot.draw(canvas, x0 + used, y0 + foot.height)
+            fx0, _ = doc.flip(spec, x0 + used, x1)
+            foot.draw(canvas, fx0, y0 + foot.height)
             footer_h = max(footer_h, foot.height + mm(0.8))
 
         head = [Para.of(segments(card.headline, reg), scale=1.5, bold=True,
@@ -108,14 +108,16 @@ class CardFormat(Format):
         what = self._namer(doc, spec, named)
         background(canvas, spec, theme.ground)
 
-        # The QR column, top to bottom, on the side the text does not start from; it runs the
-        # card's full height (a draft's band sits under the text column only).
-        # The column is a little wider than the codes so that short labels stay on one line.
-        column = max(qr.outer_size(mm(QR_SYMBOL_MM), reg[q.resource].qr) for q in card.qr)
-        column += mm(QR_LABEL_EXTRA_MM)
-        qx = x1 - column
+        # The QR column, top to bottom, on the side the text does not start from (the left in
+        # a right-to-left language); it runs the card's full height (a draft's band sits under
+        # the text column only). The column is a little wider than the codes, and wider still
+        # (within reason) for labels that would otherwise take two lines.
+        label_typo = doc.typography(6, 6, 6)  # one line where the column allows
+        outer = max(qr.outer_size(mm(QR_SYMBOL_MM), reg[q.resource].qr) for q in card.qr)
+        labels = max(label_typo.measure(q.label, 6, bold=True) for q in card.qr) + mm(1)
+        column = min(max(outer + mm(QR_LABEL_EXTRA_MM), labels), outer + mm(QR_LABEL_MAX_MM))
+        qx, _ = doc.flip(spec, x1 - column, x1)
         top = y1
-        label_typo = doc.typography(6.5, 6, 6)
         for q in card.qr:
             used = qr_block(canvas, doc, q.resource, q.label, qx, top, column, mm(QR_SYMBOL_MM),
                             label_typo, what(f"QR label {q.resource}"))
@@ -124,14 +126,14 @@ class CardFormat(Format):
             raise FitError(f"{what('QR codes')}: the codes and their labels do not fit the "
                            "card's height; shorten the labels")
 
-        text_right = qx - mm(2.5)
-        band_h = draft_band_height(doc, spec, text_right - x0)
+        tx0, tx1 = doc.flip(spec, x0, x1 - column - mm(2.5))
+        band_h = draft_band_height(doc, spec, tx1 - tx0)
         if band_h:
-            draft_band(canvas, doc, spec, at="bottom", span=(x0, text_right))
+            draft_band(canvas, doc, spec, at="bottom", span=(tx0, tx1))
         paras = [Para.of(segments(card.contacts_heading, reg), bold=True, color=theme.accent,
                          scale=1.3)]
         paras += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.55)
                   for c in card.contacts]
-        fitted = fit(paras, doc.typography(7.5, 6), text_right - x0, y1 - y0 - band_h,
+        fitted = fit(paras, doc.typography(7.5, 6), tx1 - tx0, y1 - y0 - band_h,
                      what("back contacts"))
-        fitted.draw(canvas, x0, y1)
+        fitted.draw(canvas, tx0, y1)

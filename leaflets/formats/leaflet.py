@@ -147,7 +147,7 @@ class LeafletFormat(Format):
             row, col = divmod(i, cols)
             qr_block(canvas, doc, c.resource, c.label, x0 + col * cell_w,
                      grid_top - row * cell_h, cell_w, symbol, label_typo,
-                     self.what(doc, spec, f"QR label {c.resource}"), mm(7.5), outer, mm(2.5))
+                     self.what(doc, spec, f"QR label {c.resource}"), mm(7.5), outer, mm(3.5))
         checked.draw(canvas, x0, y0 + checked.height)
 
     def checked(self, doc: Document, width: float) -> Fitted:

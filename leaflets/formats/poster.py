@@ -162,4 +162,4 @@ class PosterFormat(Format):
             qr_block(canvas, doc, c.resource, c.label, x + column * w, top - row * h, w, symbol,
                      label_typo, doc.what(self.name, spec.paper, f"QR label {c.resource}"),
                      mm(LABEL_MM - 1) * k, code_area=h - mm(LABEL_MM) * k,
-                     label_margin=mm(2.5) * k)
+                     label_margin=mm(3.5) * k)

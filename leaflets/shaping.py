@@ -1,0 +1,312 @@
+"""Paragraphs in scripts that need shaping: Arabic-script languages (right to left) and Indic
+scripts (conjuncts). reportlab's Paragraph does not lay these out right (its right-to-left
+path needs a bidi module that is not on PyPI), so this module does the line breaking itself:
+
+* text is cut into words (at spaces), and words into runs by font coverage (fonts.Stack);
+* a phone number, link or date from the registry is one unbreakable word, always left to
+  right: for the bidi algorithm it stands as a run of strong left-to-right letters, so digits
+  and hyphens inside it are never reordered (the classic reversed phone number);
+* each run is shaped with HarfBuzz (reportlab's ``shapeStr``) and measured from the shaped
+  advances;
+* right-to-left lines are ordered with the Unicode bidi algorithm (python-bidi) and drawn
+  piece by piece from left to right;
+* Indic runs carry ``/ActualText`` so that text extraction (verify, search, screen readers)
+  reads the real characters instead of the private-use codes of shaped glyphs. Arabic runs do
+  not: pdfium reads them in logical order as they are, and would reverse an ActualText.
+
+The class offers what the layout needs of a reportlab Paragraph: wrap, split, drawOn.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bidi import algorithm as bidi_algorithm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import shapeStr
+
+from .fonts import Face, Stack
+
+_INDIC = ("BENGALI", "GURMUKHI", "GUJARATI", "DEVANAGARI", "ORIYA", "TAMIL", "TELUGU",
+          "KANNADA", "MALAYALAM", "SINHALA")
+
+
+def _script_of(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def is_indic(text: str) -> bool:
+    return any(_script_of(c) in _INDIC for c in text)
+
+
+@dataclass
+class Run:
+    text: str
+    face: Face
+    bold: bool
+    size: float
+    color: tuple[float, float, float]
+
+    @property
+    def font(self) -> str:
+        return self.face.bold_name if self.bold else self.face.name
+
+    @property
+    def width(self) -> float:
+        return _width(self.text, self.font, self.size)
+
+
+@lru_cache(maxsize=20000)
+def _shaped(text: str, font: str, size: float):
+    return shapeStr(text, font, size)
+
+
+@lru_cache(maxsize=20000)
+def _width(text: str, font: str, size: float) -> float:
+    if all(ord(c) < 0x250 for c in text):
+        return stringWidth(text, font, size)
+    shaped = _shaped(text, font, size)
+    data = getattr(shaped, "__shapeData__", None)
+    if data is None:  # nothing to shape
+        return stringWidth(text, font, size)
+    return sum(g.x_advance for g in data) * size / 1000
+
+
+@dataclass
+class Word:
+    runs: list[Run]
+    isolated: bool = False  # a number or link: one left-to-right unit
+    line_break_after: bool = False
+    space_before: bool = True  # False when it touches the word before ("(" + number + ")")
+
+    @property
+    def width(self) -> float:
+        return sum(r.width for r in self.runs)
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def size(self) -> float:
+        return max(r.size for r in self.runs)
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    width: float
+    height: float
+
+
+@dataclass
+class ComplexParagraph:
+    """A paragraph of shaped text laid out in lines of at most the wrap width."""
+
+    words: list[Word]
+    stack: Stack
+    size: float
+    rtl: bool
+    align: str = "start"  # start | center | end (start is the right edge in RTL)
+    bullet: list[Run] = field(default_factory=list)
+    indent: float = 0.0  # the text's inset from the start edge (bullet hangs in it)
+    lines: list[Line] = field(default_factory=list)
+    overflow: bool = False
+    width: float = 0.0
+    height: float = 0.0
+
+    def space_width(self) -> float:
+        return _width(" ", self.stack.primary.name, self.size)
+
+    def _line_height(self, words: list[Word]) -> float:
+        size = max([w.size for w in words] or [self.size])
+        return size * self.stack.line_height
+
+    def _units(self) -> list[list[Word]]:
+        """Words that touch (no space between) break together."""
+        units: list[list[Word]] = []
+        for word in self.words:
+            if units and not word.space_before and not units[-1][-1].line_break_after:
+                units[-1].append(word)
+            else:
+                units.append([word])
+        return units
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        room = avail_width - self.indent
+        space = self.space_width()
+        lines: list[Line] = []
+        current: list[Word] = []
+        width = 0.0
+        self.overflow = False
+        for unit in self._units():
+            w = sum(word.width for word in unit)
+            if w > room + 0.5:
+                self.overflow = True
+            if current and width + space + w > room:
+                lines.append(Line(current, width, self._line_height(current)))
+                current, width = [], 0.0
+            width = width + space + w if current else w
+            current.extend(unit)
+            if unit[-1].line_break_after:
+                lines.append(Line(current, width, self._line_height(current)))
+                current, width = [], 0.0
+        if current or not lines:
+            lines.append(Line(current, width, self._line_height(current)))
+        self.lines = lines
+        self.width = avail_width
+        self.height = sum(line.height for line in lines)
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[ComplexParagraph]:
+        self.wrap(avail_width, avail_height)
+        used, k = 0.0, 0
+        for line in self.lines:
+            if used + line.height > avail_height:
+                break
+            used += line.height
+            k += 1
+        if k == 0 or k == len(self.lines):
+            return []
+        first_words = [w for line in self.lines[:k] for w in line.words]
+        rest = [w for line in self.lines[k:] for w in line.words]
+        head = ComplexParagraph(first_words, self.stack, self.size, self.rtl, self.align,
+                                self.bullet, self.indent)
+        tail = ComplexParagraph(rest, self.stack, self.size, self.rtl, self.align, [],
+                                self.indent)
+        head.wrap(avail_width, avail_height)
+        tail.wrap(avail_width, 1e6)
+        return [head, tail]
+
+    def drawOn(self, canvas, x: float, y: float) -> None:  # noqa: N802 -- reportlab's name
+        top = y + self.height
+        space = self.space_width()
+        for n, line in enumerate(self.lines):
+            baseline = top - line.height * 0.78
+            inner_x0 = x + (0 if self.rtl else self.indent)
+            inner_x1 = x + self.width - (self.indent if self.rtl else 0)
+            if self.align == "center":
+                start = (inner_x0 + inner_x1 - line.width) / 2
+            elif (self.align == "end") != self.rtl:
+                start = inner_x1 - line.width
+            else:
+                start = inner_x0
+            pieces = _visual_pieces(line.words, space, self.stack, self.size) if self.rtl \
+                else _ltr_pieces(line.words, space, self.stack, self.size)
+            cursor = start
+            for run in pieces:
+                _draw_run(canvas, run, cursor, baseline)
+                cursor += run.width
+            if n == 0 and self.bullet:
+                bw = sum(r.width for r in self.bullet)
+                bx = x + self.width - bw if self.rtl else x
+                for r in self.bullet:
+                    _draw_run(canvas, r, bx, baseline)
+                    bx += r.width
+            top -= line.height
+
+
+def _draw_run(canvas, run: Run, x: float, y: float) -> None:
+    if not run.text.strip():
+        return
+    canvas.setFillColorRGB(*run.color)
+    canvas.setFont(run.font, run.size)
+    if all(ord(c) < 0x250 for c in run.text):
+        canvas.drawString(x, y, run.text)
+        return
+    text = _shaped(run.text, run.font, run.size)
+    if is_indic(run.text):
+        # shaped Indic glyphs have no Unicode of their own: say what they read as
+        hexed = run.text.encode("utf-16-be").hex().upper()
+        canvas.addLiteral(f"/Span <</ActualText <FEFF{hexed}>>> BDC")
+        canvas.drawString(x, y, text)
+        canvas.addLiteral("EMC")
+    else:
+        canvas.drawString(x, y, text)
+
+
+def _ltr_pieces(words: list[Word], space: float, stack: Stack, size: float) -> list[Run]:
+    out: list[Run] = []
+    for i, word in enumerate(words):
+        if i and word.space_before:
+            out.append(Run(" ", stack.primary, False, size, (0, 0, 0)))
+        out += word.runs
+    return out
+
+
+def _levels(text: str) -> list[int]:
+    """Resolved bidi embedding levels of a right-to-left line, in logical order."""
+    storage = bidi_algorithm.get_empty_storage()
+    storage["base_level"], storage["base_dir"] = 1, "R"
+    bidi_algorithm.get_embedding_levels(text, storage, False, False)
+    bidi_algorithm.explicit_embed_and_overrides(storage, False)
+    bidi_algorithm.resolve_weak_types(storage, False)
+    bidi_algorithm.resolve_neutral_types(storage, False)
+    bidi_algorithm.resolve_implicit_levels(storage, False)
+    return [c["level"] for c in storage["chars"]]
+
+
+def _visual_pieces(words: list[Word], space: float, stack: Stack, size: float) -> list[Run]:
+    """The runs of a right-to-left line in visual order (left to right), each a piece of one
+    run at one bidi level; odd-level pieces come shaped right to left."""
+    # the line in logical order, each character tagged with its run; an isolated word (a
+    # number or link) stands as strong left-to-right letters for the algorithm
+    chars: list[tuple[str, Run | None, bool]] = []
+    probe = []
+    for i, word in enumerate(words):
+        if i and word.space_before:
+            chars.append((" ", None, False))
+            probe.append(" ")
+        for run in word.runs:
+            for ch in run.text:
+                chars.append((ch, run, word.isolated))
+                if word.isolated:
+                    probe.append("A")
+                elif unicodedata.bidirectional(ch) == "BN" and probe:
+                    # zero-width joiners and non-joiners (Persian uses them inside words) are
+                    # dropped by the algorithm: they stand as the letter before them
+                    probe.append(probe[-1])
+                else:
+                    probe.append(ch)
+    levels = _levels("".join(probe))
+    pieces: list[tuple[int, Run]] = []
+    for (ch, run, _), level in zip(chars, levels, strict=True):
+        style = run or Run(" ", stack.primary, False, size, (0, 0, 0))
+        if pieces and pieces[-1][0] == level and _same_style(pieces[-1][1], style):
+            last = pieces[-1][1]
+            pieces[-1] = (level, Run(last.text + ch, last.face, last.bold, last.size,
+                                     last.color))
+        else:
+            pieces.append((level, Run(ch, style.face, style.bold, style.size, style.color)))
+    # rule L2: reverse every maximal sequence at each level from the highest to the lowest odd
+    top = max(level for level, _ in pieces)
+    lowest_odd = min((level for level, _ in pieces if level % 2), default=1)
+    order = list(range(len(pieces)))
+    for lvl in range(top, lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if pieces[order[i]][0] >= lvl:
+                j = i
+                while j < len(order) and pieces[order[j]][0] >= lvl:
+                    j += 1
+                order[i:j] = reversed(order[i:j])
+                i = j
+            else:
+                i += 1
+    out = []
+    for idx in order:
+        level, run = pieces[idx]
+        if level % 2 and not any(unicodedata.bidirectional(c) in ("R", "AL") for c in run.text):
+            # neutral characters at a right-to-left level: reversed and mirrored here,
+            # because HarfBuzz would lay them out left to right
+            text = "".join(bidi_algorithm.MIRRORED.get(c, c) for c in reversed(run.text))
+            run = Run(text, run.face, run.bold, run.size, run.color)
+        out.append(run)
+    return out
+
+
+def _same_style(a: Run, b: Run) -> bool:
+    return a.face is b.face and a.bold == b.bold and a.size == b.size and a.color == b.color
