@@ -19,7 +19,7 @@ from .content import Guide, Registry, default_registry, load_guides
 from .draw import Document, Theme
 from .errors import CatalogError, LeafletsError
 from .formats import FORMATS, Format
-from .i18n import LocalisedGuide, localise
+from .i18n import LocalisedGuide, format_date, localise
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
 
     messages = list(lg.guide.messages())
     chars = {c for _, text, _ in messages for c in text} | set(lg.language_name) | set("•×–·")
+    chars |= set(format_date(min(r.verified for r in registry), lg.locale, lg.guide.region))
     stack = fonts.stack(lg.locale, chars)
     fonts.check_coverage(messages, stack, lg.locale)
     spec = fmt.page_spec(paper, bleed)

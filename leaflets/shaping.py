@@ -56,6 +56,8 @@ class Run:
 
     @property
     def width(self) -> float:
+        if not self.face.shaping:  # Latin, CJK: one glyph per character
+            return stringWidth(self.text, self.font, self.size)
         return _width(self.text, self.font, self.size)
 
 
@@ -81,6 +83,11 @@ class Word:
     isolated: bool = False  # a number or link: one left-to-right unit
     line_break_after: bool = False
     space_before: bool = True  # False when it touches the word before ("(" + number + ")")
+    break_before: bool | None = None  # may a line break before it? (default: if spaced)
+
+    @property
+    def breakable(self) -> bool:
+        return self.space_before if self.break_before is None else self.break_before
 
     @property
     def width(self) -> float:
@@ -129,7 +136,7 @@ class ComplexParagraph:
         """Words that touch (no space between) break together."""
         units: list[list[Word]] = []
         for word in self.words:
-            if units and not word.space_before and not units[-1][-1].line_break_after:
+            if units and not word.breakable and not units[-1][-1].line_break_after:
                 units[-1].append(word)
             else:
                 units.append([word])
@@ -144,12 +151,13 @@ class ComplexParagraph:
         self.overflow = False
         for unit in self._units():
             w = sum(word.width for word in unit)
+            gap = space if unit[0].space_before else 0.0
             if w > room + 0.5:
                 self.overflow = True
-            if current and width + space + w > room:
+            if current and width + gap + w > room:
                 lines.append(Line(current, width, self._line_height(current)))
                 current, width = [], 0.0
-            width = width + space + w if current else w
+            width = width + gap + w if current else w
             current.extend(unit)
             if unit[-1].line_break_after:
                 lines.append(Line(current, width, self._line_height(current)))
@@ -169,6 +177,11 @@ class ComplexParagraph:
                 break
             used += line.height
             k += 1
+        # a link broken over lines is never split between two frames
+        while 0 < k < len(self.lines) and self.lines[k - 1].words \
+                and self.lines[k - 1].words[-1].isolated \
+                and self.lines[k - 1].words[-1].line_break_after:
+            k -= 1
         if k == 0 or k == len(self.lines):
             return []
         first_words = [w for line in self.lines[:k] for w in line.words]
@@ -197,7 +210,7 @@ class ComplexParagraph:
             pieces = _visual_pieces(line.words, space, self.stack, self.size) if self.rtl \
                 else _ltr_pieces(line.words, space, self.stack, self.size)
             cursor = start
-            for run in pieces:
+            for run in _merged(pieces):
                 _draw_run(canvas, run, cursor, baseline)
                 cursor += run.width
             if n == 0 and self.bullet:
@@ -209,12 +222,25 @@ class ComplexParagraph:
             top -= line.height
 
 
+def _merged(runs: list[Run]) -> list[Run]:
+    """Neighbouring runs of one style drawn as one: fewer text objects, and text extraction
+    sees whole lines. Shaped runs stay apart (each was shaped and measured on its own)."""
+    out: list[Run] = []
+    for run in runs:
+        if out and not run.face.shaping and _same_style(out[-1], run):
+            last = out[-1]
+            out[-1] = Run(last.text + run.text, last.face, last.bold, last.size, last.color)
+        else:
+            out.append(run)
+    return out
+
+
 def _draw_run(canvas, run: Run, x: float, y: float) -> None:
     if not run.text.strip():
         return
     canvas.setFillColorRGB(*run.color)
     canvas.setFont(run.font, run.size)
-    if all(ord(c) < 0x250 for c in run.text):
+    if not run.face.shaping or all(ord(c) < 0x250 for c in run.text):
         canvas.drawString(x, y, run.text)
         return
     text = _shaped(run.text, run.font, run.size)

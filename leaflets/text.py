@@ -162,15 +162,15 @@ class Typography:
 
     def measure(self, text: str, size: float, bold: bool = False) -> float:
         """The printed width of a plain text in this language's fonts."""
-        from .shaping import _width
+        from .shaping import Run
 
-        return sum(_width(t, f.bold_name if bold else f.name, size)
-                   for f, t in self.stack.runs(text))
+        return sum(Run(t, f, bold, size, (0, 0, 0)).width for f, t in self.stack.runs(text))
 
     @property
     def complex(self) -> bool:
-        """Arabic-script and Indic languages need our own shaped line layout."""
-        return self.stack.primary.shaping
+        """Arabic-script, Indic and CJK languages use our own line layout (shaping, bidi,
+        breaks between characters)."""
+        return self.stack.primary.shaping or self.stack.primary.cjk
 
     def style(self, para: Para, size: float) -> ParagraphStyle:
         s = size * para.scale
@@ -213,6 +213,18 @@ class Typography:
         )
 
 
+# kinsoku: characters a CJK line may not start with, and may not end with
+_NO_LINE_START = set("、。，．：；？！）」』】〕〉》”’ー…・々ゝゞヽヾ"
+                     "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ.,:;?!)]}%")
+_NO_LINE_END = set("（「『【〔〈《“‘([{")
+
+
+def _cjk_tokens(chunk: str) -> list[str]:
+    """A CJK text cut where a line may break: between ideographs, kana and hangul syllables;
+    Latin words and numbers stay whole."""
+    return re.findall(r"[A-Za-z0-9\u00C0-\u024F@#&'’\-./:]+|.", chunk)
+
+
 def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
     """The paragraph as words of shaped runs (see shaping.py)."""
     from .shaping import ComplexParagraph, Run, Word
@@ -229,10 +241,19 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
         for i, chunk in enumerate(text.split(" ")):
             if i:
                 glued = False
-            if chunk:
-                runs = [Run(t, f, bold, s, para.color) for f, t in stack.runs(chunk)]
-                words.append(Word(runs, space_before=not glued and bool(words)))
-                glued = True
+            if not chunk:
+                continue
+            tokens = _cjk_tokens(chunk) if stack.primary.cjk else [chunk]
+            for k, token in enumerate(tokens):
+                runs = [Run(t, f, bold, s, para.color) for f, t in stack.runs(token)]
+                first = k == 0
+                # Chinese, Japanese and Korean lines may break between characters, but not
+                # before closing punctuation nor after opening punctuation
+                breakable = first or (token[0] not in _NO_LINE_START
+                                      and tokens[k - 1][-1] not in _NO_LINE_END)
+                words.append(Word(runs, space_before=first and not glued and bool(words),
+                                  break_before=breakable and (first and not glued or not first)))
+            glued = True
         glued = glued and not text.endswith(" ")
 
     if para.lead:

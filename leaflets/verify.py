@@ -159,30 +159,32 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
     and labels are read from these segments. A link broken over two lines (the second part
     starts with '/') is joined back to the segment above it.
     """
-    chars = []
+    lines: list[list] = [[]]
     for i in range(tp.count_chars()):
-        ch = tp.get_text_range(i, 1)
-        if ch in links.INVISIBLE and chars:
-            # no width and no box of its own: it stays with the letter it follows
-            chars[-1] = (chars[-1][0] + ch, chars[-1][1])
+        ch = tp.get_text_range(i, 1)  # by index: the whole-page string can differ in length
+        if ch in "\r\n":
+            if lines[-1]:
+                lines.append([])
             continue
-        if not ch.strip() or ch in "\r\n":
+        if ch in links.INVISIBLE and lines[-1]:
+            # no width and no box of its own: it stays with the letter it follows
+            lines[-1][-1] = (lines[-1][-1][0] + ch, lines[-1][-1][1])
+            continue
+        if not ch.strip():
             continue
         box = tp.get_charbox(i, loose=True)  # the advance: neighbouring letters touch
         if box[3] - box[1] <= 0:
             continue
-        chars.append(("-" if ch == "\ufffe" else ch, box))
-    chars.sort(key=lambda cb: -(cb[1][1] + cb[1][3]) / 2)
-    rows: list[list] = []
-    for ch, box in chars:
-        yc, h = (box[1] + box[3]) / 2, box[3] - box[1]
-        near = [row for row in rows if abs(row[0] - yc) <= 0.45 * max(row[1], h)]
-        if near:
-            min(near, key=lambda row: abs(row[0] - yc))[2].append((ch, box))
-        else:
-            rows.append([yc, h, [(ch, box)]])
+        if lines[-1]:
+            last = lines[-1][-1][1]
+            if abs((last[1] + last[3]) - (box[1] + box[3])) / 2 > 0.5 * max(
+                    last[3] - last[1], box[3] - box[1]):
+                lines.append([])  # pdfium joined two printed lines (after a hyphen)
+        lines[-1].append(("-" if ch == "\ufffe" else ch, box))
     out = []
-    for _, _, items in rows:
+    for items in lines:
+        # pdfium's lines keep one baseline; read each left to right and cut it where the gap
+        # is a column's (pdfium joins the labels of codes side by side into one line)
         items.sort(key=lambda cb: cb[1][0])
         current: list = []
         for ch, box in items:
@@ -198,7 +200,35 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
             current.append((ch, box))
         if current:
             out.append(_segment(current))
-    return _join_continued_links(out)
+    return _join_continued_links(_merge_neighbours(out))
+
+
+def _merge_neighbours(segments):
+    """Segments on one baseline that nearly touch are one piece of text (pdfium sometimes
+    cuts a printed line where one text object ends and the next begins)."""
+    out = sorted(segments, key=lambda tb: tb[1][0])
+    merged = True
+    while merged:
+        merged = False
+        for a in range(len(out)):
+            text, box = out[a]
+            if not text:
+                continue
+            for b in range(len(out)):
+                ntext, nbox = out[b]
+                if b == a or not ntext:
+                    continue
+                h = min(box[3] - box[1], nbox[3] - nbox[1])
+                gap = nbox[0] - box[2]
+                if abs((box[1] + box[3]) - (nbox[1] + nbox[3])) / 2 <= 0.3 * h \
+                        and -0.5 <= gap <= max(2 * PT_PER_MM, 1.0 * h):
+                    joiner = " " if gap > 0.1 * h else ""
+                    out[a] = (text + joiner + ntext, (box[0], min(box[1], nbox[1]),
+                                                      nbox[2], max(box[3], nbox[3])))
+                    out[b] = ("", nbox)
+                    text, box = out[a]
+                    merged = True
+    return sorted(((t, b) for t, b in out if t), key=lambda tb: (-tb[1][3], tb[1][0]))
 
 
 def _segment(items) -> tuple[str, tuple[float, float, float, float]]:
@@ -210,18 +240,43 @@ def _segment(items) -> tuple[str, tuple[float, float, float, float]]:
 
 def _join_continued_links(segments):
     """A link broken over lines is joined back: leaflets breaks a link before a '/' or after
-    a '-', so a segment that starts with '/', or follows a segment ending in a link and '-',
-    continues the segment above it."""
+    a '-'. A segment whose last word is a link ending in '-' continues with the nearest
+    segment below it; a segment that starts with '/' continues the nearest one above."""
     out = list(segments)
-    for i, (text, box) in enumerate(out):
-        above = [(j, b) for j, (t, b) in enumerate(out)
-                 if j != i and t and b[1] > box[3] - 1 and b[0] < box[2] and b[2] > box[0]
-                 and "." in t.split(" ")[-1]
-                 and (text.startswith("/") or ("/" in t.split(" ")[-1] and t.endswith("-")))]
-        if above:
-            j, b = min(above, key=lambda jb: jb[1][1] - box[3])
-            out[j] = (out[j][0] + text, (min(b[0], box[0]), box[1], max(b[2], box[2]), b[3]))
-            out[i] = ("", box)
+
+    def overlaps(a, b) -> bool:
+        return a[0] < b[2] and a[2] > b[0]
+
+    def lower(a, b) -> bool:  # a's line is under b's (loose boxes of two lines may touch)
+        return (a[1] + a[3]) / 2 < (b[1] + b[3]) / 2 - 0.5 * (b[3] - b[1])
+
+    changed = True
+    while changed:
+        changed = False
+        for j, (text, box) in enumerate(out):
+            last = text.split(" ")[-1] if text else ""
+            if not (last.endswith("-") and "/" in last and "." in last):
+                continue
+            below = [(i, b) for i, (t, b) in enumerate(out)
+                     if i != j and t and lower(b, box) and overlaps(b, box)]
+            if below:
+                i, b = max(below, key=lambda ib: ib[1][3])
+                out[j] = (text + out[i][0], (min(box[0], b[0]), b[1], max(box[2], b[2]),
+                                             box[3]))
+                out[i] = ("", b)
+                changed = True
+        for i, (text, box) in enumerate(out):
+            if not text.startswith("/"):
+                continue
+            above = [(j, b) for j, (t, b) in enumerate(out)
+                     if j != i and t and lower(box, b) and overlaps(b, box)
+                     and "." in t.split(" ")[-1]]
+            if above:
+                j, b = min(above, key=lambda jb: jb[1][1])
+                out[j] = (out[j][0] + text, (min(box[0], b[0]), box[1], max(box[2], b[2]),
+                                             b[3]))
+                out[i] = ("", box)
+                changed = True
     return [(t, b) for t, b in out if t]
 
 
