@@ -150,7 +150,8 @@ class ComplexParagraph:
         width = 0.0
         self.overflow = False
         for unit in self._units():
-            w = sum(word.width for word in unit)
+            w = sum(word.width for word in unit) + space * sum(
+                1 for word in unit[1:] if word.space_before)
             gap = space if unit[0].space_before else 0.0
             if w > room + 0.5:
                 self.overflow = True

@@ -225,6 +225,10 @@ def _cjk_tokens(chunk: str) -> list[str]:
     return re.findall(r"[A-Za-z0-9\u00C0-\u024F@#&'’\-./:]+|.", chunk)
 
 
+def _latin_word(word) -> bool:
+    return not word.isolated and all(c.isascii() and c.isalpha() for c in word.text)
+
+
 def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
     """The paragraph as words of shaped runs (see shaping.py)."""
     from .shaping import ComplexParagraph, Run, Word
@@ -276,6 +280,12 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
             glued = True
         else:
             add_text(seg, para.bold)
+    if typo.rtl:
+        # a name in Latin letters inside right-to-left text ("Take It Down") is never broken
+        # over two lines: its second half would land on the wrong side
+        for prev, word in zip(words, words[1:]):
+            if _latin_word(prev) and _latin_word(word) and not prev.line_break_after:
+                word.break_before = False
     bullet = [Run(t, f, True, s, para.color) for f, t in stack.runs(para.bullet)] \
         if para.bullet else []
     indent = (size * 1.3 if para.bullet else 0) + para.indent * size

@@ -67,17 +67,22 @@ class LeafletFormat(Format):
         for name, (a, b) in edges.items():
             left = x0 if a == 0 else a + g
             right = x1 if b >= spec.trim_w - 0.01 else b - g
+            # a right-to-left leaflet folds the other way: every panel swaps sides
+            left, right = doc.flip(spec, left, right)
             boxes[name] = (left, y0, right, y1)
         return boxes
 
-    def folds(self, spec: PageSpec) -> tuple[list[float], list[float]]:
+    def folds(self, doc: Document, spec: PageSpec) -> tuple[list[float], list[float]]:
         full, flap = panel_widths(spec.trim_w)
-        return [flap, flap + full], [full, 2 * full]
+        outside, inside = [flap, flap + full], [full, 2 * full]
+        if doc.rtl:
+            outside, inside = ([spec.trim_w - x for x in xs] for xs in (outside, inside))
+        return outside, inside
 
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         boxes = self.panels(doc, spec)
         flow = self.flow(doc, spec, boxes)
-        outside_folds, inside_folds = self.folds(spec)
+        outside_folds, inside_folds = self.folds(doc, spec)
         with page(canvas, doc, spec):
             background(canvas, spec, doc.theme.ground)
             self.cover(doc, canvas, spec, boxes["cover"])
@@ -97,10 +102,11 @@ class LeafletFormat(Format):
         g, theme, reg = doc.guide, doc.theme, doc.registry
         x0, y0, x1, y1 = box
         full, flap = panel_widths(spec.trim_w)
-        # The cover's colour block runs to the paper's right, top and bottom edges.
+        # The cover's colour block runs to the paper's outer, top and bottom edges.
         b = spec.bleed
-        fill_rect(canvas, flap + full, -b, spec.trim_w - flap - full + b, spec.trim_h + 2 * b,
-                  theme.accent)
+        left, right = doc.flip(spec, flap + full, spec.trim_w)
+        fill_rect(canvas, left - (b if left <= 0 else 0), -b,
+                  right - left + b, spec.trim_h + 2 * b, theme.accent)
         paras = [Para.of(segments(g.title, reg), bold=True, scale=2.6, color=theme.on_accent)]
         if g.subtitle:
             paras.append(Para.of(segments(g.subtitle, reg), scale=1.5, color=theme.on_accent,

@@ -124,15 +124,19 @@ class PosterFormat(Format):
             except FitError:
                 if n == len(arrangements):
                     raise
-        a.draw(canvas, x0, top)
-        b.draw(canvas, x0 + col + gap, top)
+        # in a right-to-left language every block swaps sides (the first steps on the right)
+        def at(left: float, width: float) -> float:
+            return doc.flip(spec, left, left + width)[0]
+
+        a.draw(canvas, at(x0, col), top)
+        b.draw(canvas, at(x0 + col + gap, col), top)
         lower = top - max(a.height, b.height) - 2 * pad
         canvas.setStrokeColorRGB(*theme.accent)
         canvas.setLineWidth(1.2 * k)
         canvas.line(x0, lower + pad, x1, lower + pad)
-        c.draw(canvas, x0, lower)
+        c.draw(canvas, at(x0, c.width), lower)
         if beside:
-            self.qr_grid(doc, canvas, spec, k, x1 - grid_w, lower, cols)
+            self.qr_grid(doc, canvas, spec, k, at(x1 - grid_w, grid_w), lower, cols)
         else:
             self.qr_grid(doc, canvas, spec, k, x0 + (width - grid_w) / 2,
                          lower - c.height - pad, cols)
