@@ -210,16 +210,25 @@ class ComplexParagraph:
                 start = inner_x0
             pieces = _visual_pieces(line.words, space, self.stack, self.size) if self.rtl \
                 else _ltr_pieces(line.words, space, self.stack, self.size)
-            cursor = start
-            for run in _merged(pieces):
-                _draw_run(canvas, run, cursor, baseline)
-                cursor += run.width
             if n == 0 and self.bullet:
+                # the marker first: text extraction then reads it at the start of its line
                 bw = sum(r.width for r in self.bullet)
                 bx = x + self.width - bw if self.rtl else x
                 for r in self.bullet:
                     _draw_run(canvas, r, bx, baseline)
                     bx += r.width
+            cursor = start
+            runs = _merged(pieces)
+            for k, run in enumerate(runs):
+                # a space after a shaped Indic word goes into the word's /ActualText: drawn
+                # on its own, text extraction loses it
+                after = runs[k + 1].text if k + 1 < len(runs) else ""
+                if run.text.isspace() and k and is_indic(runs[k - 1].text):
+                    cursor += run.width
+                    continue
+                _draw_run(canvas, run, cursor, baseline,
+                          " " if after.isspace() and is_indic(run.text) else "")
+                cursor += run.width
             top -= line.height
 
 
@@ -236,9 +245,8 @@ def _merged(runs: list[Run]) -> list[Run]:
     return out
 
 
-def _draw_run(canvas, run: Run, x: float, y: float) -> None:
-    if not run.text.strip():
-        return
+def _draw_run(canvas, run: Run, x: float, y: float, actual_suffix: str = "") -> None:
+    # spaces are drawn too: text extraction needs them between words
     canvas.setFillColorRGB(*run.color)
     canvas.setFont(run.font, run.size)
     if not run.face.shaping or all(ord(c) < 0x250 for c in run.text):
@@ -247,7 +255,7 @@ def _draw_run(canvas, run: Run, x: float, y: float) -> None:
     text = _shaped(run.text, run.font, run.size)
     if is_indic(run.text):
         # shaped Indic glyphs have no Unicode of their own: say what they read as
-        hexed = run.text.encode("utf-16-be").hex().upper()
+        hexed = (run.text + actual_suffix).encode("utf-16-be").hex().upper()
         canvas.addLiteral(f"/Span <</ActualText <FEFF{hexed}>>> BDC")
         canvas.drawString(x, y, text)
         canvas.addLiteral("EMC")

@@ -173,7 +173,10 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
         if not ch.strip():
             continue
         box = tp.get_charbox(i, loose=True)  # the advance: neighbouring letters touch
-        if box[3] - box[1] <= 0:
+        if box[3] - box[1] <= 0 or box[2] - box[0] < 0:
+            # no box (text given by /ActualText in a form): it goes with the letter before
+            if lines[-1]:
+                lines[-1][-1] = (lines[-1][-1][0] + ch, lines[-1][-1][1])
             continue
         if lines[-1]:
             last = lines[-1][-1][1]
@@ -281,15 +284,15 @@ def _join_continued_links(segments):
 
 
 def label_under(segments, bbox) -> str:
-    """The text just under a QR code and centred on it: the code's label. A segment belongs to
-    the label when its middle is within a few millimetres of the code's middle, so another
-    column of text or the label of a code beside it is not taken for it."""
+    """The text just under a QR code: the code's label. A segment belongs to the label when
+    it spans the middle of the code, so another column of text or the label of a code beside
+    it is not taken for it."""
     x0, y0, x1, _ = bbox
-    centre, tolerance = (x0 + x1) / 2, max(3 * PT_PER_MM, 0.2 * (x1 - x0))
+    centre, half = (x0 + x1) / 2, 0.2 * (x1 - x0)
     band = max(LABEL_BAND_MM * PT_PER_MM, 0.5 * (x1 - x0))  # labels grow with the code
     found = [(box[3], text) for text, box in segments
              if y0 - band <= (box[1] + box[3]) / 2 <= y0
-             and abs((box[0] + box[2]) / 2 - centre) <= tolerance]
+             and box[0] <= centre + half and box[2] >= centre - half]
     return " ".join(text for _, text in sorted(found, reverse=True))
 
 
@@ -334,7 +337,10 @@ def read_pdf(path: Path) -> PDFRead:
             codes.append(QRCode(bc.text, (x0, y0, x1, y1),
                                 label_under(segments, (x0, y0, x1, y1))))
         pypage = reader.pages[i]
-        pages.append(PageRead(i + 1, text, "\n".join(t for t, _ in segments), codes, w, h,
+        seen = "\n".join(t for t, _ in segments)
+        # pdfium mirrors the brackets of a number's gloss when the line is right to left
+        seen = re.sub(r"\)([0-9][0-9 -]*)\(", r"(\1)", seen)
+        pages.append(PageRead(i + 1, text, seen, codes, w, h,
                               _box(pypage, "/TrimBox"),
                               _box(pypage, "/BleedBox")))
         tp.close()

@@ -5,7 +5,7 @@ Fronts on page 1, backs on page 2 placed for long-edge duplex, so each back land
 front: a card in column c of the front is in column (columns - 1 - c) of the back. Cards in a
 column touch (they share a cut line); a gutter between the columns holds crop marks, which
 stand at every card corner outside the trim. A one-line note in the margin says how to print
-and cut. Each card is drawn once as a form and placed in every slot.
+and cut.
 """
 
 from __future__ import annotations
@@ -59,17 +59,16 @@ class CardSheetFormat(Format):
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         cspec = self.card.page_spec("cr80", bleed=False)
         cspec = PageSpec("cr80", cspec.trim_w, cspec.trim_h, 0.0, 0.0, cspec.safe)
-        for side, back in (("front", False), ("back", True)):
-            name = f"card-{side}"
-            canvas.beginForm(name, 0, 0, cspec.trim_w, cspec.trim_h)
+        for back in (False, True):
             draw_side = self.card.back if back else self.card.front
-            draw_side(doc, canvas, cspec, named=(self.name, spec.paper))
-            canvas.endForm()
             with page(canvas, doc, spec, draft=False):
                 for x, y in self.slots(spec, back):
+                    # each card is drawn in full where it stands (not as a shared form: text
+                    # extraction misplaces /ActualText inside forms, so Indic text would not
+                    # read back)
                     canvas.saveState()
                     canvas.translate(x, y)
-                    canvas.doForm(name)
+                    draw_side(doc, canvas, cspec, named=(self.name, spec.paper))
                     canvas.restoreState()
                 self.marks(canvas, spec)
                 self.note(canvas, doc, spec)
