@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, fonts
+from .config import OrgConfig
 from .content import Guide, Registry, default_registry, load_guides
-from .draw import Document, Theme
+from .draw import Document, Theme, hex_rgb
 from .errors import CatalogError, LeafletsError
 from .formats import FORMATS, Format
 from .i18n import LocalisedGuide, format_date, localise
@@ -60,12 +61,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def metadata(lg: LocalisedGuide, fmt: Format, paper: str) -> dict[str, str]:
+def metadata(lg: LocalisedGuide, fmt: Format, paper: str,
+             org: OrgConfig | None = None) -> dict[str, str]:
     g = lg.guide
     title = " ".join(t for t in (g.title, g.subtitle) if t)
     return {
         "title": f"{title} ({fmt.description}, {g.name}, {lg.language_name})",
-        "author": "leaflets",
+        "author": org.name if org else "leaflets",
         "creator": f"leaflets {__version__}",
         "subject": f"Safety guidance, edition {g.name}, in {lg.language_name}"
         + (" (DRAFT translation, not yet reviewed)" if lg.is_draft else ""),
@@ -77,17 +79,22 @@ def metadata(lg: LocalisedGuide, fmt: Format, paper: str) -> dict[str, str]:
 
 
 def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
-               bleed: bool = False, theme: Theme | None = None) -> bytes:
-    """One guide in one language and format, as PDF bytes."""
+               bleed: bool = False, theme: Theme | None = None,
+               org: OrgConfig | None = None) -> bytes:
+    """One guide in one language and format, as PDF bytes. With an organisation's config,
+    its name, logo and local contacts are printed too (the registry must then hold them:
+    OrgConfig.registry)."""
     from reportlab.pdfgen.canvas import Canvas
 
-    messages = list(lg.guide.messages())
+    messages = list(lg.guide.messages()) + (org.texts() if org else [])
     chars = {c for _, text, _ in messages for c in text} | set(lg.language_name) | set("•×–·")
     chars |= set(format_date(min(r.verified for r in registry), lg.locale, lg.guide.region))
     stack = fonts.stack(lg.locale, chars)
     fonts.check_coverage(messages, stack, lg.locale)
     spec = fmt.page_spec(paper, bleed)
-    doc = Document(lg, registry, theme or Theme(), stack)
+    if theme is None:
+        theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
+    doc = Document(lg, registry, theme, stack, org)
     face = stack.faces[-1]
     buf = io.BytesIO()
     canvas = Canvas(
@@ -99,7 +106,7 @@ def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
         lang=lg.locale,
         pageCompression=1,
     )
-    meta = metadata(lg, fmt, paper)
+    meta = metadata(lg, fmt, paper, org)
     canvas.setTitle(meta["title"])
     canvas.setAuthor(meta["author"])
     canvas.setCreator(meta["creator"])
@@ -144,7 +151,8 @@ def plan(guides: list[Guide], locales: list[str], formats: list[str], papers: li
 
 
 def run(jobs: list[Job], out: Path, registry: Registry | None = None,
-        guides: dict[str, Guide] | None = None, allow_incomplete: bool = False) -> BuildResult:
+        guides: dict[str, Guide] | None = None, allow_incomplete: bool = False,
+        org: OrgConfig | None = None) -> BuildResult:
     """Render and write every job; failures are collected, the other files kept."""
     registry = registry or default_registry()
     guides = guides or {g.id: g for g in load_guides(sorted({j.guide for j in jobs}), registry)}
@@ -165,7 +173,8 @@ def run(jobs: list[Job], out: Path, registry: Registry | None = None,
         if lg is None:
             continue
         try:
-            data = render_pdf(lg, registry, FORMATS[job.format], job.paper, job.bleed)
+            data = render_pdf(lg, registry, FORMATS[job.format], job.paper, job.bleed,
+                              org=org)
         except LeafletsError as e:
             result.failures.append(str(e))
             continue

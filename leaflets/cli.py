@@ -63,42 +63,84 @@ def main() -> None:
 @click.option("--allow-incomplete", is_flag=True,
               help="Build catalogs with untranslated or fuzzy messages; English fills the gaps "
                    "and the page says so.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="An organisation's config (see init-config): its name, logo and local "
+                   "contacts on every format, and what to build. Options given on the command "
+                   "line win over the config's [build] and [print].")
 @click.option("--out", "out", type=click.Path(path_type=Path), default="out",
               show_default=True, help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf.")
-def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: Path,
-          allow_incomplete: bool) -> None:
+@click.pass_context
+def build(ctx: click.Context, guide: str, locale: str, format_: str, paper: str, bleed: bool,
+          out: Path, allow_incomplete: bool, config_path: Path | None) -> None:
     """Build PDFs for the chosen guides, languages, formats and papers.
 
-    Every number and link comes from the registry. Files are written atomically; a failing
-    job is reported in one line and the others are still written. Exit code 1 if any failed.
+    Every number and link comes from the registry (and an organisation's config). Files are
+    written atomically; a failing job is reported in one line and the others are still
+    written. Exit code 1 if any failed, 2 for an invalid config.
     """
     from . import build as b
-    from .content import default_registry, load_guides
+    from .content import default_registry, guide_ids, load_guides
     from .formats import FORMATS
     from .i18n import available_locales, buildable
 
     registry = default_registry()
-    guides = load_guides(None if guide == "all" else [guide], registry)
-    formats = list(FORMATS) if format_ == "all" else [format_]
+    org = None
+    guide_names, locale_names, format_names = [guide], [locale], [format_]
+    if config_path:
+        from .config import load_config
+
+        org = load_config(config_path)
+        registry = org.registry(registry)
+
+        def default(name: str) -> bool:
+            return ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT
+
+        if default("guide"):
+            guide_names = list(org.guides)
+        if default("locale"):
+            locale_names = list(org.locales)
+        if default("format_"):
+            format_names = list(org.formats)
+        if default("paper"):
+            paper = org.paper
+        if default("bleed"):
+            bleed = org.bleed
+        if default("out") and org.out:
+            out = org.out
+    wanted = guide_ids() if "all" in guide_names else guide_names
+    guides = load_guides(wanted, registry)
+    formats = list(FORMATS) if "all" in format_names else format_names
     papers = [] if paper == "all" else [paper]
     all_jobs, notes = [], []
-    if locale != "all" and not any(buildable(locale, g.id) for g in guides):
-        have = sorted({x for g in guides for x in available_locales(g.id)})
-        raise LeafletsError(f"locale {locale}: no catalog for {guide} "
-                            f"(available: {', '.join(have)})")
+    for loc in locale_names:
+        if loc != "all" and not any(buildable(loc, g.id) for g in guides):
+            have = sorted({x for g in guides for x in available_locales(g.id)})
+            raise LeafletsError(f"locale {loc}: no catalog for {', '.join(wanted)} "
+                                f"(available: {', '.join(have)})")
     for g in guides:
-        locales = available_locales(g.id) if locale == "all" else [locale]
-        if locale != "all" and not buildable(locale, g.id):
-            notes.append(f"note: guide {g.id} has no {locale} catalog; skipped")
-            continue
-        jobs, n = b.plan([g], locales, formats, papers, bleed,
-                         explicit_paper=paper != "all" and format_ != "all")
+        locales = []
+        for loc in locale_names:
+            if loc == "all":
+                locales += available_locales(g.id)
+            elif buildable(loc, g.id):
+                locales.append(loc)
+            else:
+                notes.append(f"note: guide {g.id} has no {loc} catalog; skipped")
+        locales = list(dict.fromkeys(locales))
+        if org and papers and "card" in formats:
+            # an organisation's paper is for its office printer: the card keeps its own
+            jobs, _ = b.plan([g], locales, ["card"], [], bleed, explicit_paper=False)
+            all_jobs += jobs
+        jobs, n = b.plan([g], locales, [f for f in formats if not (org and papers and
+                                                                      f == "card")],
+                         papers, bleed,
+                         explicit_paper=paper != "all" and "all" not in format_names)
         all_jobs += jobs
         notes += [x for x in n if x not in notes]
     _check_out(out)
     for n in notes:
         click.echo(n, err=True)
-    result = b.run(all_jobs, out, registry, {g.id: g for g in guides}, allow_incomplete)
+    result = b.run(all_jobs, out, registry, {g.id: g for g in guides}, allow_incomplete, org)
     for path in result.written:
         click.echo(str(path))
     for f in result.failures:
@@ -106,6 +148,21 @@ def build(guide: str, locale: str, format_: str, paper: str, bleed: bool, out: P
     if result.failures:
         click.echo(f"{len(result.failures)} of {len(all_jobs)} files failed", err=True)
         sys.exit(1)
+
+
+@main.command("init-config")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path),
+                default="leaflets.toml")
+def init_config(path: Path) -> None:
+    """Write a commented example config to PATH (default leaflets.toml) to edit: the
+    organisation's name and logo, local contacts, paper and colour, and what to build."""
+    from .build import write_atomic
+    from .config import EXAMPLE_PATH
+
+    if path.exists():
+        raise LeafletsError(f"{path}: already exists; choose another name or edit it")
+    write_atomic(path, EXAMPLE_PATH.read_bytes())
+    click.echo(f"{path}: written; edit it, then: python make_leaflets.py build --config {path}")
 
 
 def _check_out(out: Path) -> None:
@@ -125,8 +182,11 @@ def _check_out(out: Path) -> None:
               path_type=Path), help="Check against another registry file.")
 @click.option("--require-reviewed", is_flag=True,
               help="Treat draft (unreviewed) translations as errors, not warnings.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The organisation's config the PDFs were built with: its local contacts "
+                   "count as known numbers.")
 def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None,
-           require_reviewed: bool) -> None:
+           require_reviewed: bool, config_path: Path | None) -> None:
     """Read PDFs back as a stranger would and check every number, link and QR code.
 
     PATHS are PDF files or folders (searched recursively). For each page it extracts the
@@ -140,6 +200,10 @@ def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None,
     from .content import default_registry, load_registry
 
     registry = load_registry(registry_path) if registry_path else default_registry()
+    if config_path:
+        from .config import load_config
+
+        registry = load_config(config_path).registry(registry)
     files = v.collect(paths)
     findings = []
     for f in files:

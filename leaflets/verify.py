@@ -392,7 +392,8 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
             res = dialled(num, registry)
             if res is None:
                 near = _nearest_number(num.digits, registry)
-                hint = f"; it looks like {near.short_name}'s {near.display}" if near else ""
+                hint = (f"; it looks like {near.short_name}'s {near.display}" if near else
+                        "; if it is an organisation's own contact, verify with --config FILE")
                 out.append(_f(doc, page.number, "number",
                               f"phone number {num.main!r} is not in the registry{hint}"))
                 continue

@@ -19,7 +19,9 @@ from ..draw import (
     content_box,
     draft_band,
     draft_band_height,
+    local_contacts,
     mm,
+    org_layout,
     page,
     qr_block,
 )
@@ -65,19 +67,6 @@ class CardFormat(Format):
         if doc.lg.needs_band:
             draft_band(canvas, doc, spec, at="bottom")
 
-        # the footer: the language's own name, and where to find whom to call
-        lang = fit([Para.of(doc.lg.language_name, color=theme.muted)], doc.typography(6, 6),
-                   x1 - x0, mm(4), what("front footer"))
-        used = doc.typography(6, 6).measure(doc.lg.language_name, 6) + mm(3)
-        lang.draw(canvas, x0, y0 + lang.height)
-        footer_h = lang.height + mm(0.8)
-        if card.turn_over:
-            foot = fit([Para.of(card.turn_over, color=theme.muted, align="right")],
-                       doc.typography(6, 6), x1 - x0 - used, mm(4), what("front footer"))
-            fx0, _ = doc.flip(spec, x0 + used, x1)
-            foot.draw(canvas, fx0, y0 + foot.height)
-            footer_h = max(footer_h, foot.height + mm(0.8))
-
         head = [Para.of(segments(card.headline, reg), scale=1.5, bold=True,
                         color=theme.on_accent)]
         if card.intro:
@@ -90,16 +79,63 @@ class CardFormat(Format):
             for i, s in enumerate(card.steps, 1)
         ]
         gaps = mm(BAND_PAD_MM) + mm(2)  # under the headline inside the band; band to steps
-        room = y1 - y0 - footer_h - gaps
-        headline, body = fit_together(
-            [(head, x1 - x0), (steps, x1 - x0)], doc.typography(7.5, 6),
-            lambda f: f[0].height + f[1].height <= room and f[0].height <= mm(BAND_MAX_MM),
-            what("front (headline and first steps)"),
-        )
+        # with an organisation's name in the footer, "turn over" gives way if room is short
+        footers = [True, False] if doc.org and card.turn_over else [True]
+        for n, with_turn_over in enumerate(footers, 1):
+            footer_h, draw_footer = self._footer(doc, spec, x0, y0, x1, what, with_turn_over)
+            room = y1 - y0 - footer_h - gaps
+            try:
+                headline, body = fit_together(
+                    [(head, x1 - x0), (steps, x1 - x0)], doc.typography(7.5, 6),
+                    lambda f, room=room: f[0].height + f[1].height <= room
+                    and f[0].height <= mm(BAND_MAX_MM),
+                    what("front (headline and first steps)"),
+                )
+                break
+            except FitError:
+                if n == len(footers):
+                    raise
+        draw_footer(canvas)
         band_bottom = y1 - headline.height - mm(BAND_PAD_MM)
         band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
         headline.draw(canvas, x0, y1)
         body.draw(canvas, x0, band_bottom - mm(2))
+
+    def _footer(self, doc: Document, spec: PageSpec, x0: float, y0: float, x1: float, what,
+                with_turn_over: bool):
+        """The front's footer: the organisation (or else the language's own name) at the
+        start; the language and where to find whom to call at the end. Returns its height
+        and a function that draws it."""
+        card, theme = doc.guide.card, doc.theme
+        typo6 = doc.typography(6, 6)
+        turn_over = card.turn_over if with_turn_over else ""
+        parts = []  # (fitted, x, height)
+        if doc.org:
+            ox0, ox1 = doc.flip(spec, x0, x0 + (x1 - x0) * 0.5)
+            used = (x1 - x0) * 0.5 + mm(2)
+            end_text = " · ".join(t for t in (doc.lg.language_name, turn_over) if t)
+            height, draw_org = org_layout(doc, ox0, ox1, mm(3.5), what("organisation"),
+                                          theme.muted)
+        else:
+            lang = fit([Para.of(doc.lg.language_name, color=theme.muted)], typo6, x1 - x0,
+                       mm(4), what("front footer"))
+            used = typo6.measure(doc.lg.language_name, 6) + mm(3)
+            parts.append((lang, x0))
+            height = lang.height
+            end_text = turn_over
+        if end_text:
+            foot = fit([Para.of(end_text, color=theme.muted, align="right")], typo6,
+                       x1 - x0 - used, mm(7.5), what("front footer"))
+            parts.append((foot, doc.flip(spec, x0 + used, x1)[0]))
+            height = max(height, foot.height)
+
+        def draw(canvas) -> None:
+            if doc.org:
+                draw_org(canvas, y0)
+            for fitted, x in parts:
+                fitted.draw(canvas, x, y0 + fitted.height)
+
+        return height + mm(0.8), draw
 
     def back(self, doc: Document, canvas, spec: PageSpec,
              named: tuple[str, str] | None = None) -> None:
@@ -130,10 +166,19 @@ class CardFormat(Format):
         band_h = draft_band_height(doc, spec, tx1 - tx0)
         if band_h:
             draft_band(canvas, doc, spec, at="bottom", span=(tx0, tx1))
+        typo = doc.typography(7.5, 6)
         paras = [Para.of(segments(card.contacts_heading, reg), bold=True, color=theme.accent,
                          scale=1.3)]
         paras += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.55)
                   for c in card.contacts]
-        fitted = fit(paras, doc.typography(7.5, 6), tx1 - tx0, y1 - y0 - band_h,
-                     what("back contacts"))
+        # the organisation's own contacts come last (its name is on the front); their hours
+        # give way first where the card has no room for them
+        try:
+            fitted = fit(paras + local_contacts(doc, space_before=0.55), typo, tx1 - tx0,
+                         y1 - y0 - band_h, what("back contacts"))
+        except FitError:
+            if not (doc.org and doc.org.contacts):
+                raise
+            fitted = fit(paras + local_contacts(doc, space_before=0.55, hours=False), typo,
+                         tx1 - tx0, y1 - y0 - band_h, what("back contacts"))
         fitted.draw(canvas, tx0, y1)

@@ -22,7 +22,10 @@ from ..draw import (
     checked_date,
     content_box,
     fill_rect,
+    local_codes,
+    local_contacts,
     mm,
+    org_line,
     page,
     qr_block,
 )
@@ -120,7 +123,8 @@ class LeafletFormat(Format):
                              color=theme.on_accent, space_before=2.0))
         paras += [Para.of(segments(s, reg), bullet=f"{i}.", scale=1.05, color=theme.on_accent,
                           space_before=0.4) for i, s in enumerate(g.card.steps, 1)]
-        edition = f"{g.name} · {doc.lg.language_name}"
+        edition = " · ".join(t for t in (doc.org.name if doc.org else "", g.name,
+                                         doc.lg.language_name) if t)
         foot = fit([Para.of(edition, color=theme.on_accent)], doc.typography(9, 8, 8),
                    x1 - x0, mm(10), self.what(doc, spec, "cover footer"))
         foot.draw(canvas, x0, y0 + foot.height)
@@ -131,19 +135,26 @@ class LeafletFormat(Format):
     def back(self, doc: Document, canvas, spec: PageSpec, box) -> None:
         g, theme, reg = doc.guide, doc.theme, doc.registry
         x0, y0, x1, y1 = box
-        codes = g.poster.qr or g.card.qr
+        codes = (g.poster.qr or g.card.qr) + local_codes(doc)
         symbol = mm(QR_SYMBOL_MM)
         outer = max(qr.outer_size(symbol, reg[c.resource].qr) for c in codes)
         cols = 2
         cell_w, cell_h = (x1 - x0) / cols, outer + mm(8)
         rows = -(-len(codes) // cols)
-        # whom to call, then the QR codes under it; when the numbers were checked at the foot
+        # whom to call, then the QR codes under it; the organisation and when the numbers were
+        # checked at the foot
         checked = self.checked(doc, x1 - x0)
-        room = y1 - y0 - checked.height - mm(3) - rows * cell_h - mm(5)
+        org_h = org_line(canvas, doc, x0, x1, y0 + checked.height + mm(2), mm(9),
+                         self.what(doc, spec, "organisation"))
+        org_h += mm(2) if org_h else 0
+        room = y1 - y0 - checked.height - org_h - mm(3) - rows * cell_h - mm(5)
         paras = [Para.of(segments(g.card.contacts_heading, reg), bold=True, scale=1.4,
                          color=theme.accent)]
         paras += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.5)
                   for c in g.card.contacts + g.poster.contacts]
+        if doc.org and doc.org.contacts:
+            paras.append(Para.of(doc.org.name, bold=True, color=theme.accent, space_before=1))
+            paras += local_contacts(doc, space_before=0.4)
         fitted = fit(paras, doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT), x1 - x0, room,
                      self.what(doc, spec, "back panel"))
         fitted.draw(canvas, x0, y1)

@@ -18,7 +18,10 @@ from ..draw import (
     band,
     content_box,
     footer_line,
+    local_codes,
+    local_contacts,
     mm,
+    org_line,
     page,
     qr_block,
 )
@@ -82,7 +85,13 @@ class PosterFormat(Format):
 
         # The middle: first steps and what not to do side by side; below them whom to call,
         # with the QR codes in a grid beside the contact lines.
-        foot = footer_line(canvas, doc, spec, k)
+        if doc.org:  # the organisation and the checked line share the bottom row
+            split = x0 + width * 0.5
+            foot = max(org_line(canvas, doc, *doc.flip(spec, x0, split - mm(3) * k), y0,
+                                mm(9) * k, what("organisation")),
+                       footer_line(canvas, doc, spec, k, doc.flip(spec, split, x1)))
+        else:
+            foot = footer_line(canvas, doc, spec, k)
         bottom = y0 + foot + mm(3) * k
         top = band_bottom - pad
         gap = mm(8) * k
@@ -100,13 +109,15 @@ class PosterFormat(Format):
         contacts += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.45,
                              bullet="•")
                      for c in g.card.contacts + g.poster.contacts]
+        contacts += local_contacts(doc, bullet="•")  # the organisation's own, last
         typo = doc.typography(BODY_MAX_PT * k, BODY_MIN_PT * k, max(8, 16 * k))
         free = top - bottom
         # One body size for the whole poster: the largest at which all three blocks fit. The
         # QR codes stand in a grid beside the contact lines or, for longer texts, in one row
         # under them.
         codes = len(self._codes(doc))
-        arrangements = [(2, True), (codes, False)] if codes > 2 else [(codes, True)]
+        arrangements = ([(2, True), (3, True), (min(codes, 5), False)] if codes > 2
+                        else [(codes, True)])
         for n, (cols, beside) in enumerate(arrangements, 1):
             grid_w, grid_h = self.qr_grid_size(doc, k, cols)
             contacts_w = width - grid_w - gap if beside else width
@@ -142,7 +153,7 @@ class PosterFormat(Format):
                          lower - c.height - pad, cols)
 
     def _codes(self, doc: Document):
-        return doc.guide.poster.qr or doc.guide.card.qr
+        return (doc.guide.poster.qr or doc.guide.card.qr) + local_codes(doc)
 
     def _cells(self, doc: Document, k: float) -> tuple[float, float]:
         """(width, height) of one labelled code in the QR grid."""

@@ -1,0 +1,286 @@
+"""A school's or clinic's own edition: its name, logo, local contacts and print settings.
+
+One TOML file (``--config FILE``) says all of it, and which guides, languages and formats to
+build. Every problem in it is found before anything is built, each as one line naming the
+file, the key and what to do; unknown keys are errors, because a typo must not be silently
+ignored. The organisation's texts are printed exactly as given (escaped, never markup, never
+translated); its phone numbers are checked with ``phonenumbers`` like the registry's, and
+become registry entries of their own so that numbers, links and QR codes have one path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import phonenumbers
+
+from . import links
+from .content import Registry, Resource
+from .errors import LeafletsError
+
+# The largest size a logo is printed at (a tabloid poster's header), for the resolution check.
+LOGO_MAX_PRINT_MM = 28.0
+LOGO_MIN_DPI = 150
+LOGO_MAX_BYTES = 5 * 1024 * 1024
+MIN_CONTRAST = 4.5  # WCAG AA for normal text: white text on the accent colour
+CONFIG_KEYS = {
+    "organisation": {"name", "logo"},
+    "contacts": {"label", "phone", "region", "url", "hours"},
+    "print": {"paper", "accent", "bleed"},
+    "build": {"guides", "locales", "formats", "out"},
+}
+
+EXAMPLE_PATH = Path(__file__).resolve().parent / "config-example.toml"
+
+
+@dataclass(frozen=True)
+class LocalContact:
+    id: str
+    label: str
+    phone: str  # as written in the config
+    region: str
+    e164: str
+    display: str  # formatted for its country
+    url: str | None = None
+    hours: str | None = None
+
+
+@dataclass(frozen=True)
+class OrgConfig:
+    path: Path
+    name: str
+    logo: Path | None
+    contacts: tuple[LocalContact, ...]
+    paper: str = "all"
+    accent: str | None = None
+    bleed: bool = False
+    guides: tuple[str, ...] = ()
+    locales: tuple[str, ...] = ("en",)
+    formats: tuple[str, ...] = ("all",)
+    out: Path | None = None
+
+    def texts(self) -> list[tuple[str, str, str]]:
+        """The organisation's printed texts, named by their keys (for font coverage)."""
+        out = [("config organisation.name", self.name, "")]
+        for i, c in enumerate(self.contacts, 1):
+            out.append((f"config contacts[{i}].label", c.label, ""))
+            if c.hours:
+                out.append((f"config contacts[{i}].hours", c.hours, ""))
+        return out
+
+    def registry(self, base: Registry) -> Registry:
+        """The registry with the local contacts added as entries of every edition."""
+        res = dict(base.resources)
+        today = dt.date.today()
+        for c in self.contacts:
+            res[c.id] = Resource(
+                id=c.id, editions=tuple(base.editions), name=c.label, short_name=c.label,
+                display=c.display, qr=f"tel:{c.e164}", source=f"{self.path.name} (local)",
+                status="confirmed", verified=today, tel=c.e164, region=c.region, url=c.url,
+                hours=c.hours,
+            )
+        return dataclasses.replace(base, resources=res)
+
+
+class ConfigError(LeafletsError):
+    """All problems of a config file, one line each (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def relative_luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    return 1.05 / (relative_luminance(hex_colour) + 0.05)
+
+
+def _darker(hex_colour: str) -> str:
+    """The same hue, darkened until white text on it passes WCAG AA."""
+    h = hex_colour.lstrip("#")
+    rgb = [int(h[i : i + 2], 16) for i in (0, 2, 4)]
+    for _ in range(100):
+        candidate = "#" + "".join(f"{v:02x}" for v in rgb)
+        if contrast_with_white(candidate) >= MIN_CONTRAST:
+            return candidate
+        rgb = [int(v * 0.93) for v in rgb]
+    return "#1f3a5f"
+
+
+def _logo_problem(path: Path) -> str | None:
+    if not path.is_file():
+        return f"file {path} not found; give a path relative to the config file"
+    if path.stat().st_size > LOGO_MAX_BYTES:
+        return f"{path.name} is over {LOGO_MAX_BYTES // 1024 // 1024} MB; use a smaller file"
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        try:
+            from svglib.svglib import svg2rlg
+
+            drawing = svg2rlg(str(path))
+        except Exception as e:  # noqa: BLE001 -- any parse failure is the user's file
+            return f"{path.name} is not a readable SVG ({type(e).__name__}); export it again"
+        if drawing is None or not drawing.width or not drawing.height:
+            return f"{path.name} is not a readable SVG; export it again"
+        ratio = drawing.width / drawing.height
+    elif suffix in (".png", ".jpg", ".jpeg"):
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(path) as im:
+                im.verify()
+            with Image.open(path) as im:
+                w, h = im.size
+        except (UnidentifiedImageError, OSError):
+            return f"{path.name} is not a readable {suffix[1:].upper()} image; export it again"
+        need = round(LOGO_MIN_DPI * LOGO_MAX_PRINT_MM / 25.4)
+        if h < need:
+            return (f"{path.name} is {w} x {h} pixels: too coarse to print at {LOGO_MAX_PRINT_MM:g}"
+                    f" mm high (needs {need} pixels high for {LOGO_MIN_DPI} dpi); use a larger "
+                    "image or an SVG")
+        ratio = w / h
+    else:
+        return f"{path.name}: use a PNG, JPEG or SVG file"
+    if not 0.2 <= ratio <= 6:
+        return (f"{path.name} is {ratio:.1f} times as wide as it is high; crop it to the logo "
+                "(at most 6:1)")
+    return None
+
+
+def load_config(path: Path | str) -> OrgConfig:
+    """Read and check a config; every problem found is one line of the ConfigError."""
+    path = Path(path)
+    where = path.name
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: config file not found"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError([f"{path}: not valid TOML ({e}); fix the syntax"]) from None
+    problems: list[str] = []
+
+    def problem(key: str, text: str) -> None:
+        problems.append(f"{where}: {key}: {text}")
+
+    for key in sorted(set(data) - set(CONFIG_KEYS)):
+        problem(key, f"unknown section; use {', '.join(sorted(CONFIG_KEYS))}")
+    org = data.get("organisation", {})
+    for key in sorted(set(org) - CONFIG_KEYS["organisation"]):
+        problem(f"organisation.{key}", "unknown key; use name, logo")
+    name = org.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problem("organisation.name", "give the organisation's name as a string")
+        name = ""
+    logo = None
+    if "logo" in org:
+        logo = (path.parent / str(org["logo"])).resolve()
+        bad = _logo_problem(logo)
+        if bad:
+            problem("organisation.logo", bad)
+    contacts = []
+    for i, c in enumerate(data.get("contacts", []), 1):
+        key = f"contacts[{i}]"
+        if not isinstance(c, dict):
+            problem(key, "each contact is a [[contacts]] table")
+            continue
+        for k in sorted(set(c) - CONFIG_KEYS["contacts"]):
+            problem(f"{key}.{k}", "unknown key; use label, phone, region, url, hours")
+        label, phone, region = c.get("label"), c.get("phone"), c.get("region")
+        if not isinstance(label, str) or not label.strip():
+            problem(f"{key}.label", "give the contact's label as a string")
+        if not isinstance(region, str) or region.upper() not in \
+                phonenumbers.SUPPORTED_REGIONS:
+            problem(f"{key}.region", "give the ISO country code of the number, e.g. GB or US")
+            continue
+        region = region.upper()
+        try:
+            num = phonenumbers.parse(str(phone), region)
+            valid = phonenumbers.is_valid_number(num)
+        except phonenumbers.NumberParseException:
+            valid = False
+        if not valid:
+            problem(f"{key}.phone", f"{phone!r} is not a valid phone number in {region}; "
+                                    "check the digits")
+            continue
+        url = c.get("url")
+        if url is not None:
+            host = links.split_url(str(url))[0]
+            if not str(url).startswith("https://") or links.foreign_letters(host) or \
+                    links.invisible_chars(str(url)):
+                problem(f"{key}.url", f"{url!r} must be an https:// link in plain letters")
+                url = None
+        hours = c.get("hours")
+        if hours is not None and not isinstance(hours, str):
+            problem(f"{key}.hours", "give the hours as a string")
+            hours = None
+        contacts.append(LocalContact(
+            id=f"local-{i}", label=str(label or ""), phone=str(phone), region=region,
+            e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164),
+            display=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL),
+            url=url, hours=hours,
+        ))
+    pr = data.get("print", {})
+    for k in sorted(set(pr) - CONFIG_KEYS["print"]):
+        problem(f"print.{k}", "unknown key; use paper, accent, bleed")
+    paper = pr.get("paper", "all")
+    if paper not in ("a4", "letter", "a3", "tabloid", "all"):
+        problem("print.paper", f"{paper!r}: use a4, letter, a3, tabloid or all")
+    accent = pr.get("accent")
+    if accent is not None:
+        h = str(accent).lstrip("#")
+        if len(h) != 6 or any(ch not in "0123456789abcdefABCDEF" for ch in h):
+            problem("print.accent", f"{accent!r} is not a colour; write it as #RRGGBB")
+            accent = None
+        elif contrast_with_white(h) < MIN_CONTRAST:
+            problem("print.accent", f"white text on {accent} has a contrast of "
+                                    f"{contrast_with_white(h):.1f}:1, under {MIN_CONTRAST}:1; "
+                                    f"pick a darker colour such as {_darker(h)}")
+            accent = None
+    bleed = pr.get("bleed", False)
+    if not isinstance(bleed, bool):
+        problem("print.bleed", "use true or false")
+    b = data.get("build", {})
+    for k in sorted(set(b) - CONFIG_KEYS["build"]):
+        problem(f"build.{k}", "unknown key; use guides, locales, formats, out")
+
+    def names(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = b.get(key, list(default))
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problem(f"build.{key}", "give a list of names")
+            return default
+        return tuple(value)
+
+    from .content import guide_ids
+    from .formats import FORMATS
+
+    guides = names("guides", tuple(guide_ids()))
+    for g in guides:
+        if g not in guide_ids() and g != "all":
+            problem("build.guides", f"{g!r} is not a guide; use {', '.join(guide_ids())}")
+    formats = names("formats", ("all",))
+    for f in formats:
+        if f not in FORMATS and f != "all":
+            problem("build.formats", f"{f!r} is not a format; use {', '.join(FORMATS)}")
+    if problems:
+        raise ConfigError(problems)
+    out = path.parent / b["out"] if "out" in b else None
+    return OrgConfig(path, name.strip(), logo, tuple(contacts), paper,
+                     "#" + str(accent).lstrip("#") if accent else None, bool(bleed), guides,
+                     names("locales", ("en",)), formats, out)

@@ -1,0 +1,186 @@
+"""A school's or clinic's own edition: the examples build and verify, bad configs are one-line
+errors that write nothing, the organisation's texts stay text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from leaflets.cli import main
+from leaflets.config import load_config
+from leaflets.content import default_registry
+from leaflets.verify import check_file, read_pdf
+
+from .conftest import ROOT, render
+
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory):
+    out = tmp_path_factory.mktemp("school")
+    res = CliRunner().invoke(main, ["build", "--config", str(EXAMPLES / "school.toml"),
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory):
+    out = tmp_path_factory.mktemp("clinic")
+    res = CliRunner().invoke(main, ["build", "--config", str(EXAMPLES / "clinic.toml"),
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_the_school_builds_its_set(school):
+    built = sorted(p.relative_to(school).as_posix() for p in school.rglob("*.pdf"))
+    assert built == [f"uk-young-people/{loc}/{f}.pdf" for loc in ("cy", "en")
+                     for f in ("card-cr80", "card-sheet-a4", "leaflet-a4", "poster-a4")]
+
+
+def test_verify_with_the_config_is_clean_and_without_it_flags_the_contacts(school):
+    runner = CliRunner()
+    res = runner.invoke(main, ["verify", "--config", str(EXAMPLES / "school.toml"),
+                               str(school)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["verify", str(school)])
+    assert res.exit_code == 1
+    assert ("phone number '020 7946 0321' is not in the registry; if it is an organisation's "
+            "own contact, verify with --config FILE") in res.output
+
+
+@pytest.mark.parametrize("fmt", ["card-cr80", "card-sheet-a4", "poster-a4", "leaflet-a4"])
+def test_every_format_carries_the_organisation(school, fmt):
+    doc = read_pdf(school / "uk-young-people" / "en" / f"{fmt}.pdf")
+    text = " ".join(" ".join(p.text.split()) for p in doc.pages)
+    assert "Northfield Academy" in text
+    assert "020 7946 0321" in text and "0113 496 0744" in text
+    assert "Safeguarding lead, Ms Okafor" in text
+    reader = pypdf.PdfReader(school / "uk-young-people" / "en" / f"{fmt}.pdf")
+    assert sum(len(page.images) for page in reader.pages) >= 1  # the logo
+
+
+@pytest.mark.parametrize("fmt", ["poster-a4", "leaflet-a4"])
+def test_poster_and_leaflet_have_a_qr_code_for_each_local_contact(school, fmt):
+    doc = read_pdf(school / "uk-young-people" / "en" / f"{fmt}.pdf")
+    payloads = {q.payload for p in doc.pages for q in p.qr}
+    assert {"tel:+442079460321", "tel:+441134960744"} <= payloads
+    labels = {q.payload: q.label for p in doc.pages for q in p.qr}
+    assert "School nurse" in labels["tel:+441134960744"]
+
+
+def test_the_clinic_builds_on_letter_with_its_svg_logo_and_colour(clinic):
+    poster = clinic / "us" / "en" / "poster-letter.pdf"
+    known = load_config(EXAMPLES / "clinic.toml").registry(default_registry())
+    assert check_file(poster, known) == []
+    img = render(poster, 0, dpi=50)
+    assert img.getpixel((img.width // 2, 8))[:3] == (11, 110, 79)  # the accent band
+    assert (clinic / "us" / "en" / "card-cr80.pdf").exists()  # the card keeps its own paper
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    shutil.copy(EXAMPLES / "northfield-school-logo.png", tmp_path / "logo.png")
+    path = tmp_path / "org.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+GOOD = """
+[organisation]
+name = "Test School"
+logo = "logo.png"
+
+[[contacts]]
+label = "Office"
+phone = "020 7946 0000"
+region = "GB"
+
+[build]
+guides = ["uk-young-people"]
+formats = ["card"]
+"""
+
+
+@pytest.mark.parametrize("change, message", [
+    (('phone = "020 7946 0000"', 'phone = "020 7946 000"'),
+     "org.toml: contacts[1].phone: '020 7946 000' is not a valid phone number in GB; "
+     "check the digits"),
+    (('logo = "logo.png"', 'logo = "missing.png"'),
+     "org.toml: organisation.logo: file "),
+    (('name = "Test School"', 'name = "Test School"\nmotto = "x"'),
+     "org.toml: organisation.motto: unknown key; use name, logo"),
+    (("[build]", "[print]\naccent = \"#ffdd00\"\n\n[build]"),
+     "org.toml: print.accent: white text on #ffdd00 has a contrast of 1.3:1, under 4.5:1; "
+     "pick a darker colour such as #"),
+    (("[build]", "[print]\naccent = \"blue\"\n\n[build]"),
+     "org.toml: print.accent: 'blue' is not a colour; write it as #RRGGBB"),
+    (('region = "GB"', 'region = "GB"\nurl = "http://example.org"'),
+     "org.toml: contacts[1].url: 'http://example.org' must be an https:// link"),
+    (("[build]", "[bulid]"), "org.toml: bulid: unknown section"),
+])
+def test_a_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path, change, message):
+    path = _config(tmp_path, GOOD.replace(*change))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(out)])
+    assert res.exit_code == 2, res.output
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: " + message), lines
+    assert "Traceback" not in res.output
+    assert not list(out.rglob("*.pdf")) if out.exists() else True
+
+
+def test_several_problems_are_one_line_each(tmp_path):
+    path = _config(tmp_path, GOOD.replace('phone = "020 7946 0000"', 'phone = "12"')
+                   .replace('name = "Test School"', 'name = ""'))
+    res = CliRunner().invoke(main, ["build", "--config", str(path)])
+    assert res.exit_code == 2
+    assert len(res.stderr.strip().splitlines()) == 2
+
+
+def test_a_coarse_logo_is_refused(tmp_path):
+    path = _config(tmp_path, GOOD)
+    Image.new("RGB", (120, 60), "white").save(tmp_path / "logo.png")
+    res = CliRunner().invoke(main, ["build", "--config", str(path)])
+    assert res.exit_code == 2
+    assert "too coarse to print" in res.stderr and "use a larger image or an SVG" in res.stderr
+
+
+def test_names_with_markup_are_printed_literally(tmp_path, registry):
+    path = _config(tmp_path, GOOD.replace('name = "Test School"',
+                                          'name = "<b>Smith & Jones</b> School"')
+                   .replace('label = "Office"', 'label = "Office <i>&amp;</i> desk"'))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = read_pdf(out / "uk-young-people" / "en" / "card-cr80.pdf")
+    text = " ".join(" ".join(p.text.split()) for p in doc.pages)
+    assert "<b>Smith & Jones</b> School" in text
+    assert "Office <i>&amp;</i> desk" in text
+
+
+def test_init_config_writes_an_example_that_names_every_key(tmp_path):
+    path = tmp_path / "leaflets.toml"
+    res = CliRunner().invoke(main, ["init-config", str(path)])
+    assert res.exit_code == 0
+    text = path.read_text("utf-8")
+    for key in ("[organisation]", "name", "logo", "[[contacts]]", "label", "phone", "region",
+                "hours", "url", "[print]", "paper", "accent", "[build]", "guides", "locales",
+                "formats"):
+        assert key in text
+    res = CliRunner().invoke(main, ["init-config", str(path)])
+    assert res.exit_code == 1 and "already exists" in res.stderr
+
+
+def test_command_line_options_win_over_the_config(tmp_path):
+    res = CliRunner().invoke(main, ["build", "--config", str(EXAMPLES / "school.toml"),
+                                    "--locale", "en", "--format", "poster", "--out",
+                                    str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == ["poster-a4.pdf"]
