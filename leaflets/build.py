@@ -7,16 +7,19 @@ byte-identical; without it, the PDF carries the build's date.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, fonts
 from .config import OrgConfig
-from .content import Guide, Registry, default_registry, load_guides
+from .content import FIELDS, PLACEHOLDER, Guide, Registry, default_registry, load_guides
 from .draw import Document, Theme, hex_rgb
 from .errors import CatalogError, LeafletsError
 from .formats import FORMATS, Format
@@ -150,35 +153,206 @@ def plan(guides: list[Guide], locales: list[str], formats: list[str], papers: li
     return jobs, notes
 
 
+@dataclass(frozen=True)
+class Context:
+    """What every worker needs, sent once when it starts."""
+
+    registry: Registry
+    guides: dict[str, Guide]
+    org: OrgConfig | None
+    allow_incomplete: bool
+
+
+@dataclass(frozen=True)
+class Rendered:
+    job: Job
+    data: bytes | None
+    failures: tuple[str, ...]
+    review: str = ""
+    resources: tuple[str, ...] = ()
+
+
+_context: Context | None = None
+_localised: dict[tuple[str, str], LocalisedGuide | tuple[str, ...]] = {}
+
+
+def _start_worker(context: Context, ignore_interrupts: bool = True) -> None:
+    """Each worker keeps the context, and loads catalogs and fonts once, on first use."""
+    global _context
+    _context = context
+    _localised.clear()
+    if ignore_interrupts:  # the parent stops the workers; they must not die half-way
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _render(job: Job) -> Rendered:
+    ctx = _context
+    assert ctx is not None
+    key = (job.guide, job.locale)
+    if key not in _localised:
+        try:
+            _localised[key] = localise(ctx.guides[job.guide], job.locale, ctx.allow_incomplete)
+        except CatalogError as e:  # a bad catalog stops its locale, not the run
+            _localised[key] = tuple(e.problems)
+        except LeafletsError as e:
+            _localised[key] = (str(e),)
+    lg = _localised[key]
+    if isinstance(lg, tuple):
+        return Rendered(job, None, lg)
+    try:
+        data = render_pdf(lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed,
+                          org=ctx.org)
+    except LeafletsError as e:
+        return Rendered(job, None, (str(e),))
+    return Rendered(job, data, (), lg.status, printed_resources(lg.guide, job.format, ctx))
+
+
+def printed_resources(guide: Guide, fmt: str, ctx: Context) -> tuple[str, ...]:
+    """The registry entries a file prints: those its texts and codes name (the leaflet's list
+    of services names every entry of the edition), and the organisation's contacts."""
+    texts = [text for ctx_, text, _ in guide.messages()
+             if fmt == "leaflet" or ctx_.split("|", 1)[1].startswith(
+                 ("card.", "poster.") if fmt == "poster" else ("card.",))]
+    ids = {m.group(1) for t in texts for m in PLACEHOLDER.finditer(t)} - set(FIELDS)
+    ids |= {q.resource for q in guide.card.qr}
+    if fmt in ("poster", "leaflet"):
+        ids |= {q.resource for q in guide.poster.qr}
+    if fmt == "leaflet":
+        ids |= {r.id for r in ctx.registry if guide.id in r.editions
+                and not r.id.startswith("local-")}
+    if ctx.org:
+        ids |= {c.id for c in ctx.org.contacts}
+    return tuple(sorted(ids))
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Temporary files a killed build may have left (never a finished PDF)."""
+    for tmp in out.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
 def run(jobs: list[Job], out: Path, registry: Registry | None = None,
         guides: dict[str, Guide] | None = None, allow_incomplete: bool = False,
-        org: OrgConfig | None = None) -> BuildResult:
-    """Render and write every job; failures are collected, the other files kept."""
+        org: OrgConfig | None = None, workers: int = 1,
+        on_done: Callable[[Rendered], None] | None = None) -> BuildResult:
+    """Render every job (in `workers` processes) and write each file atomically as it
+    arrives; failures are collected, the other files kept; the manifest is written last.
+
+    Only this process writes files, so stopping the workers can never leave half a PDF.
+    """
     registry = registry or default_registry()
     guides = guides or {g.id: g for g in load_guides(sorted({j.guide for j in jobs}), registry)}
+    context = Context(registry, guides, org, allow_incomplete)
     result = BuildResult()
-    localised: dict[tuple[str, str], LocalisedGuide | None] = {}
-    for job in jobs:
-        key = (job.guide, job.locale)
-        if key not in localised:
-            try:
-                localised[key] = localise(guides[job.guide], job.locale, allow_incomplete)
-            except CatalogError as e:  # a bad catalog stops its locale, not the run
-                result.failures += e.problems
-                localised[key] = None
-            except LeafletsError as e:
-                result.failures.append(str(e))
-                localised[key] = None
-        lg = localised[key]
-        if lg is None:
-            continue
+    failures: dict[str, None] = {}
+    entries = []
+
+    def receive(r: Rendered) -> None:
+        failures.update(dict.fromkeys(r.failures))
+        if r.data is not None:
+            path = out / r.job.relpath
+            write_atomic(path, r.data)
+            result.written.append(path)
+            entries.append(manifest_entry(r, out, registry))
+        if on_done:
+            on_done(r)
+
+    remove_stale_temporaries(out)
+    if workers <= 1 or len(jobs) <= 1:
+        _start_worker(context, ignore_interrupts=False)
+        for job in jobs:
+            receive(_render(job))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # jobs of one guide and language go to one worker where possible (its catalog and
+        # fonts are loaded once): hand them out in that order
+        ordered = sorted(jobs, key=lambda j: (j.guide, j.locale))
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(context,))
         try:
-            data = render_pdf(lg, registry, FORMATS[job.format], job.paper, job.bleed,
-                              org=org)
-        except LeafletsError as e:
-            result.failures.append(str(e))
-            continue
-        path = out / job.relpath
-        write_atomic(path, data)
-        result.written.append(path)
+            futures = [pool.submit(_render, job) for job in ordered]
+            for future in as_completed(futures):
+                receive(future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
+        pool.shutdown()
+    result.failures = list(failures)
+    if entries:
+        write_manifest(out, entries, registry)
     return result
+
+
+# ----------------------------------------------------------------------------- manifest
+
+MANIFEST = "manifest.json"
+_DEPENDENCIES = ("reportlab", "segno", "babel", "click", "pypdf", "pypdfium2", "zxing-cpp",
+                 "phonenumbers", "fonttools", "uharfbuzz", "python-bidi", "svglib", "pillow")
+
+
+def manifest_entry(r: Rendered, out: Path, registry: Registry) -> dict:
+    data = r.data or b""
+    return {
+        "path": r.job.relpath,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "pages": FORMATS[r.job.format].pages,
+        "guide": r.job.guide,
+        "locale": r.job.locale,
+        "format": r.job.format,
+        "paper": r.job.paper,
+        "bleed": r.job.bleed,
+        "review": r.review,
+        "resources": {rid: registry[rid].verified.isoformat() for rid in r.resources},
+    }
+
+
+def versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"leaflets": __version__}
+    for name in _DEPENDENCIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def write_manifest(out: Path, entries: list[dict], registry: Registry) -> Path:
+    """DIR/manifest.json, written last and atomically; byte-identical for the same inputs."""
+    path = out / MANIFEST
+    manifest = {
+        "tool": versions(),
+        "registry_sha256": registry.digest,
+        "files": sorted(entries, key=lambda e: e["path"]),
+    }
+    write_atomic(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    return path
+
+
+# ----------------------------------------------------------------------------- freshness
+
+
+def stale_entries(registry: Registry, editions: set[str], max_age_days: int,
+                  today: dt.date | None = None) -> list[str]:
+    """One line for each registry entry of these editions checked longer ago than allowed."""
+    if today is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        today = (dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch
+                 else dt.date.today())
+    out = []
+    for r in registry:
+        if r.id.startswith("local-") or not set(r.editions) & editions:
+            continue
+        age = (today - r.verified).days
+        if age > max_age_days:
+            out.append(f"registry entry {r.id} was last verified on {r.verified.isoformat()}, "
+                       f"{age} days ago (limit {max_age_days}); re-check it at: {r.source}")
+    return out

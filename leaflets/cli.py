@@ -69,9 +69,16 @@ def main() -> None:
                    "line win over the config's [build] and [print].")
 @click.option("--out", "out", type=click.Path(path_type=Path), default="out",
               show_default=True, help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf.")
+@click.option("--jobs", "-j", "workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--max-age", type=click.IntRange(0), default=180, show_default=True,
+              help="Warn about registry entries verified longer ago than this many days.")
+@click.option("--strict", is_flag=True,
+              help="Make stale registry entries an error (for release CI).")
 @click.pass_context
 def build(ctx: click.Context, guide: str, locale: str, format_: str, paper: str, bleed: bool,
-          out: Path, allow_incomplete: bool, config_path: Path | None) -> None:
+          out: Path, allow_incomplete: bool, config_path: Path | None, workers: int | None,
+          max_age: int, strict: bool) -> None:
     """Build PDFs for the chosen guides, languages, formats and papers.
 
     Every number and link comes from the registry (and an organisation's config). Files are
@@ -137,17 +144,88 @@ def build(ctx: click.Context, guide: str, locale: str, format_: str, paper: str,
                          explicit_paper=paper != "all" and "all" not in format_names)
         all_jobs += jobs
         notes += [x for x in n if x not in notes]
+    stale = b.stale_entries(registry, {g.id for g in guides}, max_age)
+    if stale and strict:
+        raise LeafletsError(stale[0] + (f" (and {len(stale) - 1} more)" if len(stale) > 1
+                                        else ""))
+    for line in stale:
+        click.echo(f"warning: {line}", err=True)
     _check_out(out)
     for n in notes:
         click.echo(n, err=True)
-    result = b.run(all_jobs, out, registry, {g.id: g for g in guides}, allow_incomplete, org)
-    for path in result.written:
-        click.echo(str(path))
+    import os
+
+    workers = workers or os.cpu_count() or 1
+    progress = _Progress(all_jobs)
+    try:
+        with _terminate_as_interrupt():
+            result = b.run(all_jobs, out, registry, {g.id: g for g in guides},
+                           allow_incomplete, org, workers, progress.done)
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo("interrupted: the workers were stopped; every file written is complete, "
+                   "no temporary file is left", err=True)
+        sys.exit(130)
+    progress.close()
     for f in result.failures:
         click.echo(f"error: {f}", err=True)
+    click.echo(f"{len(result.written)} file(s) written to {out}, "
+               f"{len(all_jobs) - len(result.written)} failed", err=True)
     if result.failures:
-        click.echo(f"{len(result.failures)} of {len(all_jobs)} files failed", err=True)
         sys.exit(1)
+
+
+class _Progress:
+    """A progress line on a terminal; in CI (no terminal) one line per finished edition and
+    language."""
+
+    def __init__(self, jobs) -> None:
+        import time
+
+        self.total = len(jobs)
+        self.done_count = self.failed = 0
+        self.start = time.monotonic()
+        self.left: dict[tuple[str, str], int] = {}
+        for j in jobs:
+            self.left[(j.guide, j.locale)] = self.left.get((j.guide, j.locale), 0) + 1
+        self.tty = sys.stderr.isatty()
+
+    def done(self, rendered) -> None:
+        import time
+
+        self.done_count += 1
+        self.failed += rendered.data is None
+        key = (rendered.job.guide, rendered.job.locale)
+        self.left[key] -= 1
+        if self.tty:
+            elapsed = time.monotonic() - self.start
+            eta = elapsed / self.done_count * (self.total - self.done_count)
+            click.echo(f"\r{self.done_count}/{self.total} files, {self.failed} failed, "
+                       f"about {eta:.0f} s left ", err=True, nl=False)
+        elif self.left[key] == 0:
+            click.echo(f"built {key[0]}/{key[1]}", err=True)
+
+    def close(self) -> None:
+        if self.tty and self.total:
+            click.echo("", err=True)
+
+
+class _terminate_as_interrupt:
+    """SIGTERM stops a build the way Ctrl-C does."""
+
+    def __enter__(self):
+        import signal
+
+        def raise_interrupt(signum, frame):
+            raise KeyboardInterrupt
+
+        self.previous = signal.signal(signal.SIGTERM, raise_interrupt)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        signal.signal(signal.SIGTERM, self.previous)
 
 
 @main.command("init-config")
@@ -170,8 +248,13 @@ def _check_out(out: Path) -> None:
         raise LeafletsError(f"--out {out}: exists and is not a folder; choose another path")
     try:
         out.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
+        with tempfile.TemporaryFile(dir=out):
+            pass
     except OSError as e:
-        raise LeafletsError(f"--out {out}: cannot create it ({e.strerror})") from None
+        raise LeafletsError(f"--out {out}: cannot write there ({e.strerror}); choose another "
+                            "folder") from None
 
 
 @main.command()
@@ -191,8 +274,9 @@ def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None,
 
     PATHS are PDF files or folders (searched recursively). For each page it extracts the
     text, renders the page and decodes every QR code, then checks them against the registry,
-    and checks the required helplines, embedded fonts, page size and language. One line per
-    finding; exit code 1 when anything is wrong, 0 when clean.
+    and checks the required helplines, embedded fonts, page size and language; a folder's
+    manifest.json hashes are checked too. One line per finding; exit code 1 when anything is
+    wrong, 0 when clean.
     """
     import json
 
@@ -205,7 +289,7 @@ def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None,
 
         registry = load_config(config_path).registry(registry)
     files = v.collect(paths)
-    findings = []
+    findings = [f for p in paths if p.is_dir() for f in v.check_manifest(p)]
     for f in files:
         findings += v.check_file(f, registry, require_reviewed)
     if as_json:

@@ -98,12 +98,32 @@ def _register(name: str, regular: Path, bold: Path, flags: tuple) -> Face:
     from reportlab.pdfbase.ttfonts import TTFont
 
     face = Face(name, regular, bold, *flags)
-    pdfmetrics.registerFont(TTFont(face.name, str(regular)))
-    pdfmetrics.registerFont(TTFont(face.bold_name, str(bold)))
+    for font_name, path in ((face.name, regular), (face.bold_name, bold)):
+        font = TTFont(font_name, str(path))
+        if face.shaping:
+            _fix_private_codes(font)
+        pdfmetrics.registerFont(font)
     for b in (0, 1):
         for i in (0, 1):
             addMapping(face.name, b, i, face.bold_name if b else face.name)
     return face
+
+
+def _fix_private_codes(font) -> None:
+    """Give every glyph without a Unicode value its private-use code now, in glyph order.
+
+    reportlab hands such codes out (for shaped ligatures and contextual forms) in the order
+    glyphs are first drawn in a process, so the same PDF would come out different after
+    other documents, or in another worker: byte-identical builds need a fixed assignment.
+    """
+    import uharfbuzz
+
+    font.hbFace  # noqa: B018 -- sets up reportlab's private-code table
+    hb = uharfbuzz.Font(font.hbFace)
+    add = font._TTFont__addPrivate
+    for gid in range(font.hbFace.glyph_count):
+        if gid not in font.face.glyphToChar:
+            add(hb.glyph_to_string(gid), gid, hb.get_glyph_h_advance(gid))
 
 
 @cache

@@ -580,3 +580,30 @@ def check_file(path: Path, registry: Registry, require_reviewed: bool = False) -
     for rule in RULES:
         out += rule(doc, registry)
     return out + check_review(doc, require_reviewed)
+
+
+def check_manifest(folder: Path) -> list[Finding]:
+    """A build folder's manifest.json: every file it lists is there with its hash and size."""
+    import hashlib
+    import json
+
+    path = folder / "manifest.json"
+    if not path.is_file():
+        return []
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+        files = manifest["files"]
+    except (ValueError, KeyError, TypeError) as e:
+        return [Finding(str(path), None, "error", "manifest", f"is not a leaflets manifest ({e})")]
+    out = []
+    for entry in files:
+        target = folder / entry["path"]
+        if not target.is_file():
+            out.append(Finding(str(target), None, "error", "manifest",
+                               "is listed in manifest.json but missing"))
+            continue
+        data = target.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"] or len(data) != entry["size"]:
+            out.append(Finding(str(target), None, "error", "manifest",
+                               "differs from manifest.json (sha256): it changed after the build"))
+    return out
