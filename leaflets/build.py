@@ -277,10 +277,13 @@ def run(jobs: list[Job], out: Path, registry: Registry | None = None,
             futures = [pool.submit(_render, job) for job in ordered]
             for future in as_completed(futures):
                 receive(future.result())
-        except BaseException:
+        except BaseException:  # Ctrl-C, SIGTERM: stop the workers, nothing half-written
+            processes = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
-            for process in list(getattr(pool, "_processes", {}).values()):
+            for process in processes:
                 process.terminate()
+            for process in processes:
+                process.join(5)
             raise
         pool.shutdown()
     result.failures = list(failures)

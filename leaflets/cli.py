@@ -401,3 +401,15 @@ def i18n_stats(guide: str) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def preview(folder: Path) -> None:
+    """Render a PNG thumbnail of every page of the PDFs in FOLDER and write FOLDER/index.html:
+    a gallery by edition, language and format, with draft badges, each linking to its PDF.
+    Static, offline, relative links only."""
+    from .preview import gallery
+
+    path = gallery(folder)
+    click.echo(f"{path}: written")
