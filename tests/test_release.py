@@ -74,7 +74,8 @@ def test_ci_output_is_one_line_per_edition_and_language(two_builds):
     built = [line for line in res.stderr.splitlines() if line.startswith("built ")]
     assert "built us/en" in built and "built uk-young-people/cy" in built
     assert len(built) == len(set(built)) == 28
-    assert res.stderr.strip().splitlines()[-1] == f"252 file(s) written to {two_builds[0][0]}, 0 failed"
+    last = res.stderr.strip().splitlines()[-1]
+    assert last == f"252 file(s) written to {two_builds[0][0]}, 0 failed"
 
 
 def test_verify_checks_the_manifest(two_builds, tmp_path):
