@@ -16,14 +16,17 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, fonts
-from .config import OrgConfig
 from .content import FIELDS, PLACEHOLDER, Guide, Registry, default_registry, load_guides
 from .draw import Document, Theme, hex_rgb
 from .errors import CatalogError, LeafletsError
 from .formats import FORMATS, Format
 from .i18n import LocalisedGuide, format_date, localise
+
+if TYPE_CHECKING:
+    from .config import OrgConfig
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,26 @@ def metadata(lg: LocalisedGuide, fmt: Format, paper: str,
     }
 
 
+_stacks: dict[tuple, fonts.Stack] = {}
+
+
+def _prepared_stack(lg: LocalisedGuide, registry: Registry, org: OrgConfig | None):
+    """The language's font stack, its CJK faces subset to what the leaflet prints, and every
+    character checked to have a font: once per language and text, not per file."""
+    messages = list(lg.guide.messages()) + (org.texts() if org else [])
+    key = (lg.locale, lg.language_name, tuple(t for _, t, _ in messages), registry.digest)
+    stack = _stacks.get(key)
+    if stack is None:
+        chars = {c for _, text, _ in messages for c in text} | set(lg.language_name)
+        chars |= set("•×–·")
+        chars |= set(format_date(min(r.verified for r in registry), lg.locale,
+                                 lg.guide.region))
+        stack = fonts.stack(lg.locale, chars)
+        fonts.check_coverage(messages, stack, lg.locale)
+        _stacks[key] = stack
+    return stack
+
+
 def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
                bleed: bool = False, theme: Theme | None = None,
                org: OrgConfig | None = None) -> bytes:
@@ -89,11 +112,7 @@ def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
     OrgConfig.registry)."""
     from reportlab.pdfgen.canvas import Canvas
 
-    messages = list(lg.guide.messages()) + (org.texts() if org else [])
-    chars = {c for _, text, _ in messages for c in text} | set(lg.language_name) | set("•×–·")
-    chars |= set(format_date(min(r.verified for r in registry), lg.locale, lg.guide.region))
-    stack = fonts.stack(lg.locale, chars)
-    fonts.check_coverage(messages, stack, lg.locale)
+    stack = _prepared_stack(lg, registry, org)
     spec = fmt.page_spec(paper, bleed)
     if theme is None:
         theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()

@@ -11,14 +11,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from . import qr
-from .config import OrgConfig
 from .content import QRLabel, Ref, Registry, segments
 from .errors import FitError
 from .fonts import Stack
 from .i18n import LocalisedGuide
 from .text import Fitted, Para, Typography, fit
+
+if TYPE_CHECKING:
+    from .config import OrgConfig
 
 MM = 72 / 25.4
 

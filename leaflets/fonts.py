@@ -88,7 +88,34 @@ def register(name: str = "NotoSans", chars: Iterable[str] = ()) -> Face:
         subset = "".join(sorted({c for c in chars if not c.isspace()}))
         return _register_converted(name, spec["face"], spec["regular"], spec["bold"], subset,
                                    flags)
-    return _register(name, FONTS_DIR / spec["regular"], FONTS_DIR / spec["bold"], flags)
+    return _register(name, _unhinted(FONTS_DIR / spec["regular"]),
+                     _unhinted(FONTS_DIR / spec["bold"]), flags)
+
+
+def _unhinted(path: Path) -> Path:
+    """The font without its TrueType hinting, cached: hints only steer low-resolution screens,
+    and dropping them makes every embedded subset (and so every PDF) about a third smaller."""
+    data = path.read_bytes()
+    key = hashlib.sha256(data).hexdigest()[:16]
+    out = CACHE_DIR / f"{path.stem}-unhinted-{key}.ttf"
+    if out.exists():
+        return out
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    for tag in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "DSIG"):
+        if tag in font:
+            del font[tag]
+    glyf = font["glyf"]
+    for name in font.getGlyphOrder():
+        glyf[name].removeHinting()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")
+    font.save(tmp)
+    os.replace(tmp, out)
+    return out
 
 
 @cache

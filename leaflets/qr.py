@@ -56,6 +56,15 @@ def outer_size(symbol_size: float, payload: str) -> float:
     return symbol_size * (n + 2 * QUIET_ZONE) / n
 
 
+@lru_cache(maxsize=256)
+def _path_operators(payload: str) -> str:
+    """The dark modules as one PDF path in module units (one rectangle per run of a row),
+    made once per payload: a code is drawn many times on a card sheet."""
+    n = matrix(payload).size
+    ops = [f"{col} {n - 1 - row} {length} 1 re" for row, col, length in _runs(payload)]
+    return "\n".join(ops) + "\nf"
+
+
 def draw(canvas, payload: str, x: float, y: float, symbol_size: float) -> float:
     """Draw the code with its symbol's lower-left corner at (x, y); returns the module size.
 
@@ -68,9 +77,8 @@ def draw(canvas, payload: str, x: float, y: float, symbol_size: float) -> float:
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(x - q, y - q, symbol_size + 2 * q, symbol_size + 2 * q, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
-    path = canvas.beginPath()
-    for row, col, length in _runs(payload):
-        path.rect(x + col * m, y + (n - 1 - row) * m, length * m, m)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.translate(x, y)
+    canvas.scale(m, m)
+    canvas.addLiteral(_path_operators(payload))
     canvas.restoreState()
     return m

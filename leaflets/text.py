@@ -328,21 +328,49 @@ def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
     return Fitted(items, size, width, total), bad
 
 
+def _sizes(typo: Typography, max_size: float | None = None) -> list[float]:
+    """The body sizes to try, largest first, a step apart, down to the floor."""
+    top = max_size or typo.max_size
+    n = max(0, int((top - typo.min_size) / typo.step + 1e-9))
+    return [top - i * typo.step for i in range(n + 1)]
+
+
+def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None]):
+    """The result of `attempt` at the largest size for which it succeeds (not None), found by
+    bisection: text that fits at a size fits at every smaller one. None if none does."""
+    if not sizes:
+        return None
+    first = attempt(sizes[0])  # short texts fit at the largest size: one layout
+    if first is not None or len(sizes) == 1:
+        return first
+    best = attempt(sizes[-1])
+    if best is None:
+        return None
+    lo, hi = 1, len(sizes) - 1  # sizes[hi] fits, sizes[0] does not
+    while lo < hi:
+        mid = (lo + hi) // 2
+        got = attempt(sizes[mid])
+        if got is None:
+            lo = mid + 1
+        else:
+            hi, best = mid, got
+    return best
+
+
 def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, what: str,
         max_size: float | None = None) -> Fitted:
     """The largest body size (from max down to the floor) at which everything fits the box.
 
     Raises FitError naming `what` when even the floor size is too tall or too wide.
     """
-    size = max_size or typo.max_size
-    last = None
-    while size >= typo.min_size - 1e-9:
+    def attempt(size: float) -> Fitted | None:
         fitted, bad = layout(paras, typo, size, width)
-        if bad is None and fitted.height <= height + 0.01:
-            return fitted
-        last = (fitted, bad)
-        size -= typo.step
-    fitted, bad = last
+        return fitted if bad is None and fitted.height <= height + 0.01 else None
+
+    found = largest_fitting(_sizes(typo, max_size), attempt)
+    if found is not None:
+        return found
+    fitted, bad = layout(paras, typo, typo.min_size, width)
     if bad is not None:
         text = "".join(s if isinstance(s, str) else s.text for s in paras[bad].segments)
         raise FitError(
@@ -402,13 +430,10 @@ def fit_flow(paras: Sequence[Para], typo: Typography, frames: Sequence[tuple[flo
              what: str) -> list[Fitted]:
     """The largest body size at which the paragraphs, poured in order, fill no more than the
     frames (for example the panels of a leaflet). Raises FitError naming `what` otherwise."""
-    size = typo.max_size
-    bad = None
-    while size >= typo.min_size - 1e-9:
-        out, bad = _pour(paras, typo, size, frames)
-        if out is not None:
-            return out
-        size -= typo.step
+    found = largest_fitting(_sizes(typo), lambda size: _pour(paras, typo, size, frames)[0])
+    if found is not None:
+        return found
+    _, bad = _pour(paras, typo, typo.min_size, frames)
     if bad is not None:
         text = "".join(s if isinstance(s, str) else s.text for s in paras[bad].segments)
         raise FitError(f"{what}: a word or number in {text[:40]!r} is wider than the panel even "
@@ -425,17 +450,24 @@ def fit_together(blocks: Sequence[tuple[Sequence[Para], float]], typo: Typograph
     For layouts whose boxes depend on each other (a poster's columns and the block below
     them); raises FitError naming `what` when even the floor does not fit.
     """
-    size = typo.max_size
-    while size >= typo.min_size - 1e-9:
-        laid, overflow = [], None
+    def attempt(size: float) -> list[Fitted] | None:
+        laid = []
         for paras, width in blocks:
             fitted, bad = layout(paras, typo, size, width)
+            if bad is not None:
+                return None
             laid.append(fitted)
-            if bad is not None and overflow is None:
-                overflow = paras[bad]
-        if overflow is None and fits(laid):
-            return laid
-        size -= typo.step
+        return laid if fits(laid) else None
+
+    found = largest_fitting(_sizes(typo), attempt)
+    if found is not None:
+        return found
+    overflow = None
+    for paras, width in blocks:
+        _, bad = layout(paras, typo, typo.min_size, width)
+        if bad is not None:
+            overflow = paras[bad]
+            break
     if overflow is not None:
         text = "".join(s if isinstance(s, str) else s.text for s in overflow.segments)
         raise FitError(f"{what}: a word or number in {text[:40]!r} is wider than its column "
