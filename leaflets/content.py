@@ -460,11 +460,16 @@ _REQUIRED_KEYS: dict[type, tuple[str, ...]] = {
 _NOT_IN_TOML = {"path", "seed_forms"}
 
 
+@cache
+def _hints(cls: type) -> dict:
+    return typing.get_type_hints(cls)
+
+
 def _from_toml(cls: type, data: Any, where: str) -> Any:
     """Build a guide dataclass from its TOML table, refusing unknown or ill-typed keys."""
     if not isinstance(data, dict):
         raise SourceError(f"{where}: must be a table")
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     names = [f.name for f in dataclasses.fields(cls) if f.name not in _NOT_IN_TOML]
     unknown = set(data) - set(names)
     if unknown:

@@ -46,15 +46,15 @@ class Face:
         return self.name + "-Bold"
 
     def covers(self, ch: str) -> bool:
-        return ord(ch) in _cmap(self.regular) and ord(ch) in _cmap(self.bold)
+        return ord(ch) in _cmap(self.name) and ord(ch) in _cmap(self.bold_name)
 
 
 @cache
-def _cmap(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+def _cmap(font_name: str) -> frozenset[int]:
+    """The characters a registered font draws (from reportlab's own parse of the file)."""
+    from reportlab.pdfbase import pdfmetrics
 
-    with TTFont(path, lazy=True) as f:
-        return frozenset(f.getBestCmap())
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
 
 @cache
