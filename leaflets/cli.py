@@ -36,13 +36,15 @@ class Group(click.Group):
 def main() -> None:
     """leaflets: print-ready, translated safety guidance with verified helplines.
 
-    Build wallet cards (and more formats) for the `us` and `uk-young-people` editions, then
-    check any PDF with `verify`: every phone number, link and QR code must match the registry
-    (leaflets/resources.toml).
+    Build wallet cards, card sheets, posters and tri-fold leaflets of the `us` and
+    `uk-young-people` editions in every translated language, with your organisation's name,
+    logo and contacts if you like (init-config), then check any PDF with `verify`: every
+    phone number, link and QR code must match the registry (leaflets/resources.toml).
 
     \b
-      python make_leaflets.py build --guide all --locale en --format card --out out
+      python make_leaflets.py build --guide all --locale all --format all --paper all --out out
       python make_leaflets.py verify out
+      python make_leaflets.py preview out
     """
 
 
