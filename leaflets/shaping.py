@@ -178,11 +178,14 @@ class ComplexParagraph:
                 break
             used += line.height
             k += 1
-        # a link broken over lines is never split between two frames
+        # a link broken over lines is never split between two frames, and a short paragraph
+        # (a list item with its number or link) moves whole rather than leave a line behind
         while 0 < k < len(self.lines) and self.lines[k - 1].words \
                 and self.lines[k - 1].words[-1].isolated \
                 and self.lines[k - 1].words[-1].line_break_after:
             k -= 1
+        if len(self.lines) <= 4 or k < 2 or len(self.lines) - k < 2:
+            return []
         if k == 0 or k == len(self.lines):
             return []
         first_words = [w for line in self.lines[:k] for w in line.words]
