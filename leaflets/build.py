@@ -13,7 +13,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,14 +142,14 @@ def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
     return buf.getvalue()
 
 
-def expand(value: str, choices: Iterable[str]) -> list[str]:
-    choices = list(choices)
-    return choices if value == "all" else [value]
-
-
 def plan(guides: list[Guide], locales: list[str], formats: list[str], papers: list[str],
-         bleed: bool, explicit_paper: bool) -> tuple[list[Job], list[str]]:
-    """The jobs to run, and notes for papers skipped because a format does not come on them."""
+         bleed: bool, explicit_paper: bool, office_paper: bool = False
+         ) -> tuple[list[Job], list[str]]:
+    """The jobs to run, and notes for papers skipped because a format does not come on them.
+
+    With `office_paper` (an organisation's [print] paper) the papers name the printer's
+    paper: a format with a single size of its own (the CR80 card) keeps it.
+    """
     jobs, notes = [], []
     for fname in formats:
         if fname not in FORMATS:
@@ -157,7 +157,8 @@ def plan(guides: list[Guide], locales: list[str], formats: list[str], papers: li
                 f"unknown format {fname!r}: choose from {', '.join(FORMATS)} or all"
             )
         fmt = FORMATS[fname]
-        for paper in papers or fmt.papers:
+        own = office_paper and len(fmt.papers) == 1
+        for paper in fmt.papers if own else papers or fmt.papers:
             if paper not in fmt.papers:
                 if explicit_paper:
                     raise LeafletsError(
@@ -240,7 +241,7 @@ def printed_resources(guide: Guide, fmt: str, ctx: Context) -> tuple[str, ...]:
         ids |= {q.resource for q in guide.poster.qr}
     if fmt == "leaflet":
         ids |= {r.id for r in ctx.registry if guide.id in r.editions
-                and not r.id.startswith("local-")}
+                and not r.is_local}
     if ctx.org:
         ids |= {c.id for c in ctx.org.contacts}
     return tuple(sorted(ids))
@@ -371,7 +372,7 @@ def stale_entries(registry: Registry, editions: set[str], max_age_days: int,
                  else dt.date.today())
     out = []
     for r in registry:
-        if r.id.startswith("local-") or not set(r.editions) & editions:
+        if r.is_local or not set(r.editions) & editions:
             continue
         age = (today - r.verified).days
         if age > max_age_days:

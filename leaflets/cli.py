@@ -135,15 +135,9 @@ def build(ctx: click.Context, guide: str, locale: str, format_: str, paper: str,
                 locales.append(loc)
             else:
                 notes.append(f"note: guide {g.id} has no {loc} catalog; skipped")
-        locales = list(dict.fromkeys(locales))
-        if org and papers and "card" in formats:
-            # an organisation's paper is for its office printer: the card keeps its own
-            jobs, _ = b.plan([g], locales, ["card"], [], bleed, explicit_paper=False)
-            all_jobs += jobs
-        jobs, n = b.plan([g], locales, [f for f in formats if not (org and papers and
-                                                                      f == "card")],
-                         papers, bleed,
-                         explicit_paper=paper != "all" and "all" not in format_names)
+        jobs, n = b.plan([g], list(dict.fromkeys(locales)), formats, papers, bleed,
+                         explicit_paper=paper != "all" and "all" not in format_names,
+                         office_paper=org is not None)
         all_jobs += jobs
         notes += [x for x in n if x not in notes]
     stale = b.stale_entries(registry, {g.id for g in guides}, max_age)

@@ -19,7 +19,7 @@ from pathlib import Path
 import phonenumbers
 
 from . import links
-from .content import Registry, Resource
+from .content import LOCAL_PREFIX, Registry, Resource
 from .errors import LeafletsError
 
 # The largest size a logo is printed at (a tabloid poster's header), for the resolution check.
@@ -229,7 +229,7 @@ def load_config(path: Path | str) -> OrgConfig:
             problem(f"{key}.hours", "give the hours as a string")
             hours = None
         contacts.append(LocalContact(
-            id=f"local-{i}", label=str(label or ""), phone=str(phone), region=region,
+            id=f"{LOCAL_PREFIX}{i}", label=str(label or ""), phone=str(phone), region=region,
             e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164),
             display=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL),
             url=url, hours=hours,

@@ -16,7 +16,7 @@ import tomllib
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ REGISTRY_PATH = PACKAGE_DIR / "resources.toml"
 GUIDES_DIR = PACKAGE_DIR / "guides"
 
 # {id} or {id.url}; ids are kebab-case.
+LOCAL_PREFIX = "local-"  # ids of an organisation's contacts in its copy of the registry
 PLACEHOLDER = re.compile(r"\{([a-z0-9]+(?:-[a-z0-9]+)*)(\.url)?\}")
 _BRACE = re.compile(r"[{}]")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -59,6 +60,11 @@ class Resource:
     @property
     def is_phone(self) -> bool:
         return self.tel is not None
+
+    @property
+    def is_local(self) -> bool:
+        """An organisation's own contact, added from its config (not from resources.toml)."""
+        return self.id.startswith(LOCAL_PREFIX)
 
     def printed(self, variant: str = "") -> str:
         """The text a placeholder prints: the display form, or the link for ``.url``."""
@@ -94,26 +100,20 @@ class Registry:
         res[rid] = dataclasses.replace(res[rid], **changes)
         return dataclasses.replace(self, resources=res)
 
-    @property
+    # The look-up tables below are made once per registry (verify asks for them for every
+    # number and link it reads); a changed copy (replace) makes its own.
+
+    @cached_property
     def phone_numbers(self) -> dict[str, Resource]:
         """E.164 number or short code -> resource."""
         return {r.tel: r for r in self if r.tel}
 
-    @property
+    @cached_property
     def qr_payloads(self) -> dict[str, Resource]:
         return {r.qr: r for r in self}
 
-    @property
-    def hosts(self) -> set[str]:
-        out = set()
-        for r in self:
-            if r.url:
-                out.add(links.split_url(r.url)[0])
-            if not r.is_phone:
-                out.add(links.split_url(r.display)[0])
-        return out
-
-    def link_paths(self) -> set[tuple[str, str]]:
+    @cached_property
+    def link_paths(self) -> frozenset[tuple[str, str]]:
         """(host, path) of every link and printed link, for checking printed paths."""
         out = set()
         for r in self:
@@ -121,7 +121,11 @@ class Registry:
                 out.add(links.split_url(r.url))
             if not r.is_phone:
                 out.add(links.split_url(r.display))
-        return out
+        return frozenset(out)
+
+    @cached_property
+    def hosts(self) -> frozenset[str]:
+        return frozenset(host for host, _ in self.link_paths)
 
 
 _RESOURCE_FIELDS = {f.name for f in dataclasses.fields(Resource)}

@@ -247,19 +247,25 @@ def checked_date(doc: Document, resource_ids) -> str:
     return format_date(min(dates), doc.lg.locale, doc.guide.region) if dates else ""
 
 
+def checked_line(doc: Document) -> list:
+    """"Numbers and links checked on <date>", the date being the oldest verified date of the
+    edition's registry entries (an organisation's own contacts are its own business)."""
+    g = doc.guide
+    ids = [r.id for r in doc.registry if g.id in r.editions and not r.is_local]
+    return segments(g.leaflet.checked, doc.registry, {"date": checked_date(doc, ids)})
+
+
 def footer_line(canvas, doc: Document, spec: PageSpec, k: float = 1.0,
                 span: tuple[float, float] | None = None) -> float:
     """A muted line at the bottom of the safe area (or of the horizontal `span` of it): when
     the numbers were checked. Returns the height used."""
     g = doc.guide
-    ids = {r.id for r in doc.registry if g.id in r.editions and not r.id.startswith("local-")}
-    text = g.leaflet.checked
-    if not text:
+    if not g.leaflet.checked:
         return 0.0
     x0, y0, x1, _ = content_box(doc, spec)
     if span:
         x0, x1 = span
-    segs = segments(text, doc.registry, {"date": checked_date(doc, ids)})
+    segs = checked_line(doc)
     paras = [Para.of([*segs, f" · {g.name} · {doc.lg.language_name}"], color=doc.theme.muted)]
     fitted = fit(paras, doc.typography(10 * k, 8 * k, 8 * k), x1 - x0, mm(12) * k,
                  doc.what("footer", spec.paper, "checked date"))

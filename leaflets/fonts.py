@@ -92,6 +92,7 @@ def register(name: str = "NotoSans", chars: Iterable[str] = ()) -> Face:
                      _unhinted(FONTS_DIR / spec["bold"]), flags)
 
 
+@cache
 def _unhinted(path: Path) -> Path:
     """The font without its TrueType hinting, cached: hints only steer low-resolution screens,
     and dropping them makes every embedded subset (and so every PDF) about a third smaller."""

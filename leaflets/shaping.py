@@ -200,7 +200,6 @@ class ComplexParagraph:
 
     def drawOn(self, canvas, x: float, y: float) -> None:  # noqa: N802 -- reportlab's name
         top = y + self.height
-        space = self.space_width()
         for n, line in enumerate(self.lines):
             baseline = top - line.height * 0.78
             inner_x0 = x + (0 if self.rtl else self.indent)
@@ -211,8 +210,8 @@ class ComplexParagraph:
                 start = inner_x1 - line.width
             else:
                 start = inner_x0
-            pieces = _visual_pieces(line.words, space, self.stack, self.size) if self.rtl \
-                else _ltr_pieces(line.words, space, self.stack, self.size)
+            pieces = _visual_pieces(line.words, self.stack, self.size) if self.rtl \
+                else _ltr_pieces(line.words, self.stack, self.size)
             if n == 0 and self.bullet:
                 # the marker first: text extraction then reads it at the start of its line
                 bw = sum(r.width for r in self.bullet)
@@ -266,7 +265,7 @@ def _draw_run(canvas, run: Run, x: float, y: float, actual_suffix: str = "") -> 
         canvas.drawString(x, y, text)
 
 
-def _ltr_pieces(words: list[Word], space: float, stack: Stack, size: float) -> list[Run]:
+def _ltr_pieces(words: list[Word], stack: Stack, size: float) -> list[Run]:
     out: list[Run] = []
     for i, word in enumerate(words):
         if i and word.space_before:
@@ -287,7 +286,7 @@ def _levels(text: str) -> list[int]:
     return [c["level"] for c in storage["chars"]]
 
 
-def _visual_pieces(words: list[Word], space: float, stack: Stack, size: float) -> list[Run]:
+def _visual_pieces(words: list[Word], stack: Stack, size: float) -> list[Run]:
     """The runs of a right-to-left line in visual order (left to right), each a piece of one
     run at one bidi level; odd-level pieces come shaped right to left."""
     # the line in logical order, each character tagged with its run; an isolated word (a

@@ -328,9 +328,9 @@ def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
     return Fitted(items, size, width, total), bad
 
 
-def _sizes(typo: Typography, max_size: float | None = None) -> list[float]:
+def _sizes(typo: Typography) -> list[float]:
     """The body sizes to try, largest first, a step apart, down to the floor."""
-    top = max_size or typo.max_size
+    top = typo.max_size
     n = max(0, int((top - typo.min_size) / typo.step + 1e-9))
     return [top - i * typo.step for i in range(n + 1)]
 
@@ -357,8 +357,8 @@ def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None
     return best
 
 
-def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, what: str,
-        max_size: float | None = None) -> Fitted:
+def fit(paras: Sequence[Para], typo: Typography, width: float, height: float,
+        what: str) -> Fitted:
     """The largest body size (from max down to the floor) at which everything fits the box.
 
     Raises FitError naming `what` when even the floor size is too tall or too wide.
@@ -367,7 +367,7 @@ def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, wh
         fitted, bad = layout(paras, typo, size, width)
         return fitted if bad is None and fitted.height <= height + 0.01 else None
 
-    found = largest_fitting(_sizes(typo, max_size), attempt)
+    found = largest_fitting(_sizes(typo), attempt)
     if found is not None:
         return found
     fitted, bad = layout(paras, typo, typo.min_size, width)

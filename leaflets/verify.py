@@ -424,7 +424,7 @@ def _link_problem(host_text: str, path: str, registry: Registry) -> str | None:
         if like:
             return f"is a lookalike of the registry host {like}"
         return "is not a registry host"
-    if path and (host, path) not in registry.link_paths():
+    if path and (host, path) not in registry.link_paths:
         return f"has the path {path}, which no registry link has"
     return None
 

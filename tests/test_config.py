@@ -21,22 +21,22 @@ from .conftest import ROOT, render
 EXAMPLES = ROOT / "examples"
 
 
-@pytest.fixture(scope="module")
-def school(tmp_path_factory):
-    out = tmp_path_factory.mktemp("school")
-    res = CliRunner().invoke(main, ["build", "--config", str(EXAMPLES / "school.toml"),
+def _build_example(tmp_path_factory, name: str) -> Path:
+    out = tmp_path_factory.mktemp(name)
+    res = CliRunner().invoke(main, ["build", "--config", str(EXAMPLES / f"{name}.toml"),
                                     "--out", str(out)])
     assert res.exit_code == 0, res.output
     return out
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory):
+    return _build_example(tmp_path_factory, "school")
 
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory):
-    out = tmp_path_factory.mktemp("clinic")
-    res = CliRunner().invoke(main, ["build", "--config", str(EXAMPLES / "clinic.toml"),
-                                    "--out", str(out)])
-    assert res.exit_code == 0, res.output
-    return out
+    return _build_example(tmp_path_factory, "clinic")
 
 
 def test_the_school_builds_its_set(school):

@@ -19,7 +19,7 @@ from ..draw import (
     Document,
     PageSpec,
     background,
-    checked_date,
+    checked_line,
     content_box,
     fill_rect,
     local_codes,
@@ -168,11 +168,8 @@ class LeafletFormat(Format):
         checked.draw(canvas, x0, y0 + checked.height)
 
     def checked(self, doc: Document, width: float) -> Fitted:
-        g = doc.guide
-        ids = [r.id for r in doc.registry if g.id in r.editions]
-        text = segments(g.leaflet.checked, doc.registry, {"date": checked_date(doc, ids)})
-        return fit([Para.of(text, color=doc.theme.muted)], doc.typography(8, 8, 8), width,
-                   mm(12), doc.what(self.name, "", "checked date"))
+        return fit([Para.of(checked_line(doc), color=doc.theme.muted)],
+                   doc.typography(8, 8, 8), width, mm(12), doc.what(self.name, "", "checked date"))
 
     def flow(self, doc: Document, spec: PageSpec, boxes) -> list[Fitted]:
         """The whole guidance, then the services it names, poured into flap and inside."""
