@@ -61,22 +61,44 @@ def marginal(fmt: str, paper: str, repeat: int) -> float:
 
 
 def cold(args: list[str], repeat: int) -> float:
-    return best_of(lambda: subprocess.run([sys.executable, str(ROOT / "make_leaflets.py"),
-                                           *args], check=True, capture_output=True), repeat)
+    return best_of(
+        lambda: subprocess.run(
+            [sys.executable, str(ROOT / "make_leaflets.py"), *args], check=True, capture_output=True
+        ),
+        repeat,
+    )
 
 
 def matrix(workers: int, out: Path) -> tuple[float, float]:
     """Seconds for the whole matrix, and the peak memory (MB) of the build process."""
     t = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c",
-         "import resource, sys; sys.argv=['make_leaflets.py', *sys.argv[1:]]\n"
-         "from leaflets.cli import main\n"
-         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
-         "build", "--guide", "all", "--locale", "all", "--format", "all", "--paper", "all",
-         "--jobs", str(workers), "--out", str(out)],
-        check=True, capture_output=True, text=True, cwd=ROOT)
+        [
+            sys.executable,
+            "-c",
+            "import resource, sys; sys.argv=['make_leaflets.py', *sys.argv[1:]]\n"
+            "from leaflets.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
+            "build",
+            "--guide",
+            "all",
+            "--locale",
+            "all",
+            "--format",
+            "all",
+            "--paper",
+            "all",
+            "--jobs",
+            str(workers),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     elapsed = time.perf_counter() - t
     peak_kb = int(proc.stderr.strip().splitlines()[-1])
     return elapsed, peak_kb / 1024
@@ -105,16 +127,48 @@ def main() -> int:
         results["poster_ms"] = marginal("poster", "a4", repeat) * 1000
         results["leaflet_ms"] = marginal("leaflet", "a4", max(3, repeat // 3)) * 1000
         results["help_cold_ms"] = cold(["--help"], 5) * 1000
-        results["one_card_cold_ms"] = cold(["build", "--guide", "us", "--format", "card",
-                                            "--jobs", "1", "--out", str(tmp / "one")], 3) * 1000
+        results["one_card_cold_ms"] = (
+            cold(
+                [
+                    "build",
+                    "--guide",
+                    "us",
+                    "--format",
+                    "card",
+                    "--jobs",
+                    "1",
+                    "--out",
+                    str(tmp / "one"),
+                ],
+                3,
+            )
+            * 1000
+        )
         card = tmp / "one" / "us" / "en" / "card-cr80.pdf"
         results["card_kb"] = card.stat().st_size / 1024
-        subprocess.run([sys.executable, str(ROOT / "make_leaflets.py"), "build", "--guide", "us",
-                        "--format", "poster", "--paper", "a4", "--jobs", "1", "--out",
-                        str(tmp / "one")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "make_leaflets.py"),
+                "build",
+                "--guide",
+                "us",
+                "--format",
+                "poster",
+                "--paper",
+                "a4",
+                "--jobs",
+                "1",
+                "--out",
+                str(tmp / "one"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         results["verify_card_page_ms"] = verify_per_page(card, repeat) * 1000
-        results["verify_a4_page_ms"] = verify_per_page(
-            tmp / "one" / "us" / "en" / "poster-a4.pdf", max(3, repeat // 3)) * 1000
+        results["verify_a4_page_ms"] = (
+            verify_per_page(tmp / "one" / "us" / "en" / "poster-a4.pdf", max(3, repeat // 3)) * 1000
+        )
         if not args.quick:
             results["matrix_j1_s"], results["worker_peak_mb"] = matrix(1, tmp / "j1")
             results["matrix_j2_s"], _ = matrix(2, tmp / "j2")
@@ -131,17 +185,25 @@ def main() -> int:
             verdict, shown = "", "-"
         else:
             ok = value <= target if sense == "max" else value >= target
-            verdict, shown = ("met" if ok else "MISSED"), f"{'<=' if sense == 'max' else '>='}"\
-                f"{target:g} {unit}"
+            verdict, shown = (
+                ("met" if ok else "MISSED"),
+                f"{'<=' if sense == 'max' else '>='}{target:g} {unit}",
+            )
         print(f"{label:<48} {value:>8.1f} {unit:<2} {shown:>10}  {verdict}")
     if "matrix_files" in results:
-        print(f"{'release matrix: files, total size':<48} {results['matrix_files']:>8.0f}    "
-              f"{results['matrix_mb']:.1f} MB")
-    machine = {"python": platform.python_version(), "machine": platform.machine(),
-               "cpus": os.cpu_count()}
+        print(
+            f"{'release matrix: files, total size':<48} {results['matrix_files']:>8.0f}    "
+            f"{results['matrix_mb']:.1f} MB"
+        )
+    machine = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+    }
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2,
-                                    sort_keys=True) + "\n")
+    args.json.write_text(
+        json.dumps({"machine": machine, "results": results}, indent=2, sort_keys=True) + "\n"
+    )
     print(f"written: {args.json}")
     return 0
 

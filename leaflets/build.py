@@ -67,8 +67,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def metadata(lg: LocalisedGuide, fmt: Format, paper: str,
-             org: OrgConfig | None = None) -> dict[str, str]:
+def metadata(
+    lg: LocalisedGuide, fmt: Format, paper: str, org: OrgConfig | None = None
+) -> dict[str, str]:
     g = lg.guide
     title = " ".join(t for t in (g.title, g.subtitle) if t)
     return {
@@ -96,17 +97,22 @@ def _prepared_stack(lg: LocalisedGuide, registry: Registry, org: OrgConfig | Non
     if stack is None:
         chars = {c for _, text, _ in messages for c in text} | set(lg.language_name)
         chars |= set("•×–·")
-        chars |= set(format_date(min(r.verified for r in registry), lg.locale,
-                                 lg.guide.region))
+        chars |= set(format_date(min(r.verified for r in registry), lg.locale, lg.guide.region))
         stack = fonts.stack(lg.locale, chars)
         fonts.check_coverage(messages, stack, lg.locale)
         _stacks[key] = stack
     return stack
 
 
-def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
-               bleed: bool = False, theme: Theme | None = None,
-               org: OrgConfig | None = None) -> bytes:
+def render_pdf(
+    lg: LocalisedGuide,
+    registry: Registry,
+    fmt: Format,
+    paper: str,
+    bleed: bool = False,
+    theme: Theme | None = None,
+    org: OrgConfig | None = None,
+) -> bytes:
     """One guide in one language and format, as PDF bytes. With an organisation's config,
     its name, logo and local contacts are printed too (the registry must then hold them:
     OrgConfig.registry)."""
@@ -142,9 +148,15 @@ def render_pdf(lg: LocalisedGuide, registry: Registry, fmt: Format, paper: str,
     return buf.getvalue()
 
 
-def plan(guides: list[Guide], locales: list[str], formats: list[str], papers: list[str],
-         bleed: bool, explicit_paper: bool, office_paper: bool = False
-         ) -> tuple[list[Job], list[str]]:
+def plan(
+    guides: list[Guide],
+    locales: list[str],
+    formats: list[str],
+    papers: list[str],
+    bleed: bool,
+    explicit_paper: bool,
+    office_paper: bool = False,
+) -> tuple[list[Job], list[str]]:
     """The jobs to run, and notes for papers skipped because a format does not come on them.
 
     With `office_paper` (an organisation's [print] paper) the papers name the printer's
@@ -222,8 +234,7 @@ def _render(job: Job) -> Rendered:
     if isinstance(lg, tuple):
         return Rendered(job, None, lg)
     try:
-        data = render_pdf(lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed,
-                          org=ctx.org)
+        data = render_pdf(lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed, org=ctx.org)
     except LeafletsError as e:
         return Rendered(job, None, (str(e),))
     return Rendered(job, data, (), lg.status, printed_resources(lg.guide, job.format, ctx))
@@ -232,16 +243,18 @@ def _render(job: Job) -> Rendered:
 def printed_resources(guide: Guide, fmt: str, ctx: Context) -> tuple[str, ...]:
     """The registry entries a file prints: those its texts and codes name (the leaflet's list
     of services names every entry of the edition), and the organisation's contacts."""
-    texts = [text for ctx_, text, _ in guide.messages()
-             if fmt == "leaflet" or ctx_.split("|", 1)[1].startswith(
-                 ("card.", "poster.") if fmt == "poster" else ("card.",))]
+    texts = [
+        text
+        for ctx_, text, _ in guide.messages()
+        if fmt == "leaflet"
+        or ctx_.split("|", 1)[1].startswith(("card.", "poster.") if fmt == "poster" else ("card.",))
+    ]
     ids = {m.group(1) for t in texts for m in PLACEHOLDER.finditer(t)} - set(FIELDS)
     ids |= {q.resource for q in guide.card.qr}
     if fmt in ("poster", "leaflet"):
         ids |= {q.resource for q in guide.poster.qr}
     if fmt == "leaflet":
-        ids |= {r.id for r in ctx.registry if guide.id in r.editions
-                and not r.is_local}
+        ids |= {r.id for r in ctx.registry if guide.id in r.editions and not r.is_local}
     if ctx.org:
         ids |= {c.id for c in ctx.org.contacts}
     return tuple(sorted(ids))
@@ -253,10 +266,16 @@ def remove_stale_temporaries(out: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def run(jobs: list[Job], out: Path, registry: Registry | None = None,
-        guides: dict[str, Guide] | None = None, allow_incomplete: bool = False,
-        org: OrgConfig | None = None, workers: int = 1,
-        on_done: Callable[[Rendered], None] | None = None) -> BuildResult:
+def run(
+    jobs: list[Job],
+    out: Path,
+    registry: Registry | None = None,
+    guides: dict[str, Guide] | None = None,
+    allow_incomplete: bool = False,
+    org: OrgConfig | None = None,
+    workers: int = 1,
+    on_done: Callable[[Rendered], None] | None = None,
+) -> BuildResult:
     """Render every job (in `workers` processes) and write each file atomically as it
     arrives; failures are collected, the other files kept; the manifest is written last.
 
@@ -291,8 +310,12 @@ def run(jobs: list[Job], out: Path, registry: Registry | None = None,
         # jobs of one guide and language go to one worker where possible (its catalog and
         # fonts are loaded once): hand them out in that order
         ordered = sorted(jobs, key=lambda j: (j.guide, j.locale))
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(context,))
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(context,),
+        )
         try:
             futures = [pool.submit(_render, job) for job in ordered]
             for future in as_completed(futures):
@@ -315,8 +338,21 @@ def run(jobs: list[Job], out: Path, registry: Registry | None = None,
 # ----------------------------------------------------------------------------- manifest
 
 MANIFEST = "manifest.json"
-_DEPENDENCIES = ("reportlab", "segno", "babel", "click", "pypdf", "pypdfium2", "zxing-cpp",
-                 "phonenumbers", "fonttools", "uharfbuzz", "python-bidi", "svglib", "pillow")
+_DEPENDENCIES = (
+    "reportlab",
+    "segno",
+    "babel",
+    "click",
+    "pypdf",
+    "pypdfium2",
+    "zxing-cpp",
+    "phonenumbers",
+    "fonttools",
+    "uharfbuzz",
+    "python-bidi",
+    "svglib",
+    "pillow",
+)
 
 
 def manifest_entry(r: Rendered, out: Path, registry: Registry) -> dict:
@@ -363,19 +399,21 @@ def write_manifest(out: Path, entries: list[dict], registry: Registry) -> Path:
 # ----------------------------------------------------------------------------- freshness
 
 
-def stale_entries(registry: Registry, editions: set[str], max_age_days: int,
-                  today: dt.date | None = None) -> list[str]:
+def stale_entries(
+    registry: Registry, editions: set[str], max_age_days: int, today: dt.date | None = None
+) -> list[str]:
     """One line for each registry entry of these editions checked longer ago than allowed."""
     if today is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        today = (dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch
-                 else dt.date.today())
+        today = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
     out = []
     for r in registry:
         if r.is_local or not set(r.editions) & editions:
             continue
         age = (today - r.verified).days
         if age > max_age_days:
-            out.append(f"registry entry {r.id} was last verified on {r.verified.isoformat()}, "
-                       f"{age} days ago (limit {max_age_days}); re-check it at: {r.source}")
+            out.append(
+                f"registry entry {r.id} was last verified on {r.verified.isoformat()}, "
+                f"{age} days ago (limit {max_age_days}); re-check it at: {r.source}"
+            )
     return out

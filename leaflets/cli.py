@@ -49,38 +49,94 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--guide", default="all", show_default=True,
-              help="Edition to build: us, uk-young-people, or all.")
-@click.option("--locale", default="en", show_default=True,
-              help="Language as a BCP 47 tag (en, es, pt-BR), or all.")
-@click.option("--format", "format_", default="all", show_default=True,
-              help="Format: card, card-sheet, poster, leaflet, or all.")
-@click.option("--paper", default="all", show_default=True,
-              help="Paper: a4, letter, a3, tabloid (cr80 is the card's own), or all papers "
-                   "each format comes on.")
-@click.option("--bleed", is_flag=True,
-              help="Print-shop variant: 3 mm bleed, crop marks, TrimBox = the paper. Without it "
-                   "each page is exactly its paper, for office printers (cards always have "
-                   "bleed).")
-@click.option("--allow-incomplete", is_flag=True,
-              help="Build catalogs with untranslated or fuzzy messages; English fills the gaps "
-                   "and the page says so.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="An organisation's config (see init-config): its name, logo and local "
-                   "contacts on every format, and what to build. Options given on the command "
-                   "line win over the config's [build] and [print].")
-@click.option("--out", "out", type=click.Path(path_type=Path), default="out",
-              show_default=True, help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf.")
-@click.option("--jobs", "-j", "workers", type=click.IntRange(1, 64), default=None,
-              help="Worker processes (default: the number of CPUs).")
-@click.option("--max-age", type=click.IntRange(0), default=180, show_default=True,
-              help="Warn about registry entries verified longer ago than this many days.")
-@click.option("--strict", is_flag=True,
-              help="Make stale registry entries an error (for release CI).")
+@click.option(
+    "--guide",
+    default="all",
+    show_default=True,
+    help="Edition to build: us, uk-young-people, or all.",
+)
+@click.option(
+    "--locale",
+    default="en",
+    show_default=True,
+    help="Language as a BCP 47 tag (en, es, pt-BR), or all.",
+)
+@click.option(
+    "--format",
+    "format_",
+    default="all",
+    show_default=True,
+    help="Format: card, card-sheet, poster, leaflet, or all.",
+)
+@click.option(
+    "--paper",
+    default="all",
+    show_default=True,
+    help="Paper: a4, letter, a3, tabloid (cr80 is the card's own), or all papers "
+    "each format comes on.",
+)
+@click.option(
+    "--bleed",
+    is_flag=True,
+    help="Print-shop variant: 3 mm bleed, crop marks, TrimBox = the paper. Without it "
+    "each page is exactly its paper, for office printers (cards always have "
+    "bleed).",
+)
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Build catalogs with untranslated or fuzzy messages; English fills the gaps "
+    "and the page says so.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An organisation's config (see init-config): its name, logo and local "
+    "contacts on every format, and what to build. Options given on the command "
+    "line win over the config's [build] and [print].",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default="out",
+    show_default=True,
+    help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    "workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (default: the number of CPUs).",
+)
+@click.option(
+    "--max-age",
+    type=click.IntRange(0),
+    default=180,
+    show_default=True,
+    help="Warn about registry entries verified longer ago than this many days.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Make stale registry entries an error (for release CI)."
+)
 @click.pass_context
-def build(ctx: click.Context, guide: str, locale: str, format_: str, paper: str, bleed: bool,
-          out: Path, allow_incomplete: bool, config_path: Path | None, workers: int | None,
-          max_age: int, strict: bool) -> None:
+def build(
+    ctx: click.Context,
+    guide: str,
+    locale: str,
+    format_: str,
+    paper: str,
+    bleed: bool,
+    out: Path,
+    allow_incomplete: bool,
+    config_path: Path | None,
+    workers: int | None,
+    max_age: int,
+    strict: bool,
+) -> None:
     """Build PDFs for the chosen guides, languages, formats and papers.
 
     Every number and link comes from the registry (and an organisation's config). Files are
@@ -124,8 +180,9 @@ def build(ctx: click.Context, guide: str, locale: str, format_: str, paper: str,
     for loc in locale_names:
         if loc != "all" and not any(buildable(loc, g.id) for g in guides):
             have = sorted({x for g in guides for x in available_locales(g.id)})
-            raise LeafletsError(f"locale {loc}: no catalog for {', '.join(wanted)} "
-                                f"(available: {', '.join(have)})")
+            raise LeafletsError(
+                f"locale {loc}: no catalog for {', '.join(wanted)} (available: {', '.join(have)})"
+            )
     for g in guides:
         locales = []
         for loc in locale_names:
@@ -135,15 +192,20 @@ def build(ctx: click.Context, guide: str, locale: str, format_: str, paper: str,
                 locales.append(loc)
             else:
                 notes.append(f"note: guide {g.id} has no {loc} catalog; skipped")
-        jobs, n = b.plan([g], list(dict.fromkeys(locales)), formats, papers, bleed,
-                         explicit_paper=paper != "all" and "all" not in format_names,
-                         office_paper=org is not None)
+        jobs, n = b.plan(
+            [g],
+            list(dict.fromkeys(locales)),
+            formats,
+            papers,
+            bleed,
+            explicit_paper=paper != "all" and "all" not in format_names,
+            office_paper=org is not None,
+        )
         all_jobs += jobs
         notes += [x for x in n if x not in notes]
     stale = b.stale_entries(registry, {g.id for g in guides}, max_age)
     if stale and strict:
-        raise LeafletsError(stale[0] + (f" (and {len(stale) - 1} more)" if len(stale) > 1
-                                        else ""))
+        raise LeafletsError(stale[0] + (f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""))
     for line in stale:
         click.echo(f"warning: {line}", err=True)
     _check_out(out)
@@ -155,18 +217,32 @@ def build(ctx: click.Context, guide: str, locale: str, format_: str, paper: str,
     progress = _Progress(all_jobs)
     try:
         with _terminate_as_interrupt():
-            result = b.run(all_jobs, out, registry, {g.id: g for g in guides},
-                           allow_incomplete, org, workers, progress.done)
+            result = b.run(
+                all_jobs,
+                out,
+                registry,
+                {g.id: g for g in guides},
+                allow_incomplete,
+                org,
+                workers,
+                progress.done,
+            )
     except KeyboardInterrupt:
         progress.close()
-        click.echo("interrupted: the workers were stopped; every file written is complete, "
-                   "no temporary file is left", err=True)
+        click.echo(
+            "interrupted: the workers were stopped; every file written is complete, "
+            "no temporary file is left",
+            err=True,
+        )
         sys.exit(130)
     progress.close()
     for f in result.failures:
         click.echo(f"error: {f}", err=True)
-    click.echo(f"{len(result.written)} file(s) written to {out}, "
-               f"{len(all_jobs) - len(result.written)} failed", err=True)
+    click.echo(
+        f"{len(result.written)} file(s) written to {out}, "
+        f"{len(all_jobs) - len(result.written)} failed",
+        err=True,
+    )
     if result.failures:
         sys.exit(1)
 
@@ -196,8 +272,12 @@ class _Progress:
         if self.tty:
             elapsed = time.monotonic() - self.start
             eta = elapsed / self.done_count * (self.total - self.done_count)
-            click.echo(f"\r{self.done_count}/{self.total} files, {self.failed} failed, "
-                       f"about {eta:.0f} s left ", err=True, nl=False)
+            click.echo(
+                f"\r{self.done_count}/{self.total} files, {self.failed} failed, "
+                f"about {eta:.0f} s left ",
+                err=True,
+                nl=False,
+            )
         elif self.left[key] == 0:
             click.echo(f"built {key[0]}/{key[1]}", err=True)
 
@@ -225,8 +305,7 @@ class _terminate_as_interrupt:
 
 
 @main.command("init-config")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path),
-                default="leaflets.toml")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="leaflets.toml")
 def init_config(path: Path) -> None:
     """Write a commented example config to PATH (default leaflets.toml) to edit: the
     organisation's name and logo, local contacts, paper and colour, and what to build."""
@@ -249,23 +328,39 @@ def _check_out(out: Path) -> None:
         with tempfile.TemporaryFile(dir=out):
             pass
     except OSError as e:
-        raise LeafletsError(f"--out {out}: cannot write there ({e.strerror}); choose another "
-                            "folder") from None
+        raise LeafletsError(
+            f"--out {out}: cannot write there ({e.strerror}); choose another folder"
+        ) from None
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (for CI).")
-@click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Check against another registry file.")
-@click.option("--require-reviewed", is_flag=True,
-              help="Treat draft (unreviewed) translations as errors, not warnings.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The organisation's config the PDFs were built with: its local contacts "
-                   "count as known numbers.")
-def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None,
-           require_reviewed: bool, config_path: Path | None) -> None:
+@click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check against another registry file.",
+)
+@click.option(
+    "--require-reviewed",
+    is_flag=True,
+    help="Treat draft (unreviewed) translations as errors, not warnings.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The organisation's config the PDFs were built with: its local contacts "
+    "count as known numbers.",
+)
+def verify(
+    paths: tuple[Path, ...],
+    as_json: bool,
+    registry_path: Path | None,
+    require_reviewed: bool,
+    config_path: Path | None,
+) -> None:
     """Read PDFs back as a stranger would and check every number, link and QR code.
 
     PATHS are PDF files or folders (searched recursively). For each page it extracts the
@@ -289,14 +384,20 @@ def verify(paths: tuple[Path, ...], as_json: bool, registry_path: Path | None,
     for f in files:
         findings += v.check_file(f, registry, require_reviewed)
     if as_json:
-        click.echo(json.dumps({"files": [str(f) for f in files],
-                               "findings": [x.as_dict() for x in findings]}, indent=2))
+        click.echo(
+            json.dumps(
+                {"files": [str(f) for f in files], "findings": [x.as_dict() for x in findings]},
+                indent=2,
+            )
+        )
     else:
         for x in findings:
             click.echo(str(x))
         errors = sum(1 for x in findings if x.level == "error")
-        click.echo(f"{len(files)} file(s) checked, {errors} error(s), "
-                   f"{len(findings) - errors} warning(s)", err=True)
+        click.echo(
+            f"{len(files)} file(s) checked, {errors} error(s), {len(findings) - errors} warning(s)",
+            err=True,
+        )
     if any(x.level == "error" for x in findings):
         sys.exit(1)
 
@@ -322,8 +423,9 @@ def _guides(guide: str):
     return load_guides(None if guide == "all" else [guide], default_registry())
 
 
-_guide_option = click.option("--guide", default="all", show_default=True,
-                             help="Edition: us, uk-young-people, or all.")
+_guide_option = click.option(
+    "--guide", default="all", show_default=True, help="Edition: us, uk-young-people, or all."
+)
 
 
 @i18n.command("extract")
@@ -390,10 +492,19 @@ def i18n_stats(guide: str) -> None:
     rows = [("locale", "edition", "translated", "fuzzy", "untranslated", "review")]
     for g, loc in t.iter_catalogs(_guides(guide)):
         _, _, s = t.check_catalog(g, loc)
-        review = s["status"] + (f" by {s['reviewer']} {s['reviewed_date']}"
-                                if s["status"] == "reviewed" else "")
-        rows.append((loc, g.id, f"{100 * s['translated'] // max(s['total'], 1)}%",
-                     str(s["fuzzy"]), str(s["untranslated"]), review))
+        review = s["status"] + (
+            f" by {s['reviewer']} {s['reviewed_date']}" if s["status"] == "reviewed" else ""
+        )
+        rows.append(
+            (
+                loc,
+                g.id,
+                f"{100 * s['translated'] // max(s['total'], 1)}%",
+                str(s["fuzzy"]),
+                str(s["untranslated"]),
+                review,
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())

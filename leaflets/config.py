@@ -78,9 +78,18 @@ class OrgConfig:
         today = dt.date.today()
         for c in self.contacts:
             res[c.id] = Resource(
-                id=c.id, editions=tuple(base.editions), name=c.label, short_name=c.label,
-                display=c.display, qr=f"tel:{c.e164}", source=f"{self.path.name} (local)",
-                status="confirmed", verified=today, tel=c.e164, region=c.region, url=c.url,
+                id=c.id,
+                editions=tuple(base.editions),
+                name=c.label,
+                short_name=c.label,
+                display=c.display,
+                qr=f"tel:{c.e164}",
+                source=f"{self.path.name} (local)",
+                status="confirmed",
+                verified=today,
+                tel=c.e164,
+                region=c.region,
+                url=c.url,
                 hours=c.hours,
             )
         return dataclasses.replace(base, resources=res)
@@ -150,15 +159,19 @@ def _logo_problem(path: Path) -> str | None:
             return f"{path.name} is not a readable {suffix[1:].upper()} image; export it again"
         need = round(LOGO_MIN_DPI * LOGO_MAX_PRINT_MM / 25.4)
         if h < need:
-            return (f"{path.name} is {w} x {h} pixels: too coarse to print at {LOGO_MAX_PRINT_MM:g}"
-                    f" mm high (needs {need} pixels high for {LOGO_MIN_DPI} dpi); use a larger "
-                    "image or an SVG")
+            return (
+                f"{path.name} is {w} x {h} pixels: too coarse to print at {LOGO_MAX_PRINT_MM:g}"
+                f" mm high (needs {need} pixels high for {LOGO_MIN_DPI} dpi); use a larger "
+                "image or an SVG"
+            )
         ratio = w / h
     else:
         return f"{path.name}: use a PNG, JPEG or SVG file"
     if not 0.2 <= ratio <= 6:
-        return (f"{path.name} is {ratio:.1f} times as wide as it is high; crop it to the logo "
-                "(at most 6:1)")
+        return (
+            f"{path.name} is {ratio:.1f} times as wide as it is high; crop it to the logo "
+            "(at most 6:1)"
+        )
     return None
 
 
@@ -203,8 +216,7 @@ def load_config(path: Path | str) -> OrgConfig:
         label, phone, region = c.get("label"), c.get("phone"), c.get("region")
         if not isinstance(label, str) or not label.strip():
             problem(f"{key}.label", "give the contact's label as a string")
-        if not isinstance(region, str) or region.upper() not in \
-                phonenumbers.SUPPORTED_REGIONS:
+        if not isinstance(region, str) or region.upper() not in phonenumbers.SUPPORTED_REGIONS:
             problem(f"{key}.region", "give the ISO country code of the number, e.g. GB or US")
             continue
         region = region.upper()
@@ -214,26 +226,37 @@ def load_config(path: Path | str) -> OrgConfig:
         except phonenumbers.NumberParseException:
             valid = False
         if not valid:
-            problem(f"{key}.phone", f"{phone!r} is not a valid phone number in {region}; "
-                                    "check the digits")
+            problem(
+                f"{key}.phone",
+                f"{phone!r} is not a valid phone number in {region}; check the digits",
+            )
             continue
         url = c.get("url")
         if url is not None:
             host = links.split_url(str(url))[0]
-            if not str(url).startswith("https://") or links.foreign_letters(host) or \
-                    links.invisible_chars(str(url)):
+            if (
+                not str(url).startswith("https://")
+                or links.foreign_letters(host)
+                or links.invisible_chars(str(url))
+            ):
                 problem(f"{key}.url", f"{url!r} must be an https:// link in plain letters")
                 url = None
         hours = c.get("hours")
         if hours is not None and not isinstance(hours, str):
             problem(f"{key}.hours", "give the hours as a string")
             hours = None
-        contacts.append(LocalContact(
-            id=f"{LOCAL_PREFIX}{i}", label=str(label or ""), phone=str(phone), region=region,
-            e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164),
-            display=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL),
-            url=url, hours=hours,
-        ))
+        contacts.append(
+            LocalContact(
+                id=f"{LOCAL_PREFIX}{i}",
+                label=str(label or ""),
+                phone=str(phone),
+                region=region,
+                e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164),
+                display=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL),
+                url=url,
+                hours=hours,
+            )
+        )
     pr = data.get("print", {})
     for k in sorted(set(pr) - CONFIG_KEYS["print"]):
         problem(f"print.{k}", "unknown key; use paper, accent, bleed")
@@ -247,9 +270,12 @@ def load_config(path: Path | str) -> OrgConfig:
             problem("print.accent", f"{accent!r} is not a colour; write it as #RRGGBB")
             accent = None
         elif contrast_with_white(h) < MIN_CONTRAST:
-            problem("print.accent", f"white text on {accent} has a contrast of "
-                                    f"{contrast_with_white(h):.1f}:1, under {MIN_CONTRAST}:1; "
-                                    f"pick a darker colour such as {_darker(h)}")
+            problem(
+                "print.accent",
+                f"white text on {accent} has a contrast of "
+                f"{contrast_with_white(h):.1f}:1, under {MIN_CONTRAST}:1; "
+                f"pick a darker colour such as {_darker(h)}",
+            )
             accent = None
     bleed = pr.get("bleed", False)
     if not isinstance(bleed, bool):
@@ -281,6 +307,16 @@ def load_config(path: Path | str) -> OrgConfig:
     if problems:
         raise ConfigError(problems)
     out = path.parent / b["out"] if "out" in b else None
-    return OrgConfig(path, name.strip(), logo, tuple(contacts), paper,
-                     "#" + str(accent).lstrip("#") if accent else None, bool(bleed), guides,
-                     names("locales", ("en",)), formats, out)
+    return OrgConfig(
+        path,
+        name.strip(),
+        logo,
+        tuple(contacts),
+        paper,
+        "#" + str(accent).lstrip("#") if accent else None,
+        bool(bleed),
+        guides,
+        names("locales", ("en",)),
+        formats,
+        out,
+    )

@@ -129,8 +129,17 @@ class Registry:
 
 
 _RESOURCE_FIELDS = {f.name for f in dataclasses.fields(Resource)}
-_REQUIRED = ("id", "editions", "name", "short_name", "display", "qr", "source", "status",
-             "verified")
+_REQUIRED = (
+    "id",
+    "editions",
+    "name",
+    "short_name",
+    "display",
+    "qr",
+    "source",
+    "status",
+    "verified",
+)
 
 
 def _resource_problem(r: Resource) -> str | None:
@@ -327,8 +336,7 @@ class Leaflet:
 @dataclass(frozen=True)
 class UI:
     draft_note: str = _t("band on every page of a draft translation, after the word DRAFT", 45)
-    fallback_note: str = _t("note on pages where untranslated messages fall back to English",
-                            90)
+    fallback_note: str = _t("note on pages where untranslated messages fall back to English", 90)
 
 
 @dataclass(frozen=True)
@@ -376,16 +384,18 @@ def _map_strings(obj: Any, ctx: str, fn: Callable[[str, str, str], str]) -> Any:
         value = getattr(obj, f.name)
         where = f.metadata.get("i18n")
         if where:
-            room_note = f", at most about {f.metadata['room']} characters" if f.metadata.get(
-                "room") else ""
+            room_note = (
+                f", at most about {f.metadata['room']} characters" if f.metadata.get("room") else ""
+            )
             if isinstance(value, tuple):
                 changes[f.name] = tuple(
                     fn(f"{ctx}.{f.name}.{i}", v, where + room_note) if v else v
                     for i, v in enumerate(value, 1)
                 )
             elif value:
-                changes[f.name] = fn(f"{ctx}.{f.name}" if "|" in ctx else f"{ctx}|{f.name}",
-                                     value, where + room_note)
+                changes[f.name] = fn(
+                    f"{ctx}.{f.name}" if "|" in ctx else f"{ctx}|{f.name}", value, where + room_note
+                )
         elif dataclasses.is_dataclass(value):
             changes[f.name] = _map_strings(value, _join(ctx, f.name), fn)
         elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
@@ -408,8 +418,7 @@ def placeholders(text: str) -> list[str]:
     return [m.group(0) for m in PLACEHOLDER.finditer(text)]
 
 
-def segments(text: str, registry: Registry, fields: dict[str, str] | None = None
-             ) -> list[Segment]:
+def segments(text: str, registry: Registry, fields: dict[str, str] | None = None) -> list[Segment]:
     """Split a text into plain strings and resource references, in order; field placeholders
     ({date}) are replaced by their values from `fields`."""
     out: list[Segment] = []
@@ -429,8 +438,7 @@ def segments(text: str, registry: Registry, fields: dict[str, str] | None = None
 
 def fill(text: str, registry: Registry, fields: dict[str, str] | None = None) -> str:
     """A text with its placeholders replaced by what they print."""
-    return "".join(s if isinstance(s, str) else s.text
-                   for s in segments(text, registry, fields))
+    return "".join(s if isinstance(s, str) else s.text for s in segments(text, registry, fields))
 
 
 def placeholder_problem(text: str, registry: Registry, edition: str) -> str | None:
@@ -500,19 +508,30 @@ def _from_toml(cls: type, data: Any, where: str) -> Any:
                     raise SourceError(f"{here}: must be a list of strings")
                 values[name] = tuple(value)
             else:
-                values[name] = tuple(_from_toml(item, v, f"{here}[{i}]")
-                                     for i, v in enumerate(value, 1))
+                values[name] = tuple(
+                    _from_toml(item, v, f"{here}[{i}]") for i, v in enumerate(value, 1)
+                )
         elif dataclasses.is_dataclass(hint):
             values[name] = _from_toml(hint, value, here)
         else:  # pragma: no cover - a field type this loader does not know
             raise TypeError(f"{cls.__name__}.{name}: {hint}")
-    missing = [f.name for f in dataclasses.fields(cls)
-               if f.name not in values and f.name not in _NOT_IN_TOML
-               and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    missing = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.name not in values
+        and f.name not in _NOT_IN_TOML
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
     for name in missing:  # optional sub-tables and texts left out: empty
         hint = hints[name]
-        values[name] = (hint() if dataclasses.is_dataclass(hint)
-                        else () if typing.get_origin(hint) is tuple else "")
+        values[name] = (
+            hint()
+            if dataclasses.is_dataclass(hint)
+            else ()
+            if typing.get_origin(hint) is tuple
+            else ""
+        )
     return cls(**values)
 
 
@@ -547,18 +566,26 @@ def check_guide(guide: Guide, registry: Registry) -> None:
     for part, block in (("card", guide.card), ("poster", guide.poster)):
         for ct in block.contacts:
             if f"{{{ct.resource}}}" not in ct.text:
-                raise SourceError(f"{name}: {part} contact {ct.resource} must print its number "
-                                  f"or link: add {{{ct.resource}}} to its text")
+                raise SourceError(
+                    f"{name}: {part} contact {ct.resource} must print its number "
+                    f"or link: add {{{ct.resource}}} to its text"
+                )
         for q in block.qr:
-            if q.resource not in registry.resources or guide.id not in registry[
-                    q.resource].editions:
-                raise SourceError(f"{name}: {part} QR {q.resource!r} is not a registry entry "
-                                  f"of edition {guide.id}")
+            if (
+                q.resource not in registry.resources
+                or guide.id not in registry[q.resource].editions
+            ):
+                raise SourceError(
+                    f"{name}: {part} QR {q.resource!r} is not a registry entry "
+                    f"of edition {guide.id}"
+                )
     for s in guide.sections:
         for b in s.blocks:
             if b.kind not in BLOCK_KINDS:
-                raise SourceError(f"{name}: section {s.id}: block kind {b.kind!r} is not one "
-                                  f"of {', '.join(BLOCK_KINDS)}")
+                raise SourceError(
+                    f"{name}: section {s.id}: block kind {b.kind!r} is not one "
+                    f"of {', '.join(BLOCK_KINDS)}"
+                )
 
 
 def guide_ids() -> list[str]:

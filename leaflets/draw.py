@@ -129,10 +129,21 @@ def band(canvas, spec: PageSpec, y0: float, y1: float, color) -> None:
     fill_rect(canvas, -b, lo, spec.trim_w + 2 * b, hi - lo, color)
 
 
-def qr_block(canvas, doc: Document, resource_id: str, label: str, x: float, top: float,
-             width: float, symbol: float, label_typo: Typography, what: str,
-             label_height: float = mm(6), code_area: float | None = None,
-             label_margin: float = 0.0) -> float:
+def qr_block(
+    canvas,
+    doc: Document,
+    resource_id: str,
+    label: str,
+    x: float,
+    top: float,
+    width: float,
+    symbol: float,
+    label_typo: Typography,
+    what: str,
+    label_height: float = mm(6),
+    code_area: float | None = None,
+    label_margin: float = 0.0,
+) -> float:
     """A QR code for a registry entry, centred in a column, with its label under it; returns
     the height used.
 
@@ -145,14 +156,20 @@ def qr_block(canvas, doc: Document, resource_id: str, label: str, x: float, top:
     own = qr.outer_size(symbol, res.qr)
     outer = max(code_area or own, own)
     qr.draw(canvas, res.qr, x + (width - symbol) / 2, top - (outer + symbol) / 2, symbol)
-    fitted = fit([Para.of(label, bold=True, align="center", color=doc.theme.text)], label_typo,
-                 width - 2 * label_margin, label_height, what)
+    fitted = fit(
+        [Para.of(label, bold=True, align="center", color=doc.theme.text)],
+        label_typo,
+        width - 2 * label_margin,
+        label_height,
+        what,
+    )
     fitted.draw(canvas, x + label_margin, top - outer)
     return outer + fitted.height
 
 
-def crop_marks(canvas, spec: PageSpec, corners: list[tuple[float, float]] | None = None,
-               length: float = mm(4)) -> None:
+def crop_marks(
+    canvas, spec: PageSpec, corners: list[tuple[float, float]] | None = None, length: float = mm(4)
+) -> None:
     """Crop marks at trim corners, outside the bleed so they never print on the piece."""
     if corners is None:
         corners = [(0, 0), (spec.trim_w, 0), (0, spec.trim_h), (spec.trim_w, spec.trim_h)]
@@ -168,15 +185,19 @@ def crop_marks(canvas, spec: PageSpec, corners: list[tuple[float, float]] | None
     canvas.restoreState()
 
 
-
 def _draft_text(doc: Document, spec: PageSpec, width: float) -> Fitted:
     """The draft note laid out for a band `width` wide: 6 pt on cards (their floor), larger on
     bigger paper."""
     small = spec.trim_w < mm(120)
     size = 6.0 if small else 9.0 * min(spec.trim_w, spec.trim_h) / mm(210)
     typo = doc.typography(size, size, size)
-    return fit([Para.of(draft_note(doc), bold=True, color=(1, 1, 1), align="center")], typo,
-               width - mm(2), mm(12), doc.what("draft band", spec.paper, "draft note"))
+    return fit(
+        [Para.of(draft_note(doc), bold=True, color=(1, 1, 1), align="center")],
+        typo,
+        width - mm(2),
+        mm(12),
+        doc.what("draft band", spec.paper, "draft note"),
+    )
 
 
 DRAFT_PAD = mm(0.6)
@@ -190,8 +211,9 @@ def draft_band_height(doc: Document, spec: PageSpec, width: float | None = None)
     return _draft_text(doc, spec, width or x1 - x0).height + 2 * DRAFT_PAD + mm(1)
 
 
-def content_box(doc: Document, spec: PageSpec, band_at: str = "top"
-                ) -> tuple[float, float, float, float]:
+def content_box(
+    doc: Document, spec: PageSpec, band_at: str = "top"
+) -> tuple[float, float, float, float]:
     """The safe area less the draft band a draft translation carries (at its top, or at its
     bottom on cards, whose top holds the headline band)."""
     x0, y0, x1, y1 = spec.safe_box
@@ -210,8 +232,9 @@ def draft_note(doc: Document) -> str:
     return " · ".join(parts)
 
 
-def draft_band(canvas, doc: Document, spec: PageSpec, at: str = "top",
-               span: tuple[float, float] | None = None) -> None:
+def draft_band(
+    canvas, doc: Document, spec: PageSpec, at: str = "top", span: tuple[float, float] | None = None
+) -> None:
     """A red band at the top (or bottom) of the safe area saying the translation is a draft,
     across the safe area or the horizontal `span` given."""
     sx0, y0, sx1, y1 = spec.safe_box
@@ -248,15 +271,16 @@ def checked_date(doc: Document, resource_ids) -> str:
 
 
 def checked_line(doc: Document) -> list:
-    """"Numbers and links checked on <date>", the date being the oldest verified date of the
+    """ "Numbers and links checked on <date>", the date being the oldest verified date of the
     edition's registry entries (an organisation's own contacts are its own business)."""
     g = doc.guide
     ids = [r.id for r in doc.registry if g.id in r.editions and not r.is_local]
     return segments(g.leaflet.checked, doc.registry, {"date": checked_date(doc, ids)})
 
 
-def footer_line(canvas, doc: Document, spec: PageSpec, k: float = 1.0,
-                span: tuple[float, float] | None = None) -> float:
+def footer_line(
+    canvas, doc: Document, spec: PageSpec, k: float = 1.0, span: tuple[float, float] | None = None
+) -> float:
     """A muted line at the bottom of the safe area (or of the horizontal `span` of it): when
     the numbers were checked. Returns the height used."""
     g = doc.guide
@@ -267,8 +291,13 @@ def footer_line(canvas, doc: Document, spec: PageSpec, k: float = 1.0,
         x0, x1 = span
     segs = checked_line(doc)
     paras = [Para.of([*segs, f" · {g.name} · {doc.lg.language_name}"], color=doc.theme.muted)]
-    fitted = fit(paras, doc.typography(10 * k, 8 * k, 8 * k), x1 - x0, mm(12) * k,
-                 doc.what("footer", spec.paper, "checked date"))
+    fitted = fit(
+        paras,
+        doc.typography(10 * k, 8 * k, 8 * k),
+        x1 - x0,
+        mm(12) * k,
+        doc.what("footer", spec.paper, "checked date"),
+    )
     fitted.draw(canvas, x0, y0 + fitted.height)
     return fitted.height
 
@@ -276,8 +305,9 @@ def footer_line(canvas, doc: Document, spec: PageSpec, k: float = 1.0,
 # ----------------------------------------------------------------------------- organisation
 
 
-def local_contacts(doc: Document, color=None, space_before: float = 0.45,
-                   bullet: str = "", hours: bool = True) -> list[Para]:
+def local_contacts(
+    doc: Document, color=None, space_before: float = 0.45, bullet: str = "", hours: bool = True
+) -> list[Para]:
     """The organisation's contacts: its label as written, the number (formatted for its
     country, from the registry copy the config made) and, where there is room, hours."""
     if not doc.org:
@@ -287,8 +317,9 @@ def local_contacts(doc: Document, color=None, space_before: float = 0.45,
         segs: list = [f"{c.label}: ", Ref(doc.registry[c.id])]
         if c.hours and hours:
             segs.append(f" ({c.hours})")
-        out.append(Para.of(segs, color=color or doc.theme.text, space_before=space_before,
-                           bullet=bullet))
+        out.append(
+            Para.of(segs, color=color or doc.theme.text, space_before=space_before, bullet=bullet)
+        )
     return out
 
 
@@ -382,8 +413,9 @@ def org_layout(doc: Document, x0: float, x1: float, height: float, what: str, co
     return h, draw
 
 
-def org_line(canvas, doc: Document, x0: float, x1: float, bottom: float, height: float,
-             what: str, color=None) -> float:
+def org_line(
+    canvas, doc: Document, x0: float, x1: float, bottom: float, height: float, what: str, color=None
+) -> float:
     """Draw the organisation's logo and name from `bottom` up; returns the height used."""
     h, draw = org_layout(doc, x0, x1, height, what, color)
     draw(canvas, bottom)

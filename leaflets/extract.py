@@ -20,7 +20,8 @@ def comments_for(text: str, where: str) -> list[str]:
     kept = [m.group(0) for m in PLACEHOLDER.finditer(text)]
     if kept:
         out.append(
-            "Keep exactly once each, unchanged: " + ", ".join(dict.fromkeys(kept))
+            "Keep exactly once each, unchanged: "
+            + ", ".join(dict.fromkeys(kept))
             + ". They print a phone number, link or date; never type a number or link yourself."
         )
     return out
@@ -47,8 +48,9 @@ def guide_messages(guide: Guide, source: str) -> Iterator[tuple[int, str, str, s
         yield lineno, ctx, text, where
 
 
-def extract_guide(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
-                  ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+def extract_guide(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
     """The Babel extractor: yields pgettext-style messages so Babel keeps each context."""
     source = fileobj.read().decode("utf-8")
     guide = parse(source, getattr(fileobj, "name", "guide"))

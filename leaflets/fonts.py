@@ -23,10 +23,16 @@ from pathlib import Path
 
 from .errors import SourceError
 
-FONTS_DIR = Path(os.environ.get("LEAFLETS_FONTS",
-                                Path(__file__).resolve().parent.parent / "fonts"))
-CACHE_DIR = Path(os.environ.get("LEAFLETS_CACHE", Path(os.environ.get(
-    "XDG_CACHE_HOME", Path.home() / ".cache")) / "leaflets")) / "fonts"
+FONTS_DIR = Path(os.environ.get("LEAFLETS_FONTS", Path(__file__).resolve().parent.parent / "fonts"))
+CACHE_DIR = (
+    Path(
+        os.environ.get(
+            "LEAFLETS_CACHE",
+            Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "leaflets",
+        )
+    )
+    / "fonts"
+)
 DEFAULT_LINE_HEIGHT = 1.22
 
 
@@ -82,14 +88,17 @@ def register(name: str = "NotoSans", chars: Iterable[str] = ()) -> Face:
     """Register a face (regular and bold) with reportlab and return it. A CFF collection face
     is first subset to `chars` and converted to TrueType."""
     spec = _spec(name)
-    flags = (spec.get("line_height", DEFAULT_LINE_HEIGHT), bool(spec.get("shaping")),
-             bool(spec.get("cjk")))
+    flags = (
+        spec.get("line_height", DEFAULT_LINE_HEIGHT),
+        bool(spec.get("shaping")),
+        bool(spec.get("cjk")),
+    )
     if "face" in spec:
         subset = "".join(sorted({c for c in chars if not c.isspace()}))
-        return _register_converted(name, spec["face"], spec["regular"], spec["bold"], subset,
-                                   flags)
-    return _register(name, _unhinted(FONTS_DIR / spec["regular"]),
-                     _unhinted(FONTS_DIR / spec["bold"]), flags)
+        return _register_converted(name, spec["face"], spec["regular"], spec["bold"], subset, flags)
+    return _register(
+        name, _unhinted(FONTS_DIR / spec["regular"]), _unhinted(FONTS_DIR / spec["bold"]), flags
+    )
 
 
 @cache
@@ -155,8 +164,9 @@ def _fix_private_codes(font) -> None:
 
 
 @cache
-def _register_converted(name: str, member: str, regular: str, bold: str, chars: str,
-                        flags: tuple) -> Face:
+def _register_converted(
+    name: str, member: str, regular: str, bold: str, chars: str, flags: tuple
+) -> Face:
     digest = hashlib.sha256(f"{member}|{chars}".encode()).hexdigest()[:12]
     paths = [_converted(FONTS_DIR / f, member, chars, digest) for f in (regular, bold)]
     return _register(f"{name}-{digest}", paths[0], paths[1], flags)
@@ -173,8 +183,14 @@ def _converted(collection: Path, member: str, chars: str, digest: str) -> Path:
     from fontTools.ttLib import TTCollection, TTFont
 
     with TTCollection(collection, lazy=True) as coll:
-        index = next((i for i, f in enumerate(coll.fonts)
-                      if f["name"].getDebugName(6).startswith(member + "-")), None)
+        index = next(
+            (
+                i
+                for i, f in enumerate(coll.fonts)
+                if f["name"].getDebugName(6).startswith(member + "-")
+            ),
+            None,
+        )
     if index is None:
         raise SourceError(f"fonts/{collection.name} has no face {member}")
     font = TTFont(collection, fontNumber=index, recalcTimestamp=False, recalcBBoxes=False)
@@ -224,9 +240,16 @@ def _cff_to_glyf(font) -> None:
             hmtx[gname] = (hmtx[gname][0], glyph.xMin)
     maxp = font["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-                 "maxComponentElements"):
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, attr, 1 if attr == "maxZones" else 0)
     maxp.numGlyphs = len(order)
     maxp.recalc(font)
@@ -261,8 +284,11 @@ class Stack:
         """The face that prints `ch`: spaces and marks stay in the face before them; Latin
         letters, digits and Western punctuation come from the Latin face, so numbers and
         names look the same in every language."""
-        if previous is not None and (ch.isspace() or unicodedata.category(ch).startswith("M")) \
-                and previous.covers(ch):
+        if (
+            previous is not None
+            and (ch.isspace() or unicodedata.category(ch).startswith("M"))
+            and previous.covers(ch)
+        ):
             return previous
         latin = self.faces[-1]
         if _prefers_latin(ch) and latin.covers(ch):

@@ -173,15 +173,26 @@ def template(guide: Guide):
     from . import __version__
     from .extract import comments_for, guide_messages
 
-    cat = Catalog(project=f"leaflets {guide.id}", version=__version__, domain=guide.id,
-                  msgid_bugs_address="", copyright_holder="the leaflets contributors",
-                  fuzzy=False)
+    cat = Catalog(
+        project=f"leaflets {guide.id}",
+        version=__version__,
+        domain=guide.id,
+        msgid_bugs_address="",
+        copyright_holder="the leaflets contributors",
+        fuzzy=False,
+    )
     src = guide.path.read_text("utf-8") if guide.path else ""
     rel = f"leaflets/guides/{guide.id}.toml"
     for lineno, ctx, text, where in guide_messages(guide, src):
         flags = ["python-brace-format"] if PLACEHOLDER.search(text) else []
-        cat.add(text, "", locations=[(rel, lineno)], auto_comments=comments_for(text, where),
-                flags=flags, context=ctx)
+        cat.add(
+            text,
+            "",
+            locations=[(rel, lineno)],
+            auto_comments=comments_for(text, where),
+            flags=flags,
+            context=ctx,
+        )
     return cat
 
 
@@ -217,8 +228,7 @@ def init(guide: Guide, locale: str) -> Path:
     cat = template(guide)
     cat.locale = babel_id(locale)
     cat.fuzzy = False
-    write_catalog(path, cat, {REVIEW_HEADER: "draft", REVIEWER_HEADER: "",
-                              REVIEW_DATE_HEADER: ""})
+    write_catalog(path, cat, {REVIEW_HEADER: "draft", REVIEWER_HEADER: "", REVIEW_DATE_HEADER: ""})
     return path
 
 
@@ -259,8 +269,7 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
     want, got = _placeholders(msgid), _placeholders(msgstr)
     for p in dict.fromkeys(want):
         if got.count(p) != want.count(p):
-            out.append(f"placeholder {p} must appear {want.count(p)} time(s), "
-                       f"found {got.count(p)}")
+            out.append(f"placeholder {p} must appear {want.count(p)} time(s), found {got.count(p)}")
     for p in dict.fromkeys(got):
         if p not in want:
             out.append(f"placeholder {p} is not in the English text; remove it")
@@ -271,11 +280,15 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
     english_digits = set(re.findall(r"\d+", phones.normalise(PLACEHOLDER.sub(" ", msgid))))
     for num in phones.find_numbers(bare, min_digits=3):
         if not set(re.findall(r"\d+", num.main)) <= english_digits:
-            out.append(f"contains the number {num.main!r}; numbers come from the registry "
-                       "through placeholders, never typed")
+            out.append(
+                f"contains the number {num.main!r}; numbers come from the registry "
+                "through placeholders, never typed"
+            )
     for link in links.find_links(bare):
-        out.append(f"contains the link or host {link.text!r}; links come from the registry "
-                   "through placeholders")
+        out.append(
+            f"contains the link or host {link.text!r}; links come from the registry "
+            "through placeholders"
+        )
     if _EMAIL.search(bare):
         out.append("contains an e-mail address; contacts come from the registry")
     if _MARKUP.search(bare):
@@ -292,13 +305,25 @@ def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, s
     translations: dict[str, str] = {}
     fuzzy = untranslated = 0
     if cat.locale_identifier and bcp47(cat.locale_identifier) != locale:
-        problems.append(Problem(locale, guide.id, "(header)",
-                                f"Language header says {cat.locale_identifier}, "
-                                f"but the catalog is in the {locale} folder"))
+        problems.append(
+            Problem(
+                locale,
+                guide.id,
+                "(header)",
+                f"Language header says {cat.locale_identifier}, "
+                f"but the catalog is in the {locale} folder",
+            )
+        )
     status = headers.get(REVIEW_HEADER, "")
     if status not in ("draft", "reviewed"):
-        problems.append(Problem(locale, guide.id, "(header)",
-                                f"{REVIEW_HEADER} must be 'draft' or 'reviewed', not {status!r}"))
+        problems.append(
+            Problem(
+                locale,
+                guide.id,
+                "(header)",
+                f"{REVIEW_HEADER} must be 'draft' or 'reviewed', not {status!r}",
+            )
+        )
     for msg in cat:
         if not msg.id:
             continue
@@ -319,10 +344,15 @@ def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, s
         if not bad:
             translations[ctx] = msg.string
     missing = sum(1 for ctx in english if ctx not in translations) - fuzzy - untranslated
-    stats = {"total": len(english), "translated": len(translations), "fuzzy": fuzzy,
-             "untranslated": untranslated + max(missing, 0), "status": status or "?",
-             "reviewer": headers.get(REVIEWER_HEADER, ""),
-             "reviewed_date": headers.get(REVIEW_DATE_HEADER, "")}
+    stats = {
+        "total": len(english),
+        "translated": len(translations),
+        "fuzzy": fuzzy,
+        "untranslated": untranslated + max(missing, 0),
+        "status": status or "?",
+        "reviewer": headers.get(REVIEWER_HEADER, ""),
+        "reviewed_date": headers.get(REVIEW_DATE_HEADER, ""),
+    }
     return problems, translations, stats
 
 
@@ -358,11 +388,18 @@ def localise(guide: Guide, locale: str, allow_incomplete: bool = False) -> Local
     if locale == SOURCE_LOCALE:
         return LocalisedGuide(guide, SOURCE_LOCALE, language_name(SOURCE_LOCALE), "reviewed")
     if locale == PSEUDO_LOCALE:
-        return LocalisedGuide(guide.translated(lambda ctx, text: pseudo(text)), locale,
-                              language_name(locale), "draft", english=guide)
+        return LocalisedGuide(
+            guide.translated(lambda ctx, text: pseudo(text)),
+            locale,
+            language_name(locale),
+            "draft",
+            english=guide,
+        )
     if locale not in available_locales(guide.id):
-        raise SourceError(f"locale {locale}: no catalog for guide {guide.id} "
-                          f"(expected {po_path(locale, guide.id)})")
+        raise SourceError(
+            f"locale {locale}: no catalog for guide {guide.id} "
+            f"(expected {po_path(locale, guide.id)})"
+        )
     problems, translations, stats = check_catalog(guide, locale)
     if problems:
         raise CatalogError([str(p) for p in problems])
@@ -373,8 +410,15 @@ def localise(guide: Guide, locale: str, allow_incomplete: bool = False) -> Local
             "finish the catalog or build with --allow-incomplete (English fills the gaps)"
         )
     localised = guide.translated(lambda ctx, text: translations.get(ctx, text))
-    return LocalisedGuide(localised, locale, language_name(locale), stats["status"],
-                          stats["reviewer"], missing, english=guide)
+    return LocalisedGuide(
+        localised,
+        locale,
+        language_name(locale),
+        stats["status"],
+        stats["reviewer"],
+        missing,
+        english=guide,
+    )
 
 
 def iter_catalogs(guides: list[Guide]) -> Iterator[tuple[Guide, str]]:

@@ -41,10 +41,35 @@ _ASCII_LOOKALIKES = [("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("3", "e"
 # Letters of other scripts that look like Latin ones (a small table of the usual suspects).
 _CONFUSABLE = str.maketrans(
     {
-        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
-        "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ո": "n", "ɡ": "g", "ӏ": "l",
-        "Α": "A", "Β": "B", "Ε": "E", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
-        "Ρ": "P", "Τ": "T", "Χ": "X", "ο": "o", "ν": "v", "α": "a",
+        "а": "a",
+        "е": "e",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "һ": "h",
+        "ԁ": "d",
+        "ո": "n",
+        "ɡ": "g",
+        "ӏ": "l",
+        "Α": "A",
+        "Β": "B",
+        "Ε": "E",
+        "Ι": "I",
+        "Κ": "K",
+        "Μ": "M",
+        "Ν": "N",
+        "Ο": "O",
+        "Ρ": "P",
+        "Τ": "T",
+        "Χ": "X",
+        "ο": "o",
+        "ν": "v",
+        "α": "a",
     }
 )
 
@@ -76,8 +101,17 @@ def split_url(url: str) -> tuple[str, str]:
 
 # Scripts whose letters may touch a link in running text (a Korean particle after a host:
 # "ceop.police.uk에"); letters of scripts that look like Latin (Cyrillic, Greek) never do.
-_TOUCHING_SCRIPTS = ("HANGUL", "CJK", "HIRAGANA", "KATAKANA", "ARABIC", "BENGALI", "GURMUKHI",
-                     "GUJARATI", "DEVANAGARI")
+_TOUCHING_SCRIPTS = (
+    "HANGUL",
+    "CJK",
+    "HIRAGANA",
+    "KATAKANA",
+    "ARABIC",
+    "BENGALI",
+    "GURMUKHI",
+    "GUJARATI",
+    "DEVANAGARI",
+)
 
 
 def _touching(ch: str) -> bool:
@@ -91,14 +125,17 @@ def find_links(text: str) -> list[PrintedLink]:
     for m in LINK_RUN.finditer(text):
         path = (m.group("path") or "").rstrip(".,;:!?")
         host = m.group("host")
-        if not path and _touching(host[-1]) and not all(_touching(c) for c in
-                                                         host.rsplit(".", 1)[-1]):
+        if (
+            not path
+            and _touching(host[-1])
+            and not all(_touching(c) for c in host.rsplit(".", 1)[-1])
+        ):
             # an ASCII host followed by a word of another script: the word is not the host's
             trimmed = host.rstrip("".join(c for c in host if _touching(c)))
             if "." not in trimmed or not trimmed.rsplit(".", 1)[-1]:
                 continue
             end = m.start("host") + len(trimmed)
-            out.append(PrintedLink(text[m.start():end], bare_host(trimmed), "", m.start(), end))
+            out.append(PrintedLink(text[m.start() : end], bare_host(trimmed), "", m.start(), end))
             continue
         out.append(
             PrintedLink(

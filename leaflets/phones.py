@@ -95,9 +95,7 @@ def find_numbers(text: str, min_digits: int = 5) -> list[PrintedNumber]:
             continue
         if _ISO_DATE.fullmatch(main):
             continue
-        found.append(
-            PrintedNumber(m.group(0), main, m.group("gloss") or "", m.start(), m.end())
-        )
+        found.append(PrintedNumber(m.group(0), main, m.group("gloss") or "", m.start(), m.end()))
     return found
 
 

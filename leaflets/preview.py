@@ -20,8 +20,13 @@ def _meta(pdf: Path, root: Path) -> dict:
     rel = pdf.relative_to(root)
     parts = rel.parts
     fmt, _, paper = pdf.stem.rpartition("-")
-    return {"path": rel.as_posix(), "guide": parts[0] if len(parts) > 2 else "",
-            "locale": parts[1] if len(parts) > 2 else "", "format": fmt, "paper": paper}
+    return {
+        "path": rel.as_posix(),
+        "guide": parts[0] if len(parts) > 2 else "",
+        "locale": parts[1] if len(parts) > 2 else "",
+        "format": fmt,
+        "paper": paper,
+    }
 
 
 def thumbnails(pdf: Path, root: Path) -> list[str]:
@@ -73,23 +78,30 @@ def _html(items: list[dict]) -> str:
     sections = []
     for guide in sorted({i["guide"] for i in items}):
         rows = []
-        for locale in sorted({i["locale"] for i in items if i["guide"] == guide},
-                             key=lambda loc: (loc != "en", language_name(loc) if loc else "")):
+        for locale in sorted(
+            {i["locale"] for i in items if i["guide"] == guide},
+            key=lambda loc: (loc != "en", language_name(loc) if loc else ""),
+        ):
             cells = []
             for item in (i for i in items if i["guide"] == guide and i["locale"] == locale):
                 badge = '<span class="draft">DRAFT</span>' if item["draft"] else ""
                 pages = "".join(
                     f'<img src="{e(t)}" alt="{e(item["format"])} {e(item["paper"])} page '
-                    f'{n}" loading="lazy">' for n, t in enumerate(item["thumbs"], 1))
+                    f'{n}" loading="lazy">'
+                    for n, t in enumerate(item["thumbs"], 1)
+                )
                 cells.append(
                     f'<a class="file" href="{e(item["path"])}">{pages}'
                     f'<span class="name">{e(item["format"])} · {e(item["paper"])}</span>'
-                    f"{badge}</a>")
+                    f"{badge}</a>"
+                )
             name = language_name(locale) if locale else "?"
-            rows.append(f'<section class="lang"><h3 lang="{e(locale)}">{e(name)} '
-                        f'<small>{e(locale)}</small></h3><div class="grid">{"".join(cells)}'
-                        "</div></section>")
-        sections.append(f'<section><h2>Edition {e(guide)}</h2>{"".join(rows)}</section>')
+            rows.append(
+                f'<section class="lang"><h3 lang="{e(locale)}">{e(name)} '
+                f'<small>{e(locale)}</small></h3><div class="grid">{"".join(cells)}'
+                "</div></section>"
+            )
+        sections.append(f"<section><h2>Edition {e(guide)}</h2>{''.join(rows)}</section>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -29,8 +29,18 @@ from reportlab.pdfbase.ttfonts import shapeStr
 
 from .fonts import Face, Stack
 
-_INDIC = ("BENGALI", "GURMUKHI", "GUJARATI", "DEVANAGARI", "ORIYA", "TAMIL", "TELUGU",
-          "KANNADA", "MALAYALAM", "SINHALA")
+_INDIC = (
+    "BENGALI",
+    "GURMUKHI",
+    "GUJARATI",
+    "DEVANAGARI",
+    "ORIYA",
+    "TAMIL",
+    "TELUGU",
+    "KANNADA",
+    "MALAYALAM",
+    "SINHALA",
+)
 
 
 def _script_of(ch: str) -> str:
@@ -151,7 +161,8 @@ class ComplexParagraph:
         self.overflow = False
         for unit in self._units():
             w = sum(word.width for word in unit) + space * sum(
-                1 for word in unit[1:] if word.space_before)
+                1 for word in unit[1:] if word.space_before
+            )
             gap = space if unit[0].space_before else 0.0
             if w > room + 0.5:
                 self.overflow = True
@@ -180,9 +191,12 @@ class ComplexParagraph:
             k += 1
         # a link broken over lines is never split between two frames, and a short paragraph
         # (a list item with its number or link) moves whole rather than leave a line behind
-        while 0 < k < len(self.lines) and self.lines[k - 1].words \
-                and self.lines[k - 1].words[-1].isolated \
-                and self.lines[k - 1].words[-1].line_break_after:
+        while (
+            0 < k < len(self.lines)
+            and self.lines[k - 1].words
+            and self.lines[k - 1].words[-1].isolated
+            and self.lines[k - 1].words[-1].line_break_after
+        ):
             k -= 1
         if len(self.lines) <= 4 or k < 2 or len(self.lines) - k < 2:
             return []
@@ -190,10 +204,10 @@ class ComplexParagraph:
             return []
         first_words = [w for line in self.lines[:k] for w in line.words]
         rest = [w for line in self.lines[k:] for w in line.words]
-        head = ComplexParagraph(first_words, self.stack, self.size, self.rtl, self.align,
-                                self.bullet, self.indent)
-        tail = ComplexParagraph(rest, self.stack, self.size, self.rtl, self.align, [],
-                                self.indent)
+        head = ComplexParagraph(
+            first_words, self.stack, self.size, self.rtl, self.align, self.bullet, self.indent
+        )
+        tail = ComplexParagraph(rest, self.stack, self.size, self.rtl, self.align, [], self.indent)
         head.wrap(avail_width, avail_height)
         tail.wrap(avail_width, 1e6)
         return [head, tail]
@@ -210,8 +224,11 @@ class ComplexParagraph:
                 start = inner_x1 - line.width
             else:
                 start = inner_x0
-            pieces = _visual_pieces(line.words, self.stack, self.size) if self.rtl \
+            pieces = (
+                _visual_pieces(line.words, self.stack, self.size)
+                if self.rtl
                 else _ltr_pieces(line.words, self.stack, self.size)
+            )
             if n == 0 and self.bullet:
                 # the marker first: text extraction then reads it at the start of its line
                 bw = sum(r.width for r in self.bullet)
@@ -228,8 +245,13 @@ class ComplexParagraph:
                 if run.text.isspace() and k and is_indic(runs[k - 1].text):
                     cursor += run.width
                     continue
-                _draw_run(canvas, run, cursor, baseline,
-                          " " if after.isspace() and is_indic(run.text) else "")
+                _draw_run(
+                    canvas,
+                    run,
+                    cursor,
+                    baseline,
+                    " " if after.isspace() and is_indic(run.text) else "",
+                )
                 cursor += run.width
             top -= line.height
 
@@ -314,8 +336,7 @@ def _visual_pieces(words: list[Word], stack: Stack, size: float) -> list[Run]:
         style = run or Run(" ", stack.primary, False, size, (0, 0, 0))
         if pieces and pieces[-1][0] == level and _same_style(pieces[-1][1], style):
             last = pieces[-1][1]
-            pieces[-1] = (level, Run(last.text + ch, last.face, last.bold, last.size,
-                                     last.color))
+            pieces[-1] = (level, Run(last.text + ch, last.face, last.bold, last.size, last.color))
         else:
             pieces.append((level, Run(ch, style.face, style.bold, style.size, style.color)))
     # rule L2: reverse every maximal sequence at each level from the highest to the lowest odd

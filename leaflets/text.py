@@ -77,13 +77,15 @@ def _escaped_runs(text: str, stack: Stack | None) -> str:
     character (Latin in a CJK text, for example)."""
     if stack is None or len(stack.faces) == 1:
         return escape(text)
-    return "".join(escape(run) if face is stack.primary
-                   else f'<font name="{face.name}">{escape(run)}</font>'
-                   for face, run in stack.runs(text))
+    return "".join(
+        escape(run) if face is stack.primary else f'<font name="{face.name}">{escape(run)}</font>'
+        for face, run in stack.runs(text)
+    )
 
 
-def _ref_markup(ref: Ref, size: float, min_number: float, width: float, font: str,
-                latin: str | None) -> str:
+def _ref_markup(
+    ref: Ref, size: float, min_number: float, width: float, font: str, latin: str | None
+) -> str:
     size = max(size, min_number)
     if ref.resource.is_phone and ref.variant != "url":
         text = escape(ref.text).replace(" ", NBSP)  # a number never breaks
@@ -93,8 +95,14 @@ def _ref_markup(ref: Ref, size: float, min_number: float, width: float, font: st
     return f'<font size="{size:.2f}"{face}><b>{text}</b></font>'
 
 
-def markup(para: Para, size: float, min_number: float, width: float = 1e6,
-           bold_font: str = "Helvetica-Bold", stack: Stack | None = None) -> str:
+def markup(
+    para: Para,
+    size: float,
+    min_number: float,
+    width: float = 1e6,
+    bold_font: str = "Helvetica-Bold",
+    stack: Stack | None = None,
+) -> str:
     """reportlab paragraph markup for `para`: every string escaped, references bold, runs
     that a language's first font cannot print set in the font that can."""
     latin = stack.faces[-1].name if stack is not None and len(stack.faces) > 1 else None
@@ -106,8 +114,16 @@ def markup(para: Para, size: float, min_number: float, width: float = 1e6,
         parts.append(f"<b>{_escaped_runs(para.lead, stack)}</b>{end}")
     for seg in para.segments:
         if isinstance(seg, Ref):
-            parts.append(_ref_markup(seg, size, min_number, width,
-                                     stack.faces[-1].bold_name if latin else bold_font, latin))
+            parts.append(
+                _ref_markup(
+                    seg,
+                    size,
+                    min_number,
+                    width,
+                    stack.faces[-1].bold_name if latin else bold_font,
+                    latin,
+                )
+            )
         else:
             parts.append(_escaped_runs(seg, stack))
     return "".join(parts)
@@ -174,8 +190,15 @@ class Typography:
 
     def style(self, para: Para, size: float) -> ParagraphStyle:
         s = size * para.scale
-        key = (round(s, 3), para.bold, para.color, para.align, bool(para.bullet), para.indent,
-               round(size, 3))
+        key = (
+            round(s, 3),
+            para.bold,
+            para.color,
+            para.align,
+            bool(para.bullet),
+            para.indent,
+            round(size, 3),
+        )
         st = self._styles.get(key)
         if st is None:
             bullet_w = size * 1.3 if para.bullet else 0
@@ -206,16 +229,17 @@ class Typography:
         if self.complex:
             return shaped_paragraph(para, size, self, inner)
         return Paragraph(
-            markup(para, size * para.scale, self.min_number, inner, self.bold_font,
-                   self.stack),
+            markup(para, size * para.scale, self.min_number, inner, self.bold_font, self.stack),
             self.style(para, size),
             bulletText=escape(para.bullet) if para.bullet else None,
         )
 
 
 # kinsoku: characters a CJK line may not start with, and may not end with
-_NO_LINE_START = set("、。，．：；？！）」』】〕〉》”’ー…・々ゝゞヽヾ"
-                     "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ.,:;?!)]}%")
+_NO_LINE_START = set(
+    "、。，．：；？！）」』】〕〉》”’ー…・々ゝゞヽヾ"
+    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ.,:;?!)]}%"
+)
 _NO_LINE_END = set("（「『【〔〈《“‘([{")
 
 
@@ -253,10 +277,16 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
                 first = k == 0
                 # Chinese, Japanese and Korean lines may break between characters, but not
                 # before closing punctuation nor after opening punctuation
-                breakable = first or (token[0] not in _NO_LINE_START
-                                      and tokens[k - 1][-1] not in _NO_LINE_END)
-                words.append(Word(runs, space_before=first and not glued and bool(words),
-                                  break_before=breakable and (first and not glued or not first)))
+                breakable = first or (
+                    token[0] not in _NO_LINE_START and tokens[k - 1][-1] not in _NO_LINE_END
+                )
+                words.append(
+                    Word(
+                        runs,
+                        space_before=first and not glued and bool(words),
+                        break_before=breakable and (first and not glued or not first),
+                    )
+                )
             glued = True
         glued = glued and not text.endswith(" ")
 
@@ -273,8 +303,11 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
             else:
                 pieces = link_lines(seg.text, inner, latin.bold_name, n)
             for i, piece in enumerate(pieces):
-                word = Word([Run(piece, latin, True, n, para.color)], isolated=True,
-                            space_before=not glued and bool(words) and i == 0)
+                word = Word(
+                    [Run(piece, latin, True, n, para.color)],
+                    isolated=True,
+                    space_before=not glued and bool(words) and i == 0,
+                )
                 word.line_break_after = i < len(pieces) - 1
                 words.append(word)
             glued = True
@@ -286,8 +319,9 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
         for prev, word in zip(words, words[1:]):
             if _latin_word(prev) and _latin_word(word) and not prev.line_break_after:
                 word.break_before = False
-    bullet = [Run(t, f, True, s, para.color) for f, t in stack.runs(para.bullet)] \
-        if para.bullet else []
+    bullet = (
+        [Run(t, f, True, s, para.color) for f, t in stack.runs(para.bullet)] if para.bullet else []
+    )
     indent = (size * 1.3 if para.bullet else 0) + para.indent * size
     align = {"left": "start", "right": "end", "center": "center"}[para.align]
     return ComplexParagraph(words, stack, s, typo.rtl, align, bullet, indent)
@@ -357,12 +391,12 @@ def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None
     return best
 
 
-def fit(paras: Sequence[Para], typo: Typography, width: float, height: float,
-        what: str) -> Fitted:
+def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, what: str) -> Fitted:
     """The largest body size (from max down to the floor) at which everything fits the box.
 
     Raises FitError naming `what` when even the floor size is too tall or too wide.
     """
+
     def attempt(size: float) -> Fitted | None:
         fitted, bad = layout(paras, typo, size, width)
         return fitted if bad is None and fitted.height <= height + 0.01 else None
@@ -383,8 +417,9 @@ def fit(paras: Sequence[Para], typo: Typography, width: float, height: float,
     )
 
 
-def _pour(paras: Sequence[Para], typo: Typography, size: float,
-          frames: Sequence[tuple[float, float]]) -> tuple[list[Fitted] | None, int | None]:
+def _pour(
+    paras: Sequence[Para], typo: Typography, size: float, frames: Sequence[tuple[float, float]]
+) -> tuple[list[Fitted] | None, int | None]:
     """Pour paragraphs into frames in order at one size, splitting paragraphs between frames.
 
     Returns (one Fitted per frame, None) when everything fits, (None, None) when it runs out of
@@ -426,8 +461,9 @@ def _pour(paras: Sequence[Para], typo: Typography, size: float,
     return out, None
 
 
-def fit_flow(paras: Sequence[Para], typo: Typography, frames: Sequence[tuple[float, float]],
-             what: str) -> list[Fitted]:
+def fit_flow(
+    paras: Sequence[Para], typo: Typography, frames: Sequence[tuple[float, float]], what: str
+) -> list[Fitted]:
     """The largest body size at which the paragraphs, poured in order, fill no more than the
     frames (for example the panels of a leaflet). Raises FitError naming `what` otherwise."""
     found = largest_fitting(_sizes(typo), lambda size: _pour(paras, typo, size, frames)[0])
@@ -436,20 +472,29 @@ def fit_flow(paras: Sequence[Para], typo: Typography, frames: Sequence[tuple[flo
     _, bad = _pour(paras, typo, typo.min_size, frames)
     if bad is not None:
         text = "".join(s if isinstance(s, str) else s.text for s in paras[bad].segments)
-        raise FitError(f"{what}: a word or number in {text[:40]!r} is wider than the panel even "
-                       f"at {typo.min_size:g} pt; shorten the text")
-    raise FitError(f"{what}: the text does not fit its {len(frames)} panel(s) even at "
-                   f"{typo.min_size:g} pt; shorten the text")
+        raise FitError(
+            f"{what}: a word or number in {text[:40]!r} is wider than the panel even "
+            f"at {typo.min_size:g} pt; shorten the text"
+        )
+    raise FitError(
+        f"{what}: the text does not fit its {len(frames)} panel(s) even at "
+        f"{typo.min_size:g} pt; shorten the text"
+    )
 
 
-def fit_together(blocks: Sequence[tuple[Sequence[Para], float]], typo: Typography,
-                 fits: Callable[[list[Fitted]], bool], what: str) -> list[Fitted]:
+def fit_together(
+    blocks: Sequence[tuple[Sequence[Para], float]],
+    typo: Typography,
+    fits: Callable[[list[Fitted]], bool],
+    what: str,
+) -> list[Fitted]:
     """Lay several blocks (paragraphs, width) out at one common body size: the largest, from
     the maximum down to the floor, at which no line overflows and ``fits(laid_out)`` holds.
 
     For layouts whose boxes depend on each other (a poster's columns and the block below
     them); raises FitError naming `what` when even the floor does not fit.
     """
+
     def attempt(size: float) -> list[Fitted] | None:
         laid = []
         for paras, width in blocks:
@@ -470,7 +515,8 @@ def fit_together(blocks: Sequence[tuple[Sequence[Para], float]], typo: Typograph
             break
     if overflow is not None:
         text = "".join(s if isinstance(s, str) else s.text for s in overflow.segments)
-        raise FitError(f"{what}: a word or number in {text[:40]!r} is wider than its column "
-                       f"even at {typo.min_size:g} pt; shorten the text")
-    raise FitError(f"{what}: the text does not fit even at {typo.min_size:g} pt; "
-                   "shorten the text")
+        raise FitError(
+            f"{what}: a word or number in {text[:40]!r} is wider than its column "
+            f"even at {typo.min_size:g} pt; shorten the text"
+        )
+    raise FitError(f"{what}: the text does not fit even at {typo.min_size:g} pt; shorten the text")

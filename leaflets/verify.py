@@ -181,7 +181,8 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
         if lines[-1]:
             last = lines[-1][-1][1]
             if abs((last[1] + last[3]) - (box[1] + box[3])) / 2 > 0.5 * max(
-                    last[3] - last[1], box[3] - box[1]):
+                last[3] - last[1], box[3] - box[1]
+            ):
                 lines.append([])  # pdfium joined two printed lines (after a hyphen)
         lines[-1].append(("-" if ch == "\ufffe" else ch, box))
     out = []
@@ -223,11 +224,14 @@ def _merge_neighbours(segments):
                     continue
                 h = min(box[3] - box[1], nbox[3] - nbox[1])
                 gap = nbox[0] - box[2]
-                if abs((box[1] + box[3]) - (nbox[1] + nbox[3])) / 2 <= 0.3 * h \
-                        and -0.5 <= gap <= max(2 * PT_PER_MM, 1.0 * h):
+                if abs(
+                    (box[1] + box[3]) - (nbox[1] + nbox[3])
+                ) / 2 <= 0.3 * h and -0.5 <= gap <= max(2 * PT_PER_MM, 1.0 * h):
                     joiner = " " if gap > 0.1 * h else ""
-                    out[a] = (text + joiner + ntext, (box[0], min(box[1], nbox[1]),
-                                                      nbox[2], max(box[3], nbox[3])))
+                    out[a] = (
+                        text + joiner + ntext,
+                        (box[0], min(box[1], nbox[1]), nbox[2], max(box[3], nbox[3])),
+                    )
                     out[b] = ("", nbox)
                     text, box = out[a]
                     merged = True
@@ -236,9 +240,15 @@ def _merge_neighbours(segments):
 
 def _segment(items) -> tuple[str, tuple[float, float, float, float]]:
     boxes = [b for _, b in items if b is not None]
-    return ("".join(c for c, _ in items),
-            (min(b[0] for b in boxes), min(b[1] for b in boxes),
-             max(b[2] for b in boxes), max(b[3] for b in boxes)))
+    return (
+        "".join(c for c, _ in items),
+        (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        ),
+    )
 
 
 def _join_continued_links(segments):
@@ -260,24 +270,27 @@ def _join_continued_links(segments):
             last = text.split(" ")[-1] if text else ""
             if not (last.endswith("-") and "/" in last and "." in last):
                 continue
-            below = [(i, b) for i, (t, b) in enumerate(out)
-                     if i != j and t and lower(b, box) and overlaps(b, box)]
+            below = [
+                (i, b)
+                for i, (t, b) in enumerate(out)
+                if i != j and t and lower(b, box) and overlaps(b, box)
+            ]
             if below:
                 i, b = max(below, key=lambda ib: ib[1][3])
-                out[j] = (text + out[i][0], (min(box[0], b[0]), b[1], max(box[2], b[2]),
-                                             box[3]))
+                out[j] = (text + out[i][0], (min(box[0], b[0]), b[1], max(box[2], b[2]), box[3]))
                 out[i] = ("", b)
                 changed = True
         for i, (text, box) in enumerate(out):
             if not text.startswith("/"):
                 continue
-            above = [(j, b) for j, (t, b) in enumerate(out)
-                     if j != i and t and lower(box, b) and overlaps(b, box)
-                     and "." in t.split(" ")[-1]]
+            above = [
+                (j, b)
+                for j, (t, b) in enumerate(out)
+                if j != i and t and lower(box, b) and overlaps(b, box) and "." in t.split(" ")[-1]
+            ]
             if above:
                 j, b = min(above, key=lambda jb: jb[1][1])
-                out[j] = (out[j][0] + text, (min(box[0], b[0]), box[1], max(box[2], b[2]),
-                                             b[3]))
+                out[j] = (out[j][0] + text, (min(box[0], b[0]), box[1], max(box[2], b[2]), b[3]))
                 out[i] = ("", box)
                 changed = True
     return [(t, b) for t, b in out if t]
@@ -290,9 +303,13 @@ def label_under(segments, bbox) -> str:
     x0, y0, x1, _ = bbox
     centre, half = (x0 + x1) / 2, 0.2 * (x1 - x0)
     band = max(LABEL_BAND_MM * PT_PER_MM, 0.5 * (x1 - x0))  # labels grow with the code
-    found = [(box[3], text) for text, box in segments
-             if y0 - band <= (box[1] + box[3]) / 2 <= y0
-             and box[0] <= centre + half and box[2] >= centre - half]
+    found = [
+        (box[3], text)
+        for text, box in segments
+        if y0 - band <= (box[1] + box[3]) / 2 <= y0
+        and box[0] <= centre + half
+        and box[2] >= centre - half
+    ]
     return " ".join(text for _, text in sorted(found, reverse=True))
 
 
@@ -329,25 +346,33 @@ def read_pdf(path: Path) -> PDFRead:
         codes = []
         for bc in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
             pos = bc.position
-            xs = [p.x / scale for p in (pos.top_left, pos.top_right, pos.bottom_left,
-                                        pos.bottom_right)]
-            ys = [h - p.y / scale for p in (pos.top_left, pos.top_right, pos.bottom_left,
-                                            pos.bottom_right)]
+            xs = [
+                p.x / scale
+                for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)
+            ]
+            ys = [
+                h - p.y / scale
+                for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)
+            ]
             x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            codes.append(QRCode(bc.text, (x0, y0, x1, y1),
-                                label_under(segments, (x0, y0, x1, y1))))
+            codes.append(QRCode(bc.text, (x0, y0, x1, y1), label_under(segments, (x0, y0, x1, y1))))
         pypage = reader.pages[i]
         seen = "\n".join(t for t, _ in segments)
         # pdfium mirrors the brackets of a number's gloss when the line is right to left
         seen = re.sub(r"\)([0-9][0-9 -]*)\(", r"(\1)", seen)
-        pages.append(PageRead(i + 1, text, seen, codes, w, h,
-                              _box(pypage, "/TrimBox"),
-                              _box(pypage, "/BleedBox")))
+        pages.append(
+            PageRead(
+                i + 1, text, seen, codes, w, h, _box(pypage, "/TrimBox"), _box(pypage, "/BleedBox")
+            )
+        )
         tp.close()
         pg.close()
     pdf.close()
-    meta = dict(re.findall(r"(\w+)=(\S+)", info.get("Keywords", ""))) if "leaflets" in info.get(
-        "Keywords", "") else {}
+    meta = (
+        dict(re.findall(r"(\w+)=(\S+)", info.get("Keywords", "")))
+        if "leaflets" in info.get("Keywords", "")
+        else {}
+    )
     return PDFRead(path, pages, lang, info, _fonts(reader), meta)
 
 
@@ -392,19 +417,37 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
             res = dialled(num, registry)
             if res is None:
                 near = _nearest_number(num.digits, registry)
-                hint = (f"; it looks like {near.short_name}'s {near.display}" if near else
-                        "; if it is an organisation's own contact, verify with --config FILE")
-                out.append(_f(doc, page.number, "number",
-                              f"phone number {num.main!r} is not in the registry{hint}"))
+                hint = (
+                    f"; it looks like {near.short_name}'s {near.display}"
+                    if near
+                    else "; if it is an organisation's own contact, verify with --config FILE"
+                )
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "number",
+                        f"phone number {num.main!r} is not in the registry{hint}",
+                    )
+                )
                 continue
             if num.gloss:
                 letters = "".join(phones.keypad_digits(c) for c in num.main if c.isalpha())
                 g = phones.keypad_digits(num.gloss)
-                if g != letters and dialled(phones.PrintedNumber(num.gloss, num.gloss, "", 0, 0),
-                                            registry) is not res:
-                    out.append(_f(doc, page.number, "number",
-                                  f"phone number {num.text!r}: the digits in brackets do not "
-                                  f"match {res.short_name}'s number {res.display}"))
+                if (
+                    g != letters
+                    and dialled(phones.PrintedNumber(num.gloss, num.gloss, "", 0, 0), registry)
+                    is not res
+                ):
+                    out.append(
+                        _f(
+                            doc,
+                            page.number,
+                            "number",
+                            f"phone number {num.text!r}: the digits in brackets do not "
+                            f"match {res.short_name}'s number {res.display}",
+                        )
+                    )
     return out
 
 
@@ -417,8 +460,9 @@ def _link_problem(host_text: str, path: str, registry: Registry) -> str | None:
     known = registry.hosts
     if foreign:
         like = links.lookalike_of(host, known)
-        return (f"has non-ASCII letters ({', '.join(foreign)})"
-                + (f"; it imitates {like}" if like else ""))
+        return f"has non-ASCII letters ({', '.join(foreign)})" + (
+            f"; it imitates {like}" if like else ""
+        )
     if host not in known:
         like = links.lookalike_of(host, known)
         if like:
@@ -462,8 +506,14 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
                     digits = phones.keypad_digits(p[4:])
                     near = _nearest_number(digits, registry)
                     hint = f"; it looks like {near.short_name}'s {near.qr}" if near else ""
-                    out.append(_f(doc, page.number, "qr",
-                                  f"QR code dials {p[4:]!r}, which is not in the registry{hint}"))
+                    out.append(
+                        _f(
+                            doc,
+                            page.number,
+                            "qr",
+                            f"QR code dials {p[4:]!r}, which is not in the registry{hint}",
+                        )
+                    )
                     continue
             elif p.lower().startswith(("https://", "http://")):
                 res = registry.qr_payloads.get(p)
@@ -476,13 +526,20 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
                     out.append(_f(doc, page.number, "qr", f"QR code opens {p!r}, which {problem}"))
                     continue
             else:
-                out.append(_f(doc, page.number, "qr",
-                              f"QR code holds {p!r}, not a tel: or https: link"))
+                out.append(
+                    _f(doc, page.number, "qr", f"QR code holds {p!r}, not a tel: or https: link")
+                )
                 continue
             if not _mentions(code.label, res):
-                out.append(_f(doc, page.number, "qr-label",
-                              f"QR code opens {res.short_name} ({p}) but the text under it "
-                              f"({code.label!r}) does not name {res.short_name}"))
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "qr-label",
+                        f"QR code opens {res.short_name} ({p}) but the text under it "
+                        f"({code.label!r}) does not name {res.short_name}",
+                    )
+                )
     return out
 
 
@@ -490,8 +547,12 @@ def _present(res: Resource, doc: PDFRead, registry: Registry) -> bool:
     text = "\n".join(p.seen for p in doc.pages)
     if res.tel is not None:
         if not res.tel.startswith("+"):
-            return re.search(rf"(?<![0-9A-Za-z]){re.escape(res.tel)}(?![0-9A-Za-z])",
-                             phones.normalise(text)) is not None
+            return (
+                re.search(
+                    rf"(?<![0-9A-Za-z]){re.escape(res.tel)}(?![0-9A-Za-z])", phones.normalise(text)
+                )
+                is not None
+            )
         return any(dialled(n, registry) is res for n in phones.find_numbers(text))
     want = links.split_url(res.display)
     return any((lk.host, lk.path) == want for lk in links.find_links(text))
@@ -501,24 +562,40 @@ def check_required(doc: PDFRead, registry: Registry) -> list[Finding]:
     """The helplines the edition's format must carry are printed on it."""
     guide, fmt = doc.meta.get("guide"), doc.meta.get("format")
     if not guide:
-        return [_f(doc, None, "required", "no leaflets metadata (Keywords): cannot tell the "
-                   "edition, so required helplines were not checked", "warning")]
+        return [
+            _f(
+                doc,
+                None,
+                "required",
+                "no leaflets metadata (Keywords): cannot tell the "
+                "edition, so required helplines were not checked",
+                "warning",
+            )
+        ]
     edition = registry.editions.get(guide)
     if edition is None:
         return [_f(doc, None, "required", f"edition {guide!r} is not in the registry")]
     family = fmt.split("-")[0] if fmt else ""
     required = edition.requires.get(fmt or "", edition.requires.get(family, ()))
     return [
-        _f(doc, None, "required",
-           f"required for {guide} {fmt}: {registry[rid].name} ({registry[rid].display}) is missing")
+        _f(
+            doc,
+            None,
+            "required",
+            f"required for {guide} {fmt}: {registry[rid].name} ({registry[rid].display}) "
+            "is missing",
+        )
         for rid in required
         if not _present(registry[rid], doc, registry)
     ]
 
 
 def check_fonts(doc: PDFRead, registry: Registry) -> list[Finding]:
-    return [_f(doc, None, "fonts", f"font {name} is not embedded")
-            for name, embedded in doc.fonts.items() if not embedded]
+    return [
+        _f(doc, None, "fonts", f"font {name} is not embedded")
+        for name, embedded in doc.fonts.items()
+        if not embedded
+    ]
 
 
 def check_lang(doc: PDFRead, registry: Registry) -> list[Finding]:
@@ -543,21 +620,34 @@ def check_boxes(doc: PDFRead, registry: Registry) -> list[Finding]:
         if paper in TRIM_MM:
             want = sorted(TRIM_MM[paper])
             if any(abs(a - b) > TRIM_TOLERANCE_MM for a, b in zip(sorted((w, h)), want)):
-                out.append(_f(doc, page.number, "boxes",
-                              f"TrimBox is {w:.1f} x {h:.1f} mm, not {paper} "
-                              f"({want[1]:g} x {want[0]:g} mm)"))
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "boxes",
+                        f"TrimBox is {w:.1f} x {h:.1f} mm, not {paper} "
+                        f"({want[1]:g} x {want[0]:g} mm)",
+                    )
+                )
         if page.bleedbox is not None:
             bx0, by0, bx1, by1 = page.bleedbox
             if bx0 > x0 + 0.01 or by0 > y0 + 0.01 or bx1 < x1 - 0.01 or by1 < y1 - 0.01:
-                out.append(_f(doc, page.number, "boxes",
-                              "the BleedBox does not contain the TrimBox"))
+                out.append(
+                    _f(doc, page.number, "boxes", "the BleedBox does not contain the TrimBox")
+                )
         if x1 > page.width + 0.01 or y1 > page.height + 0.01 or x0 < -0.01 or y0 < -0.01:
             out.append(_f(doc, page.number, "boxes", "the TrimBox is outside the MediaBox"))
     return out
 
 
 RULES: tuple[Rule, ...] = (
-    check_numbers, check_links, check_qr, check_required, check_fonts, check_lang, check_boxes,
+    check_numbers,
+    check_links,
+    check_qr,
+    check_required,
+    check_fonts,
+    check_lang,
+    check_boxes,
 )
 
 
@@ -566,8 +656,16 @@ def check_review(doc: PDFRead, require_reviewed: bool) -> list[Finding]:
     if doc.meta.get("review", "reviewed") == "reviewed":
         return []
     level = "error" if require_reviewed else "warning"
-    return [_f(doc, None, "review", f"{doc.meta.get('locale', '?')} is a DRAFT translation, "
-               "not yet reviewed by a native speaker", level)]
+    return [
+        _f(
+            doc,
+            None,
+            "review",
+            f"{doc.meta.get('locale', '?')} is a DRAFT translation, "
+            "not yet reviewed by a native speaker",
+            level,
+        )
+    ]
 
 
 def check_file(path: Path, registry: Registry, require_reviewed: bool = False) -> list[Finding]:
@@ -599,11 +697,21 @@ def check_manifest(folder: Path) -> list[Finding]:
     for entry in files:
         target = folder / entry["path"]
         if not target.is_file():
-            out.append(Finding(str(target), None, "error", "manifest",
-                               "is listed in manifest.json but missing"))
+            out.append(
+                Finding(
+                    str(target), None, "error", "manifest", "is listed in manifest.json but missing"
+                )
+            )
             continue
         data = target.read_bytes()
         if hashlib.sha256(data).hexdigest() != entry["sha256"] or len(data) != entry["size"]:
-            out.append(Finding(str(target), None, "error", "manifest",
-                               "differs from manifest.json (sha256): it changed after the build"))
+            out.append(
+                Finding(
+                    str(target),
+                    None,
+                    "error",
+                    "manifest",
+                    "differs from manifest.json (sha256): it changed after the build",
+                )
+            )
     return out

@@ -41,8 +41,10 @@ def build_card(guide, registry, path: Path, locale: str = "en") -> Path:
 @pytest.fixture(scope="session")
 def cards(tmp_path_factory, guides, registry) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("cards")
-    return {gid: build_card(g, registry, out / gid / "en" / "card-cr80.pdf")
-            for gid, g in guides.items()}
+    return {
+        gid: build_card(g, registry, out / gid / "en" / "card-cr80.pdf")
+        for gid, g in guides.items()
+    }
 
 
 @dataclass
@@ -66,8 +68,15 @@ def chars(pdf_path: Path, page_index: int) -> list[Char]:
         if not ch.strip():
             continue
         pdfium_c.FPDFText_GetFontInfo(tp.raw, i, buf, 256, ctypes.byref(flags))
-        out.append(Char(ch, tp.get_charbox(i), pdfium_c.FPDFText_GetFontSize(tp.raw, i),
-                        buf.value.decode(), pdfium_c.FPDFText_GetFontWeight(tp.raw, i)))
+        out.append(
+            Char(
+                ch,
+                tp.get_charbox(i),
+                pdfium_c.FPDFText_GetFontSize(tp.raw, i),
+                buf.value.decode(),
+                pdfium_c.FPDFText_GetFontWeight(tp.raw, i),
+            )
+        )
     return out
 
 
@@ -90,6 +99,13 @@ def qr_codes(pdf_path: Path, page_index: int, dpi: int = 300):
         ys = [p.y for p in (bc.position.top_left, bc.position.bottom_right)]
         version = int(bc.extra["Version"])
         # the position is the symbol's outer corners (quiet zone excluded)
-        out.append((bc.text, version, (xs[1] - xs[0]) / dpi * 25.4,
-                    (min(xs), min(ys), max(xs), max(ys)), img))
+        out.append(
+            (
+                bc.text,
+                version,
+                (xs[1] - xs[0]) / dpi * 25.4,
+                (min(xs), min(ys), max(xs), max(ys)),
+                img,
+            )
+        )
     return out

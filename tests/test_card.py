@@ -129,8 +129,9 @@ def test_fonts_are_embedded_subsets_and_metadata_is_set(cards, gid):
 
 
 def test_a_changed_registry_entry_shows_on_the_card(tmp_path, guides, registry):
-    changed = registry.replace("ccri", display="1-844-878-0000", tel="+18448780000",
-                               qr="tel:+18448780000")
+    changed = registry.replace(
+        "ccri", display="1-844-878-0000", tel="+18448780000", qr="tel:+18448780000"
+    )
     path = build_card(guides["us"], changed, tmp_path / "card.pdf")
     text = page_text(path, 1)
     assert "1-844-878-0000" in text and registry["ccri"].display not in text
@@ -141,8 +142,9 @@ def test_a_changed_registry_entry_shows_on_the_card(tmp_path, guides, registry):
 
 def test_too_long_text_is_a_one_line_fit_error(tmp_path, guides, registry):
     g = guides["us"]
-    long = dataclasses.replace(g, card=dataclasses.replace(
-        g.card, steps=g.card.steps + ("Keep going " * 40,)))
+    long = dataclasses.replace(
+        g, card=dataclasses.replace(g.card, steps=g.card.steps + ("Keep going " * 40,))
+    )
     with pytest.raises(FitError) as e:
         build_card(long, registry, tmp_path / "x.pdf")
     assert str(e.value).startswith("guide us, locale en, format card, paper cr80: front")
@@ -155,9 +157,24 @@ def test_two_builds_are_byte_identical_with_source_date_epoch(tmp_path):
     outs = []
     for n in (1, 2):
         out = tmp_path / f"b{n}"
-        subprocess.run([sys.executable, str(ROOT / "make_leaflets.py"), "build", "--guide", "all",
-                        "--locale", "en", "--format", "card", "--out", str(out)],
-                       check=True, env=env, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "make_leaflets.py"),
+                "build",
+                "--guide",
+                "all",
+                "--locale",
+                "en",
+                "--format",
+                "card",
+                "--out",
+                str(out),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         outs.append(out)
     for gid in EXPECTED:
         a = (outs[0] / gid / "en" / "card-cr80.pdf").read_bytes()

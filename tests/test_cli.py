@@ -24,8 +24,10 @@ def test_help_reads_like_the_readme():
 
 
 def test_build_writes_one_card_per_edition(tmp_path):
-    res = CliRunner().invoke(main, ["build", "--guide", "all", "--locale", "en", "--format",
-                                    "card", "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        main,
+        ["build", "--guide", "all", "--locale", "en", "--format", "card", "--out", str(tmp_path)],
+    )
     assert res.exit_code == 0, res.output
     for gid in ("us", "uk-young-people"):
         assert (tmp_path / gid / "en" / "card-cr80.pdf").read_bytes().startswith(b"%PDF-")
@@ -46,8 +48,9 @@ def test_bad_input_is_one_line(tmp_path):
     assert "unknown guide 'mars'" in line and "us" in line
     line = _one_line_error(["build", "--format", "mug", "--out", str(tmp_path)], 1)
     assert "unknown format 'mug'" in line
-    line = _one_line_error(["build", "--format", "card", "--paper", "a4", "--out",
-                            str(tmp_path)], 1)
+    line = _one_line_error(
+        ["build", "--format", "card", "--paper", "a4", "--out", str(tmp_path)], 1
+    )
     assert "format card does not come on paper a4" in line
     afile = tmp_path / "file"
     afile.write_text("x")
@@ -58,9 +61,23 @@ def test_bad_input_is_one_line(tmp_path):
 
 
 def test_make_leaflets_script_runs_as_a_new_user_would(tmp_path):
-    res = subprocess.run([sys.executable, str(ROOT / "make_leaflets.py"), "build", "--guide",
-                          "us", "--out", str(tmp_path)], capture_output=True, text=True)
+    res = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "make_leaflets.py"),
+            "build",
+            "--guide",
+            "us",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stderr
-    res = subprocess.run([sys.executable, str(ROOT / "make_leaflets.py"), "verify",
-                          str(tmp_path)], capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "make_leaflets.py"), "verify", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stdout + res.stderr

@@ -23,8 +23,9 @@ EXAMPLES = ROOT / "examples"
 
 def _build_example(tmp_path_factory, name: str) -> Path:
     out = tmp_path_factory.mktemp(name)
-    res = CliRunner().invoke(main, ["build", "--config", str(EXAMPLES / f"{name}.toml"),
-                                    "--out", str(out)])
+    res = CliRunner().invoke(
+        main, ["build", "--config", str(EXAMPLES / f"{name}.toml"), "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     return out
 
@@ -41,19 +42,23 @@ def clinic(tmp_path_factory):
 
 def test_the_school_builds_its_set(school):
     built = sorted(p.relative_to(school).as_posix() for p in school.rglob("*.pdf"))
-    assert built == [f"uk-young-people/{loc}/{f}.pdf" for loc in ("cy", "en")
-                     for f in ("card-cr80", "card-sheet-a4", "leaflet-a4", "poster-a4")]
+    assert built == [
+        f"uk-young-people/{loc}/{f}.pdf"
+        for loc in ("cy", "en")
+        for f in ("card-cr80", "card-sheet-a4", "leaflet-a4", "poster-a4")
+    ]
 
 
 def test_verify_with_the_config_is_clean_and_without_it_flags_the_contacts(school):
     runner = CliRunner()
-    res = runner.invoke(main, ["verify", "--config", str(EXAMPLES / "school.toml"),
-                               str(school)])
+    res = runner.invoke(main, ["verify", "--config", str(EXAMPLES / "school.toml"), str(school)])
     assert res.exit_code == 0, res.output
     res = runner.invoke(main, ["verify", str(school)])
     assert res.exit_code == 1
-    assert ("phone number '020 7946 0321' is not in the registry; if it is an organisation's "
-            "own contact, verify with --config FILE") in res.output
+    assert (
+        "phone number '020 7946 0321' is not in the registry; if it is an organisation's "
+        "own contact, verify with --config FILE"
+    ) in res.output
 
 
 @pytest.mark.parametrize("fmt", ["card-cr80", "card-sheet-a4", "poster-a4", "leaflet-a4"])
@@ -108,23 +113,35 @@ formats = ["card"]
 """
 
 
-@pytest.mark.parametrize("change, message", [
-    (('phone = "020 7946 0000"', 'phone = "020 7946 000"'),
-     "org.toml: contacts[1].phone: '020 7946 000' is not a valid phone number in GB; "
-     "check the digits"),
-    (('logo = "logo.png"', 'logo = "missing.png"'),
-     "org.toml: organisation.logo: file "),
-    (('name = "Test School"', 'name = "Test School"\nmotto = "x"'),
-     "org.toml: organisation.motto: unknown key; use name, logo"),
-    (("[build]", "[print]\naccent = \"#ffdd00\"\n\n[build]"),
-     "org.toml: print.accent: white text on #ffdd00 has a contrast of 1.3:1, under 4.5:1; "
-     "pick a darker colour such as #"),
-    (("[build]", "[print]\naccent = \"blue\"\n\n[build]"),
-     "org.toml: print.accent: 'blue' is not a colour; write it as #RRGGBB"),
-    (('region = "GB"', 'region = "GB"\nurl = "http://example.org"'),
-     "org.toml: contacts[1].url: 'http://example.org' must be an https:// link"),
-    (("[build]", "[bulid]"), "org.toml: bulid: unknown section"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            ('phone = "020 7946 0000"', 'phone = "020 7946 000"'),
+            "org.toml: contacts[1].phone: '020 7946 000' is not a valid phone number in GB; "
+            "check the digits",
+        ),
+        (('logo = "logo.png"', 'logo = "missing.png"'), "org.toml: organisation.logo: file "),
+        (
+            ('name = "Test School"', 'name = "Test School"\nmotto = "x"'),
+            "org.toml: organisation.motto: unknown key; use name, logo",
+        ),
+        (
+            ("[build]", '[print]\naccent = "#ffdd00"\n\n[build]'),
+            "org.toml: print.accent: white text on #ffdd00 has a contrast of 1.3:1, under 4.5:1; "
+            "pick a darker colour such as #",
+        ),
+        (
+            ("[build]", '[print]\naccent = "blue"\n\n[build]'),
+            "org.toml: print.accent: 'blue' is not a colour; write it as #RRGGBB",
+        ),
+        (
+            ('region = "GB"', 'region = "GB"\nurl = "http://example.org"'),
+            "org.toml: contacts[1].url: 'http://example.org' must be an https:// link",
+        ),
+        (("[build]", "[bulid]"), "org.toml: bulid: unknown section"),
+    ],
+)
 def test_a_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path, change, message):
     path = _config(tmp_path, GOOD.replace(*change))
     out = tmp_path / "out"
@@ -137,8 +154,12 @@ def test_a_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path, change, me
 
 
 def test_several_problems_are_one_line_each(tmp_path):
-    path = _config(tmp_path, GOOD.replace('phone = "020 7946 0000"', 'phone = "12"')
-                   .replace('name = "Test School"', 'name = ""'))
+    path = _config(
+        tmp_path,
+        GOOD.replace('phone = "020 7946 0000"', 'phone = "12"').replace(
+            'name = "Test School"', 'name = ""'
+        ),
+    )
     res = CliRunner().invoke(main, ["build", "--config", str(path)])
     assert res.exit_code == 2
     assert len(res.stderr.strip().splitlines()) == 2
@@ -153,9 +174,12 @@ def test_a_coarse_logo_is_refused(tmp_path):
 
 
 def test_names_with_markup_are_printed_literally(tmp_path, registry):
-    path = _config(tmp_path, GOOD.replace('name = "Test School"',
-                                          'name = "<b>Smith & Jones</b> School"')
-                   .replace('label = "Office"', 'label = "Office <i>&amp;</i> desk"'))
+    path = _config(
+        tmp_path,
+        GOOD.replace('name = "Test School"', 'name = "<b>Smith & Jones</b> School"').replace(
+            'label = "Office"', 'label = "Office <i>&amp;</i> desk"'
+        ),
+    )
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -170,17 +194,43 @@ def test_init_config_writes_an_example_that_names_every_key(tmp_path):
     res = CliRunner().invoke(main, ["init-config", str(path)])
     assert res.exit_code == 0
     text = path.read_text("utf-8")
-    for key in ("[organisation]", "name", "logo", "[[contacts]]", "label", "phone", "region",
-                "hours", "url", "[print]", "paper", "accent", "[build]", "guides", "locales",
-                "formats"):
+    for key in (
+        "[organisation]",
+        "name",
+        "logo",
+        "[[contacts]]",
+        "label",
+        "phone",
+        "region",
+        "hours",
+        "url",
+        "[print]",
+        "paper",
+        "accent",
+        "[build]",
+        "guides",
+        "locales",
+        "formats",
+    ):
         assert key in text
     res = CliRunner().invoke(main, ["init-config", str(path)])
     assert res.exit_code == 1 and "already exists" in res.stderr
 
 
 def test_command_line_options_win_over_the_config(tmp_path):
-    res = CliRunner().invoke(main, ["build", "--config", str(EXAMPLES / "school.toml"),
-                                    "--locale", "en", "--format", "poster", "--out",
-                                    str(tmp_path)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--config",
+            str(EXAMPLES / "school.toml"),
+            "--locale",
+            "en",
+            "--format",
+            "poster",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == ["poster-a4.pdf"]

@@ -23,16 +23,37 @@ from .conftest import MM, SEEDS, chars, qr_codes, render
 from .test_sources import _norm, _sentences
 
 EXPECTED_FILES = {
-    "card-cr80", "card-sheet-a4", "card-sheet-letter", "poster-a4", "poster-letter",
-    "poster-a3", "poster-tabloid", "leaflet-a4", "leaflet-letter",
+    "card-cr80",
+    "card-sheet-a4",
+    "card-sheet-letter",
+    "poster-a4",
+    "poster-letter",
+    "poster-a3",
+    "poster-tabloid",
+    "leaflet-a4",
+    "leaflet-letter",
 }
 
 
 @pytest.fixture(scope="session")
 def matrix(tmp_path_factory):
     out = tmp_path_factory.mktemp("matrix")
-    res = CliRunner().invoke(main, ["build", "--guide", "all", "--locale", "en", "--format",
-                                    "all", "--paper", "all", "--out", str(out)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--guide",
+            "all",
+            "--locale",
+            "en",
+            "--format",
+            "all",
+            "--paper",
+            "all",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     return out
 
@@ -40,8 +61,23 @@ def matrix(tmp_path_factory):
 @pytest.fixture(scope="session")
 def matrix_bleed(tmp_path_factory):
     out = tmp_path_factory.mktemp("bleed")
-    res = CliRunner().invoke(main, ["build", "--guide", "all", "--locale", "en", "--format",
-                                    "all", "--paper", "all", "--bleed", "--out", str(out)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--guide",
+            "all",
+            "--locale",
+            "en",
+            "--format",
+            "all",
+            "--paper",
+            "all",
+            "--bleed",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     return out
 
@@ -55,8 +91,10 @@ def test_every_format_and_paper_is_built_and_verifies(matrix, registry, gid):
 
 
 def _mm(box):
-    return [round((float(box[2]) - float(box[0])) / MM, 1),
-            round((float(box[3]) - float(box[1])) / MM, 1)]
+    return [
+        round((float(box[2]) - float(box[0])) / MM, 1),
+        round((float(box[3]) - float(box[1])) / MM, 1),
+    ]
 
 
 @pytest.mark.parametrize("stem", sorted(EXPECTED_FILES - {"card-cr80"}))
@@ -106,8 +144,9 @@ def test_card_sheet_has_ten_whole_cards_backs_behind_fronts(matrix, registry):
         s, height = 300 / 72, float(reader.pages[0].mediabox[3])
         for x0, y0, x1, y1 in fronts:
             mx0, mx1 = width - x1, width - x0  # where this card's back must be
-            centres = [((c[3][0] + c[3][2]) / 2 / s, height - (c[3][1] + c[3][3]) / 2 / s)
-                       for c in codes]
+            centres = [
+                ((c[3][0] + c[3][2]) / 2 / s, height - (c[3][1] + c[3][3]) / 2 / s) for c in codes
+            ]
             inside = [c for c in centres if mx0 <= c[0] <= mx1 and y0 <= c[1] <= y1]
             assert len(inside) == 2, (paper, x0, y0)
 
@@ -139,23 +178,25 @@ def test_card_sheet_has_crop_marks_at_card_corners(matrix):
     assert (cols, rows) == (2, 5)
 
 
-@pytest.mark.parametrize("paper, headline_pt, qr_mm", [("a4", 40, 25), ("letter", 37.5, 25),
-                                                       ("a3", 56, 35), ("tabloid", 52, 33)])
-def test_poster_is_readable_across_a_corridor(matrix, guides, registry, paper, headline_pt,
-                                              qr_mm):
+@pytest.mark.parametrize(
+    "paper, headline_pt, qr_mm",
+    [("a4", 40, 25), ("letter", 37.5, 25), ("a3", 56, 35), ("tabloid", 52, 33)],
+)
+def test_poster_is_readable_across_a_corridor(matrix, guides, registry, paper, headline_pt, qr_mm):
     path = matrix / "us" / "en" / f"poster-{paper}.pdf"
     cs = chars(path, 0)
     headline = guides["us"].card.headline.replace(" ", "")
     joined = "".join(c.ch for c in cs)
     start = joined.index(headline)
-    assert min(c.size for c in cs[start:start + len(headline)]) >= headline_pt
+    assert min(c.size for c in cs[start : start + len(headline)]) >= headline_pt
     k = headline_pt / 40
     body = guides["us"].card.steps[0].replace(" ", "")
     start = joined.index(body)
-    assert min(c.size for c in cs[start:start + len(body)]) >= 14 * k - 0.05
+    assert min(c.size for c in cs[start : start + len(body)]) >= 14 * k - 0.05
     codes = qr_codes(path, 0, dpi=200)
-    assert {c[0] for c in codes} == {registry[r].qr for r in ("rainn", "take-it-down",
-                                                               "cybertipline")}
+    assert {c[0] for c in codes} == {
+        registry[r].qr for r in ("rainn", "take-it-down", "cybertipline")
+    }
     assert min(c[2] for c in codes) >= qr_mm - 0.3
 
 
@@ -209,13 +250,15 @@ def test_leaflet_is_a_roll_fold_with_fold_marks(matrix, paper):
 
 def test_text_too_long_for_a_panel_is_a_one_line_error(guides, registry):
     g = guides["uk-young-people"]
-    sections = g.sections + (dataclasses.replace(
-        g.sections[-1], id="extra", blocks=g.sections[-1].blocks * 12),)
+    sections = g.sections + (
+        dataclasses.replace(g.sections[-1], id="extra", blocks=g.sections[-1].blocks * 12),
+    )
     long = dataclasses.replace(g, sections=sections)
     with pytest.raises(FitError) as e:
         render_pdf(localise(long, "en"), registry, FORMATS["leaflet"], "a4")
     assert str(e.value).startswith(
-        "guide uk-young-people, locale en, format leaflet, paper a4: guidance text")
+        "guide uk-young-people, locale en, format leaflet, paper a4: guidance text"
+    )
     assert "\n" not in str(e.value)
 
 
@@ -223,19 +266,24 @@ def test_text_too_long_for_a_poster_is_a_one_line_error(guides, registry):
     g = guides["us"]
     poster = dataclasses.replace(g.poster, donts=g.poster.donts * 4)
     with pytest.raises(FitError, match=r"^guide us, locale en, format poster, paper a4: "):
-        render_pdf(localise(dataclasses.replace(g, poster=poster), "en"), registry,
-                   FORMATS["poster"], "a4")
+        render_pdf(
+            localise(dataclasses.replace(g, poster=poster), "en"), registry, FORMATS["poster"], "a4"
+        )
 
 
 def test_papers_a_format_lacks(tmp_path):
     runner = CliRunner()
-    res = runner.invoke(main, ["build", "--guide", "us", "--format", "leaflet", "--paper", "a3",
-                               "--out", str(tmp_path)])
+    res = runner.invoke(
+        main,
+        ["build", "--guide", "us", "--format", "leaflet", "--paper", "a3", "--out", str(tmp_path)],
+    )
     assert res.exit_code == 1
-    assert res.stderr.strip() == ("error: format leaflet does not come on paper a3; it comes "
-                                  "on a4, letter")
-    res = runner.invoke(main, ["build", "--guide", "us", "--format", "all", "--paper", "a3",
-                               "--out", str(tmp_path)])
+    assert res.stderr.strip() == (
+        "error: format leaflet does not come on paper a3; it comes on a4, letter"
+    )
+    res = runner.invoke(
+        main, ["build", "--guide", "us", "--format", "all", "--paper", "a3", "--out", str(tmp_path)]
+    )
     assert res.exit_code == 0, res.output
     assert "note: format leaflet does not come on a3; skipped" in res.stderr
     assert sorted(p.name for p in (tmp_path / "us" / "en").glob("*.pdf")) == ["poster-a3.pdf"]

@@ -57,9 +57,22 @@ def _set(locale: str, guide: str, ctx: str, text: str, fuzzy: bool = False) -> N
 
 def test_pybabel_extract_finds_every_guide_string(tmp_path, guides):
     pot = tmp_path / "x.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                    "babel.cfg", "-o", str(pot), "."], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     from babel.messages.pofile import read_po
 
     with pot.open("rb") as f:
@@ -80,7 +93,8 @@ def test_shipped_pot_is_current(guides):
         with i18n.pot_path(g.id).open("rb") as f:
             cat = read_po(f)
         assert {(m.context, m.id) for m in cat if m.id} == {
-            (ctx, text) for ctx, text, _ in g.messages()}, f"run: i18n extract ({g.id})"
+            (ctx, text) for ctx, text, _ in g.messages()
+        }, f"run: i18n extract ({g.id})"
 
 
 def test_i18n_check_passes_on_the_shipped_catalogs():
@@ -98,16 +112,22 @@ def test_shipped_catalogs_are_drafts_and_complete():
         assert row[2] == "100%" and row[-1] == "draft", row
 
 
-@pytest.mark.parametrize("bad, problem", [
-    ("Llame al 1-800-656-4674 ahora.", "contains the number '1-800-656-4674'"),
-    ("Visite https://rainn.example.org hoy.", "contains the link or host"),
-    ("Visite rainn-help.org hoy.", "contains the link or host 'rainn-help.org'"),
-    ("RAINN: llame al {rainn_num}.", "placeholder {rainn} must appear 1 time(s), found 0"),
-    ("RAINN: llame al {rainn} o {rainn}.", "placeholder {rainn} must appear 1 time(s), found 2"),
-    ("RAINN: llame al <b>{rainn}</b>.", "contains markup"),
-    ("RAINN &amp; {rainn}.", "contains markup"),
-    ("Escriba a ayuda@example.org {rainn}", "contains an e-mail address"),
-])
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        ("Llame al 1-800-656-4674 ahora.", "contains the number '1-800-656-4674'"),
+        ("Visite https://rainn.example.org hoy.", "contains the link or host"),
+        ("Visite rainn-help.org hoy.", "contains the link or host 'rainn-help.org'"),
+        ("RAINN: llame al {rainn_num}.", "placeholder {rainn} must appear 1 time(s), found 0"),
+        (
+            "RAINN: llame al {rainn} o {rainn}.",
+            "placeholder {rainn} must appear 1 time(s), found 2",
+        ),
+        ("RAINN: llame al <b>{rainn}</b>.", "contains markup"),
+        ("RAINN &amp; {rainn}.", "contains markup"),
+        ("Escriba a ayuda@example.org {rainn}", "contains an e-mail address"),
+    ],
+)
 def test_a_bad_catalog_is_refused_with_one_line_and_no_pdf(locales, tmp_path, bad, problem):
     ctx = "us|card.contacts.rainn.text"
     _set("es", "us", ctx, bad)
@@ -115,8 +135,9 @@ def test_a_bad_catalog_is_refused_with_one_line_and_no_pdf(locales, tmp_path, ba
     assert res.exit_code == 1
     assert f"locale es, guide us, message {ctx}: " in res.output and problem in res.output
     out = tmp_path / "out"
-    res = CliRunner().invoke(main, ["build", "--guide", "us", "--locale", "es", "--format",
-                                    "card", "--out", str(out)])
+    res = CliRunner().invoke(
+        main, ["build", "--guide", "us", "--locale", "es", "--format", "card", "--out", str(out)]
+    )
     assert res.exit_code == 1
     errors = [x for x in res.stderr.splitlines() if x.startswith("error: ")]
     assert errors and all(f"locale es, guide us, message {ctx}: " in e for e in errors)
@@ -126,8 +147,9 @@ def test_a_bad_catalog_is_refused_with_one_line_and_no_pdf(locales, tmp_path, ba
 def test_a_failing_catalog_stops_only_its_locale(locales, tmp_path):
     _set("es", "us", "us|card.contacts.rainn.text", "Llame al 555-0199-000.")
     out = tmp_path / "out"
-    res = CliRunner().invoke(main, ["build", "--guide", "us", "--locale", "all", "--format",
-                                    "card", "--out", str(out)])
+    res = CliRunner().invoke(
+        main, ["build", "--guide", "us", "--locale", "all", "--format", "card", "--out", str(out)]
+    )
     assert res.exit_code == 1
     built = {p.parent.name for p in out.rglob("*.pdf")}
     assert "es" not in built and {"en", "fr", "pt-BR"} <= built
@@ -136,19 +158,33 @@ def test_a_failing_catalog_stops_only_its_locale(locales, tmp_path):
 def test_cve_2023_33733_payload_is_refused_from_a_catalog(locales, tmp_path):
     marker = tmp_path / "exploited"
     _set("es", "us", "us|card.headline", CVE_2023_33733.format(marker=marker))
-    res = CliRunner().invoke(main, ["build", "--guide", "us", "--locale", "es", "--format",
-                                    "card", "--out", str(tmp_path / "out")])
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--guide",
+            "us",
+            "--locale",
+            "es",
+            "--format",
+            "card",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert res.exit_code == 1 and "contains markup" in res.stderr
     assert not marker.exists()
 
 
 def test_cve_2023_33733_payload_is_printed_literally_if_it_gets_past_the_catalog(
-        tmp_path, guides, registry):
+    tmp_path, guides, registry
+):
     marker = tmp_path / "exploited"
     payload = CVE_2023_33733.format(marker=marker)
     g = guides["us"]
-    evil = dataclasses.replace(g, card=dataclasses.replace(g.card, headline=payload[:60],
-                                                           turn_over=payload[-40:]))
+    evil = dataclasses.replace(
+        g, card=dataclasses.replace(g.card, headline=payload[:60], turn_over=payload[-40:])
+    )
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(render_pdf(i18n.localise(evil, "en"), registry, FORMATS["card"], "cr80"))
     text = " ".join(read_pdf(pdf).pages[0].text.split())
@@ -163,8 +199,22 @@ def test_cve_2023_33733_payload_is_printed_literally_if_it_gets_past_the_catalog
 @pytest.fixture(scope="module")
 def spanish(tmp_path_factory):
     out = tmp_path_factory.mktemp("es")
-    res = CliRunner().invoke(main, ["build", "--guide", "us", "--locale", "es", "--format",
-                                    "all", "--paper", "all", "--out", str(out)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--guide",
+            "us",
+            "--locale",
+            "es",
+            "--format",
+            "all",
+            "--paper",
+            "all",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     return out / "us" / "es"
 
@@ -203,8 +253,10 @@ def test_locale_aware_output(spanish, registry):
 
 
 def test_bcp47_folders_and_lang(tmp_path):
-    res = CliRunner().invoke(main, ["build", "--guide", "us", "--locale", "pt-BR", "--format",
-                                    "card", "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        main,
+        ["build", "--guide", "us", "--locale", "pt-BR", "--format", "card", "--out", str(tmp_path)],
+    )
     assert res.exit_code == 0, res.output
     pdf = tmp_path / "us" / "pt-BR" / "card-cr80.pdf"
     assert pypdf.PdfReader(pdf).trailer["/Root"]["/Lang"] == "pt-BR"
@@ -215,12 +267,26 @@ def test_fuzzy_and_untranslated_are_never_printed(locales, tmp_path, guides):
     ctx = "us|card.steps.1"
     _set("es", "us", ctx, "TEXTO DIFUSO", fuzzy=True)
     out = tmp_path / "out"
-    res = CliRunner().invoke(main, ["build", "--guide", "us", "--locale", "es", "--format",
-                                    "card", "--out", str(out)])
+    res = CliRunner().invoke(
+        main, ["build", "--guide", "us", "--locale", "es", "--format", "card", "--out", str(out)]
+    )
     assert res.exit_code == 1
     assert "1 message(s) untranslated or fuzzy" in res.stderr and "--allow-incomplete" in res.stderr
-    res = CliRunner().invoke(main, ["build", "--guide", "us", "--locale", "es", "--format",
-                                    "card", "--allow-incomplete", "--out", str(out)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--guide",
+            "us",
+            "--locale",
+            "es",
+            "--format",
+            "card",
+            "--allow-incomplete",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     text = " ".join(read_pdf(out / "us" / "es" / "card-cr80.pdf").pages[0].text.split())
     assert "TEXTO DIFUSO" not in text
@@ -230,8 +296,12 @@ def test_fuzzy_and_untranslated_are_never_printed(locales, tmp_path, guides):
 
 def test_update_makes_changed_english_fuzzy(locales, guides):
     g = guides["us"]
-    changed = dataclasses.replace(g, card=dataclasses.replace(
-        g.card, steps=("Stop contact now. End the conversation.",) + g.card.steps[1:]))
+    changed = dataclasses.replace(
+        g,
+        card=dataclasses.replace(
+            g.card, steps=("Stop contact now. End the conversation.",) + g.card.steps[1:]
+        ),
+    )
     i18n.update(changed)
     cat, headers = i18n.read_catalog(i18n.po_path("es", "us"))
     msg = next(m for m in cat if m.context == "us|card.steps.1")
@@ -249,8 +319,7 @@ def test_init_makes_a_draft(locales, guides):
 
 @pytest.mark.parametrize("fmt", ["card", "card-sheet", "poster", "leaflet"])
 @pytest.mark.parametrize("gid", ["us", "uk-young-people"])
-def test_pseudo_locale_builds_or_fails_with_the_fitting_error(tmp_path, guides, registry,
-                                                               fmt, gid):
+def test_pseudo_locale_builds_or_fails_with_the_fitting_error(tmp_path, guides, registry, fmt, gid):
     lg = i18n.localise(guides[gid], i18n.PSEUDO_LOCALE)
     for paper in FORMATS[fmt].papers:
         try:
@@ -269,7 +338,8 @@ def test_pseudo_locale_keeps_placeholders():
     text = "Call {rainn} or visit {take-it-down.url}."
     assert PLACEHOLDER.findall(i18n.pseudo(text)) == PLACEHOLDER.findall(text)
     assert len(i18n.pseudo("Stop contact and get support")) >= 1.3 * len(
-        "Stop contact and get support")
+        "Stop contact and get support"
+    )
 
 
 @pytest.mark.parametrize("locale", LATIN)
@@ -277,8 +347,22 @@ def test_every_latin_and_cyrillic_language_builds_every_format(tmp_path, locale,
     gids = [g for g in ("us", "uk-young-people") if locale in i18n.available_locales(g)]
     if not gids:
         pytest.skip(f"no {locale} catalog yet")
-    res = CliRunner().invoke(main, ["build", "--guide", "all", "--locale", locale, "--format",
-                                    "all", "--paper", "all", "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--guide",
+            "all",
+            "--locale",
+            locale,
+            "--format",
+            "all",
+            "--paper",
+            "all",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code == 0, res.output
     for pdf in tmp_path.rglob("*.pdf"):
         assert [f for f in check_file(pdf, registry) if f.level == "error"] == [], pdf

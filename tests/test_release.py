@@ -28,9 +28,21 @@ MATRIX = ["build", "--guide", "all", "--locale", "all", "--format", "all", "--pa
 
 
 def _build(out: Path, workers: int, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "make_leaflets.py"), *MATRIX, "--jobs",
-                           str(workers), "--out", str(out)], capture_output=True, text=True,
-                          env=env, cwd=ROOT)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "make_leaflets.py"),
+            *MATRIX,
+            "--jobs",
+            str(workers),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +73,9 @@ def test_the_manifest_lists_every_file_with_its_hash(two_builds, registry):
         assert e["sha256"] == hashlib.sha256(data).hexdigest() and e["size"] == len(data)
         assert e["pages"] == len(pypdf.PdfReader(out / e["path"]).pages)
         assert e["review"] in ("draft", "reviewed")
-        assert e["resources"] and all(registry[r].verified.isoformat() == d
-                                      for r, d in e["resources"].items())
+        assert e["resources"] and all(
+            registry[r].verified.isoformat() == d for r, d in e["resources"].items()
+        )
     assert manifest["registry_sha256"] == registry.digest
     assert manifest["tool"]["leaflets"] and manifest["tool"]["reportlab"]
     card = next(e for e in manifest["files"] if e["path"] == "us/en/card-cr80.pdf")
@@ -98,9 +111,13 @@ def test_verify_checks_the_manifest(two_builds, tmp_path):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_build_leaves_no_broken_or_temporary_file(tmp_path, sig):
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "make_leaflets.py"), *MATRIX,
-                             "--jobs", "2", "--out", str(out)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "make_leaflets.py"), *MATRIX, "--jobs", "2", "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(out.rglob("*.pdf"))) < 15:
         time.sleep(0.05)
@@ -124,25 +141,31 @@ def test_an_unusable_out_is_one_line_before_any_work(tmp_path):
     afile.write_text("x")
     res = CliRunner().invoke(main, ["build", "--out", str(afile / "sub")])
     assert res.exit_code == 1
-    assert re.fullmatch(r"error: --out .*: cannot write there \(.*\); choose another folder",
-                        res.stderr.strip())
+    assert re.fullmatch(
+        r"error: --out .*: cannot write there \(.*\); choose another folder", res.stderr.strip()
+    )
 
 
 def test_stale_registry_entries_warn_and_strict_fails(tmp_path, monkeypatch, registry):
     old = registry.replace("ccri", verified=dt.date(2020, 1, 1))
     lines = b.stale_entries(old, {"us"}, 180, today=dt.date(2026, 11, 25))
-    assert lines == ["registry entry ccri was last verified on 2020-01-01, 2520 days ago "
-                     f"(limit 180); re-check it at: {registry['ccri'].source}"]
+    assert lines == [
+        "registry entry ccri was last verified on 2020-01-01, 2520 days ago "
+        f"(limit 180); re-check it at: {registry['ccri'].source}"
+    ]
     assert b.stale_entries(old, {"uk-young-people"}, 180, today=dt.date(2026, 11, 25)) == []
     import leaflets.content
 
     monkeypatch.setattr(leaflets.content, "default_registry", lambda: old)
     runner = CliRunner()
-    res = runner.invoke(main, ["build", "--guide", "us", "--format", "card", "--out",
-                               str(tmp_path / "a")])
+    res = runner.invoke(
+        main, ["build", "--guide", "us", "--format", "card", "--out", str(tmp_path / "a")]
+    )
     assert res.exit_code == 0 and "warning: registry entry ccri was last verified" in res.stderr
-    res = runner.invoke(main, ["build", "--guide", "us", "--format", "card", "--strict",
-                               "--out", str(tmp_path / "b")])
+    res = runner.invoke(
+        main,
+        ["build", "--guide", "us", "--format", "card", "--strict", "--out", str(tmp_path / "b")],
+    )
     assert res.exit_code == 1 and res.stderr.startswith("error: registry entry ccri")
     assert not (tmp_path / "b").exists() or not list((tmp_path / "b").rglob("*.pdf"))
 
@@ -161,8 +184,25 @@ class _Links(HTMLParser):
 def test_preview_gallery_links_and_images_exist(tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()
-    assert runner.invoke(main, ["build", "--guide", "all", "--locale", "es", "--format", "all",
-                                "--paper", "a4", "--out", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(
+            main,
+            [
+                "build",
+                "--guide",
+                "all",
+                "--locale",
+                "es",
+                "--format",
+                "all",
+                "--paper",
+                "a4",
+                "--out",
+                str(out),
+            ],
+        ).exit_code
+        == 0
+    )
     res = runner.invoke(main, ["preview", str(out)])
     assert res.exit_code == 0, res.output
     page = (out / "index.html").read_text("utf-8")

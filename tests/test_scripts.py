@@ -41,11 +41,37 @@ RTL = ("ar", "fa", "ur")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("scripts")
     for locale, (gid, _) in SCRIPTS.items():
-        res = CliRunner().invoke(main, ["build", "--guide", gid, "--locale", locale, "--format",
-                                        "all", "--paper", "all", "--out", str(out)])
+        res = CliRunner().invoke(
+            main,
+            [
+                "build",
+                "--guide",
+                gid,
+                "--locale",
+                locale,
+                "--format",
+                "all",
+                "--paper",
+                "all",
+                "--out",
+                str(out),
+            ],
+        )
         assert res.exit_code == 0, res.output
-    res = CliRunner().invoke(main, ["build", "--guide", "uk-young-people", "--locale", "ar",
-                                    "--format", "card", "--out", str(out)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--guide",
+            "uk-young-people",
+            "--locale",
+            "ar",
+            "--format",
+            "card",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     return out
 
@@ -63,11 +89,15 @@ def test_every_format_builds_and_verifies(built, registry, locale):
 def test_each_pdf_embeds_a_font_made_for_its_script(built, locale):
     gid, family = SCRIPTS[locale]
     reader = pypdf.PdfReader(built / gid / locale / "card-cr80.pdf")
-    names = {str(f.get_object()["/BaseFont"]) for page in reader.pages
-             for f in page["/Resources"]["/Font"].values()}
+    names = {
+        str(f.get_object()["/BaseFont"])
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].values()
+    }
     assert any(family in n for n in names), names
-    for font in (f.get_object() for page in reader.pages
-                 for f in page["/Resources"]["/Font"].values()):
+    for font in (
+        f.get_object() for page in reader.pages for f in page["/Resources"]["/Font"].values()
+    ):
         assert "/FontFile2" in font["/FontDescriptor"].get_object()
 
 
@@ -93,8 +123,9 @@ def test_phone_numbers_read_left_to_right_on_right_to_left_pages(built, registry
     gid = SCRIPTS[locale][0]
     for name in ("card-cr80", "poster-a4", "leaflet-a4"):
         pdf = built / gid / locale / f"{name}.pdf"
-        lines = [line for i in range(len(pypdf.PdfReader(pdf).pages))
-                 for line in _latin_lines(pdf, i)]
+        lines = [
+            line for i in range(len(pypdf.PdfReader(pdf).pages)) for line in _latin_lines(pdf, i)
+        ]
         # pdfium mirrors brackets it believes are in right-to-left text: compare the rest
         lines = [re.sub(r"[()]", "", line) for line in lines]
         for rid in registry.editions[gid].requires["card"]:
@@ -124,15 +155,20 @@ def test_extracted_text_is_the_catalog_text(built, guides, registry, locale):
     # words); pdfium may list the lines of a wrapped right-to-left item out of order, so the
     # words of each message are compared as a multiset
     front, back = (Counter(norm(page_text(pdf, i)).split()) for i in (0, 1))
-    for page, texts in ((front, (card.headline, card.intro, card.steps_heading, *card.steps)),
-                        (back, (card.contacts_heading, *(c.text for c in card.contacts),
-                                *(q.label for q in card.qr)))):
+    for page, texts in (
+        (front, (card.headline, card.intro, card.steps_heading, *card.steps)),
+        (
+            back,
+            (card.contacts_heading, *(c.text for c in card.contacts), *(q.label for q in card.qr)),
+        ),
+    ):
         for text in texts:
             missing = Counter(norm(text).split()) - page
             # pdfium cuts an Arabic word where a raised vowel mark sits (a text rise): such a
             # word must then be there in two pieces
-            split = {w for w in missing if any(w[:i] in page and w[i:] in page
-                                               for i in range(1, len(w)))}
+            split = {
+                w for w in missing if any(w[:i] in page and w[i:] in page for i in range(1, len(w)))
+            }
             assert not set(missing) - split, (text, missing)
 
 
@@ -154,13 +190,16 @@ def test_right_to_left_layouts_mirror(built, locale):
 def test_a_character_no_font_draws_is_a_one_line_error(guides, registry):
     g = guides["us"]
     lg = i18n.localise(g, "ar")
-    bad = dataclasses.replace(lg.guide, card=dataclasses.replace(
-        lg.guide.card, headline=lg.guide.card.headline + " \u0f00"))
+    bad = dataclasses.replace(
+        lg.guide,
+        card=dataclasses.replace(lg.guide.card, headline=lg.guide.card.headline + " \u0f00"),
+    )
     with pytest.raises(SourceError) as e:
         render_pdf(dataclasses.replace(lg, guide=bad), registry, FORMATS["card"], "cr80")
     assert str(e.value) == (
         "locale ar, message us|card.headline: no font in fonts/ draws U+0F00 TIBETAN "
-        "SYLLABLE OM ('\u0f00'); add a font for this script to fonts/fonts.toml")
+        "SYLLABLE OM ('\u0f00'); add a font for this script to fonts/fonts.toml"
+    )
 
 
 def test_indic_text_extracts_as_real_characters(built):

@@ -15,8 +15,11 @@ from .conftest import ROOT, SEEDS
 
 
 def _norm(s: str) -> str:
-    s = s.translate(str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"',
-                                   "–": "-", "—": "-", "\u00a0": " "}))
+    s = s.translate(
+        str.maketrans(
+            {"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}
+        )
+    )
     return " ".join(s.split())
 
 
@@ -44,8 +47,11 @@ def test_every_seed_sentence_is_in_its_guide(guides, gid):
     for form in sorted(guide.seed_forms, key=len, reverse=True):
         seed = seed.replace(form, "")
     text = _guide_text(guide)
-    missing = [s for s in _sentences(seed)
-               if _norm(re.sub(r"\(\s*\)", "", s)).strip(" .") not in re.sub(r"\(\s*\)", "", text)]
+    missing = [
+        s
+        for s in _sentences(seed)
+        if _norm(re.sub(r"\(\s*\)", "", s)).strip(" .") not in re.sub(r"\(\s*\)", "", text)
+    ]
     assert not missing, f"{len(missing)} seed sentences missing, first: {missing[:3]}"
 
 
@@ -71,17 +77,34 @@ def test_no_number_or_link_in_python_code():
         r"|https?://[a-z0-9.-]+\.(org|gov|uk|com)"
     )
     files = list((ROOT / "leaflets").rglob("*.py")) + [ROOT / "make_leaflets.py"]
-    hits = [f"{f.name}:{i}" for f in files
-            for i, line in enumerate(f.read_text("utf-8").splitlines(), 1)
-            if pattern.search(line)]
+    hits = [
+        f"{f.name}:{i}"
+        for f in files
+        for i, line in enumerate(f.read_text("utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert not hits
 
 
 def test_registry_loads_every_fact(registry):
     ids = {r.id for r in registry}
-    assert {"emergency-us", "rainn", "rainn-chat", "ccri", "cybertipline", "take-it-down", "fbi",
-            "fbi-tips", "ic3", "fbi-sextortion", "doj-know-your-rights", "childline",
-            "childline-chat", "ceop", "emergency-uk"} == ids
+    assert {
+        "emergency-us",
+        "rainn",
+        "rainn-chat",
+        "ccri",
+        "cybertipline",
+        "take-it-down",
+        "fbi",
+        "fbi-tips",
+        "ic3",
+        "fbi-sextortion",
+        "doj-know-your-rights",
+        "childline",
+        "childline-chat",
+        "ceop",
+        "emergency-uk",
+    } == ids
     assert registry["rainn"].tel == "+18006564673"
     assert registry["childline"].display == "0800 1111"
     assert "/atj/" in registry["doj-know-your-rights"].url
@@ -89,7 +112,8 @@ def test_registry_loads_every_fact(registry):
 
 def test_placeholders_fill_from_the_registry(registry):
     assert fill("call {rainn} or {rainn-chat}", registry) == (
-        f"call {registry['rainn'].display} or {registry['rainn-chat'].display}")
+        f"call {registry['rainn'].display} or {registry['rainn-chat'].display}"
+    )
     assert fill("{ic3.url}", registry) == registry["ic3"].url
     assert placeholders("a {ccri} b {ic3.url}") == ["{ccri}", "{ic3.url}"]
 
@@ -106,17 +130,26 @@ def _registry_with(tmp_path: Path, old: str, new: str) -> Path:
     "old, new, message",
     [
         ('tel = "+18006564673"', 'tel = "+1800656467"', "resource rainn: tel +1800656467 is not"),
-        ('display = "1-800-656-HOPE (4673)"', 'display = "1-800-656-HOPE (4674)"',
-         "resource rainn: the gloss (4674)"),
-        ('display = "1-844-878-2274"', 'display = "1-844-878-2275"',
-         "resource ccri: display '1-844-878-2275' dials +18448782275, not +18448782274"),
+        (
+            'display = "1-800-656-HOPE (4673)"',
+            'display = "1-800-656-HOPE (4674)"',
+            "resource rainn: the gloss (4674)",
+        ),
+        (
+            'display = "1-844-878-2274"',
+            'display = "1-844-878-2275"',
+            "resource ccri: display '1-844-878-2275' dials +18448782275, not +18448782274",
+        ),
         ('qr = "tel:+18006564673"', 'qr = "tel:+18006564674"', "resource rainn: qr"),
-        ('url = "https://report.cybertip.org/"', 'url = "http://report.cybertip.org/"',
-         "resource cybertipline: url 'http://report.cybertip.org/' must start with https://"),
+        (
+            'url = "https://report.cybertip.org/"',
+            'url = "http://report.cybertip.org/"',
+            "resource cybertipline: url 'http://report.cybertip.org/' must start with https://",
+        ),
         ('display = "ic3.gov"', 'display = "ic3.gov.example"', "resource ic3: display"),
         ('region = "GB"\nurl', 'region = "US"\nurl', "resource childline: tel +448001111 belongs"),
         ('tel = "999"', 'tel = "998"', "resource emergency-uk: tel 998 is neither"),
-        ('verified = 2026-11-25', 'verified = "2026-11-25"', "verified must be a date"),
+        ("verified = 2026-11-25", 'verified = "2026-11-25"', "verified must be a date"),
         ('short_name = "CCRI"', 'short_name = "CCRI"\ncolour = "red"', "unknown field(s) colour"),
     ],
 )
@@ -131,8 +164,11 @@ def test_a_guide_placeholder_must_name_an_entry(tmp_path, registry):
     src = (ROOT / "leaflets" / "guides" / "us.toml").read_text("utf-8")
     p = tmp_path / "us.toml"
     p.write_text(src.replace("call {ccri}", "call {ccri-helpline}", 1), "utf-8")
-    with pytest.raises(SourceError, match=r"us.toml: message us\|card.contacts.ccri.text names "
-                       r"\{ccri-helpline\}, which is not in the registry"):
+    with pytest.raises(
+        SourceError,
+        match=r"us.toml: message us\|card.contacts.ccri.text names "
+        r"\{ccri-helpline\}, which is not in the registry",
+    ):
         load_guide(p, registry)
     p.write_text(src.replace("call {ccri}", "call {childline}", 1), "utf-8")
     with pytest.raises(SourceError, match="does not list for edition us"):

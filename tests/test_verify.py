@@ -26,16 +26,21 @@ def test_built_cards_are_clean(cards, registry, gid):
 
 
 def test_one_digit_changed_in_a_number_is_caught_in_text_and_qr(tmp_path, guides, registry):
-    tampered = registry.replace("rainn", display="1-800-656-4674", tel="+18006564674",
-                                qr="tel:+18006564674")
+    tampered = registry.replace(
+        "rainn", display="1-800-656-4674", tel="+18006564674", qr="tel:+18006564674"
+    )
     path = build_card(guides["us"], tampered, tmp_path / "card.pdf")
     found = findings(path, registry)
     text = [f.message for f in found if f.rule == "number"]
     qr = [f.message for f in found if f.rule == "qr"]
-    assert text == ["phone number '1-800-656-4674' is not in the registry; it looks like "
-                    "RAINN's 1-800-656-HOPE (4673)"]
-    assert qr == ["QR code dials '+18006564674', which is not in the registry; it looks like "
-                  "RAINN's tel:+18006564673"]
+    assert text == [
+        "phone number '1-800-656-4674' is not in the registry; it looks like "
+        "RAINN's 1-800-656-HOPE (4673)"
+    ]
+    assert qr == [
+        "QR code dials '+18006564674', which is not in the registry; it looks like "
+        "RAINN's tel:+18006564673"
+    ]
     assert any(f.rule == "required" and "RAINN" in f.message for f in found)
     assert all(f.page == 2 for f in found if f.rule in ("number", "qr"))
 
@@ -45,16 +50,19 @@ def test_a_changed_gloss_is_caught(tmp_path, guides, registry):
     path = build_card(guides["us"], tampered, tmp_path / "card.pdf")
     assert [f.message for f in findings(path, registry, "number")] == [
         "phone number '1-800-656-HOPE (4674)': the digits in brackets do not match RAINN's "
-        "number 1-800-656-HOPE (4673)"]
+        "number 1-800-656-HOPE (4673)"
+    ]
 
 
 def test_a_qr_code_that_opens_a_lookalike_host_is_caught(tmp_path, guides, registry):
-    tampered = registry.replace("take-it-down", qr="https://takeitdovvn.ncmec.org/",
-                                url="https://takeitdovvn.ncmec.org/")
+    tampered = registry.replace(
+        "take-it-down", qr="https://takeitdovvn.ncmec.org/", url="https://takeitdovvn.ncmec.org/"
+    )
     path = build_card(guides["us"], tampered, tmp_path / "card.pdf")
     assert [f.message for f in findings(path, registry, "qr")] == [
         "QR code opens 'https://takeitdovvn.ncmec.org/', which is a lookalike of the registry "
-        "host takeitdown.ncmec.org"]
+        "host takeitdown.ncmec.org"
+    ]
 
 
 def test_a_host_with_a_cyrillic_letter_is_caught(tmp_path, guides, registry):
@@ -63,7 +71,8 @@ def test_a_host_with_a_cyrillic_letter_is_caught(tmp_path, guides, registry):
     messages = [f.message for f in findings(path, registry, "link")]
     assert messages == [
         "printed link 'takeitdown.ncm\u0435c.org' has non-ASCII letters "
-        "(U+0435 CYRILLIC SMALL LETTER IE); it imitates takeitdown.ncmec.org"]
+        "(U+0435 CYRILLIC SMALL LETTER IE); it imitates takeitdown.ncmec.org"
+    ]
 
 
 def test_a_cyrillic_host_in_a_qr_code_is_caught(tmp_path, guides, registry):
@@ -79,8 +88,10 @@ def test_a_zero_width_space_inside_a_url_is_caught(tmp_path, guides, registry):
     path = build_card(guides["us"], tampered, tmp_path / "card.pdf")
     messages = [f.message for f in findings(path, registry, "link")]
     # repr() shows the invisible character as \u200b, so a reader can see it
-    assert messages == ["printed link 'takeitdown.ncmec\\u200b.org' contains an invisible "
-                        "character (U+200B ZERO WIDTH SPACE)"]
+    assert messages == [
+        "printed link 'takeitdown.ncmec\\u200b.org' contains an invisible "
+        "character (U+200B ZERO WIDTH SPACE)"
+    ]
 
 
 def test_an_unknown_host_is_caught(tmp_path, guides, registry):
@@ -88,17 +99,20 @@ def test_an_unknown_host_is_caught(tmp_path, guides, registry):
     card = dataclasses.replace(g.card, steps=g.card.steps[:3] + ("See help.example.com now.",))
     path = build_card(dataclasses.replace(g, card=card), registry, tmp_path / "card.pdf")
     assert [f.message for f in findings(path, registry, "link")] == [
-        "printed link 'help.example.com' is not a registry host"]
+        "printed link 'help.example.com' is not a registry host"
+    ]
 
 
 def test_a_missing_required_helpline_is_caught(tmp_path, guides, registry):
     g = guides["us"]
     card = dataclasses.replace(
-        g.card, contacts=tuple(c for c in g.card.contacts if c.resource != "ccri"))
+        g.card, contacts=tuple(c for c in g.card.contacts if c.resource != "ccri")
+    )
     path = build_card(dataclasses.replace(g, card=card), registry, tmp_path / "card.pdf")
     assert [f.message for f in findings(path, registry)] == [
         "required for us card: Cyber Civil Rights Initiative (CCRI) Image Abuse Helpline "
-        "(1-844-878-2274) is missing"]
+        "(1-844-878-2274) is missing"
+    ]
 
 
 def test_a_qr_label_that_names_something_else_is_caught(tmp_path, guides, registry):

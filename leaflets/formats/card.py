@@ -56,8 +56,9 @@ class CardFormat(Format):
         fmt, paper = named or (self.name, spec.paper)
         return lambda part: doc.what(fmt, paper, f"card {part}" if named else part)
 
-    def front(self, doc: Document, canvas, spec: PageSpec,
-              named: tuple[str, str] | None = None) -> None:
+    def front(
+        self, doc: Document, canvas, spec: PageSpec, named: tuple[str, str] | None = None
+    ) -> None:
         """A colour band with the headline, then the numbered first steps. The band grows
         with the headline; one body size, the largest that fits, serves both."""
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
@@ -67,13 +68,14 @@ class CardFormat(Format):
         if doc.lg.needs_band:
             draft_band(canvas, doc, spec, at="bottom")
 
-        head = [Para.of(segments(card.headline, reg), scale=1.5, bold=True,
-                        color=theme.on_accent)]
+        head = [Para.of(segments(card.headline, reg), scale=1.5, bold=True, color=theme.on_accent)]
         if card.intro:
-            head.append(Para.of(segments(card.intro, reg), color=theme.on_accent,
-                                space_before=0.35))
-        steps = [Para.of(segments(card.steps_heading, reg), bold=True, color=theme.accent,
-                         scale=1.15)]
+            head.append(
+                Para.of(segments(card.intro, reg), color=theme.on_accent, space_before=0.35)
+            )
+        steps = [
+            Para.of(segments(card.steps_heading, reg), bold=True, color=theme.accent, scale=1.15)
+        ]
         steps += [
             Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.3)
             for i, s in enumerate(card.steps, 1)
@@ -86,9 +88,11 @@ class CardFormat(Format):
             room = y1 - y0 - footer_h - gaps
             try:
                 headline, body = fit_together(
-                    [(head, x1 - x0), (steps, x1 - x0)], doc.typography(7.5, 6),
-                    lambda f, room=room: f[0].height + f[1].height <= room
-                    and f[0].height <= mm(BAND_MAX_MM),
+                    [(head, x1 - x0), (steps, x1 - x0)],
+                    doc.typography(7.5, 6),
+                    lambda f, room=room: (
+                        f[0].height + f[1].height <= room and f[0].height <= mm(BAND_MAX_MM)
+                    ),
                     what("front (headline and first steps)"),
                 )
                 break
@@ -101,8 +105,16 @@ class CardFormat(Format):
         headline.draw(canvas, x0, y1)
         body.draw(canvas, x0, band_bottom - mm(2))
 
-    def _footer(self, doc: Document, spec: PageSpec, x0: float, y0: float, x1: float, what,
-                with_turn_over: bool):
+    def _footer(
+        self,
+        doc: Document,
+        spec: PageSpec,
+        x0: float,
+        y0: float,
+        x1: float,
+        what,
+        with_turn_over: bool,
+    ):
         """The front's footer: the organisation (or else the language's own name) at the
         start; the language and where to find whom to call at the end. Returns its height
         and a function that draws it."""
@@ -114,18 +126,27 @@ class CardFormat(Format):
             ox0, ox1 = doc.flip(spec, x0, x0 + (x1 - x0) * 0.5)
             used = (x1 - x0) * 0.5 + mm(2)
             end_text = " · ".join(t for t in (doc.lg.language_name, turn_over) if t)
-            height, draw_org = org_layout(doc, ox0, ox1, mm(3.5), what("organisation"),
-                                          theme.muted)
+            height, draw_org = org_layout(doc, ox0, ox1, mm(3.5), what("organisation"), theme.muted)
         else:
-            lang = fit([Para.of(doc.lg.language_name, color=theme.muted)], typo6, x1 - x0,
-                       mm(4), what("front footer"))
+            lang = fit(
+                [Para.of(doc.lg.language_name, color=theme.muted)],
+                typo6,
+                x1 - x0,
+                mm(4),
+                what("front footer"),
+            )
             used = typo6.measure(doc.lg.language_name, 6) + mm(3)
             parts.append((lang, x0))
             height = lang.height
             end_text = turn_over
         if end_text:
-            foot = fit([Para.of(end_text, color=theme.muted, align="right")], typo6,
-                       x1 - x0 - used, mm(7.5), what("front footer"))
+            foot = fit(
+                [Para.of(end_text, color=theme.muted, align="right")],
+                typo6,
+                x1 - x0 - used,
+                mm(7.5),
+                what("front footer"),
+            )
             parts.append((foot, doc.flip(spec, x0 + used, x1)[0]))
             height = max(height, foot.height)
 
@@ -137,8 +158,9 @@ class CardFormat(Format):
 
         return height + mm(0.8), draw
 
-    def back(self, doc: Document, canvas, spec: PageSpec,
-             named: tuple[str, str] | None = None) -> None:
+    def back(
+        self, doc: Document, canvas, spec: PageSpec, named: tuple[str, str] | None = None
+    ) -> None:
         card, theme, reg = doc.guide.card, doc.theme, doc.registry
         x0, y0, x1, y1 = spec.safe_box
         what = self._namer(doc, spec, named)
@@ -155,30 +177,55 @@ class CardFormat(Format):
         qx, _ = doc.flip(spec, x1 - column, x1)
         top = y1
         for q in card.qr:
-            used = qr_block(canvas, doc, q.resource, q.label, qx, top, column, mm(QR_SYMBOL_MM),
-                            label_typo, what(f"QR label {q.resource}"))
+            used = qr_block(
+                canvas,
+                doc,
+                q.resource,
+                q.label,
+                qx,
+                top,
+                column,
+                mm(QR_SYMBOL_MM),
+                label_typo,
+                what(f"QR label {q.resource}"),
+            )
             top -= used + mm(1.2)
         if top + mm(1.2) < y0 - 0.01:
-            raise FitError(f"{what('QR codes')}: the codes and their labels do not fit the "
-                           "card's height; shorten the labels")
+            raise FitError(
+                f"{what('QR codes')}: the codes and their labels do not fit the "
+                "card's height; shorten the labels"
+            )
 
         tx0, tx1 = doc.flip(spec, x0, x1 - column - mm(2.5))
         band_h = draft_band_height(doc, spec, tx1 - tx0)
         if band_h:
             draft_band(canvas, doc, spec, at="bottom", span=(tx0, tx1))
         typo = doc.typography(7.5, 6)
-        paras = [Para.of(segments(card.contacts_heading, reg), bold=True, color=theme.accent,
-                         scale=1.3)]
-        paras += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.55)
-                  for c in card.contacts]
+        paras = [
+            Para.of(segments(card.contacts_heading, reg), bold=True, color=theme.accent, scale=1.3)
+        ]
+        paras += [
+            Para.of(segments(c.text, reg), color=theme.text, space_before=0.55)
+            for c in card.contacts
+        ]
         # the organisation's own contacts come last (its name is on the front); their hours
         # give way first where the card has no room for them
         try:
-            fitted = fit(paras + local_contacts(doc, space_before=0.55), typo, tx1 - tx0,
-                         y1 - y0 - band_h, what("back contacts"))
+            fitted = fit(
+                paras + local_contacts(doc, space_before=0.55),
+                typo,
+                tx1 - tx0,
+                y1 - y0 - band_h,
+                what("back contacts"),
+            )
         except FitError:
             if not (doc.org and doc.org.contacts):
                 raise
-            fitted = fit(paras + local_contacts(doc, space_before=0.55, hours=False), typo,
-                         tx1 - tx0, y1 - y0 - band_h, what("back contacts"))
+            fitted = fit(
+                paras + local_contacts(doc, space_before=0.55, hours=False),
+                typo,
+                tx1 - tx0,
+                y1 - y0 - band_h,
+                what("back contacts"),
+            )
         fitted.draw(canvas, tx0, y1)

@@ -108,28 +108,73 @@ class LeafletFormat(Format):
         # The cover's colour block runs to the paper's outer, top and bottom edges.
         b = spec.bleed
         left, right = doc.flip(spec, flap + full, spec.trim_w)
-        fill_rect(canvas, left - (b if left <= 0 else 0), -b,
-                  right - left + b, spec.trim_h + 2 * b, theme.accent)
+        fill_rect(
+            canvas,
+            left - (b if left <= 0 else 0),
+            -b,
+            right - left + b,
+            spec.trim_h + 2 * b,
+            theme.accent,
+        )
         paras = [Para.of(segments(g.title, reg), bold=True, scale=2.6, color=theme.on_accent)]
         if g.subtitle:
-            paras.append(Para.of(segments(g.subtitle, reg), scale=1.5, color=theme.on_accent,
-                                 space_before=0.5))
-        paras.append(Para.of(segments(g.card.headline, reg), bold=True, scale=1.5,
-                             color=theme.on_accent, space_before=2.5))
+            paras.append(
+                Para.of(
+                    segments(g.subtitle, reg), scale=1.5, color=theme.on_accent, space_before=0.5
+                )
+            )
+        paras.append(
+            Para.of(
+                segments(g.card.headline, reg),
+                bold=True,
+                scale=1.5,
+                color=theme.on_accent,
+                space_before=2.5,
+            )
+        )
         if g.card.intro:
-            paras.append(Para.of(segments(g.card.intro, reg), scale=1.15,
-                                 color=theme.on_accent, space_before=0.6))
-        paras.append(Para.of(segments(g.card.steps_heading, reg), bold=True, scale=1.15,
-                             color=theme.on_accent, space_before=2.0))
-        paras += [Para.of(segments(s, reg), bullet=f"{i}.", scale=1.05, color=theme.on_accent,
-                          space_before=0.4) for i, s in enumerate(g.card.steps, 1)]
-        edition = " · ".join(t for t in (doc.org.name if doc.org else "", g.name,
-                                         doc.lg.language_name) if t)
-        foot = fit([Para.of(edition, color=theme.on_accent)], doc.typography(9, 8, 8),
-                   x1 - x0, mm(10), self.what(doc, spec, "cover footer"))
+            paras.append(
+                Para.of(
+                    segments(g.card.intro, reg), scale=1.15, color=theme.on_accent, space_before=0.6
+                )
+            )
+        paras.append(
+            Para.of(
+                segments(g.card.steps_heading, reg),
+                bold=True,
+                scale=1.15,
+                color=theme.on_accent,
+                space_before=2.0,
+            )
+        )
+        paras += [
+            Para.of(
+                segments(s, reg),
+                bullet=f"{i}.",
+                scale=1.05,
+                color=theme.on_accent,
+                space_before=0.4,
+            )
+            for i, s in enumerate(g.card.steps, 1)
+        ]
+        edition = " · ".join(
+            t for t in (doc.org.name if doc.org else "", g.name, doc.lg.language_name) if t
+        )
+        foot = fit(
+            [Para.of(edition, color=theme.on_accent)],
+            doc.typography(9, 8, 8),
+            x1 - x0,
+            mm(10),
+            self.what(doc, spec, "cover footer"),
+        )
         foot.draw(canvas, x0, y0 + foot.height)
-        fitted = fit(paras, doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT), x1 - x0,
-                     y1 - y0 - foot.height - mm(4), self.what(doc, spec, "cover"))
+        fitted = fit(
+            paras,
+            doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT),
+            x1 - x0,
+            y1 - y0 - foot.height - mm(4),
+            self.what(doc, spec, "cover"),
+        )
         fitted.draw(canvas, x0, y1)
 
     def back(self, doc: Document, canvas, spec: PageSpec, box) -> None:
@@ -144,39 +189,76 @@ class LeafletFormat(Format):
         # whom to call, then the QR codes under it; the organisation and when the numbers were
         # checked at the foot
         checked = self.checked(doc, x1 - x0)
-        org_h = org_line(canvas, doc, x0, x1, y0 + checked.height + mm(2), mm(9),
-                         self.what(doc, spec, "organisation"))
+        org_h = org_line(
+            canvas,
+            doc,
+            x0,
+            x1,
+            y0 + checked.height + mm(2),
+            mm(9),
+            self.what(doc, spec, "organisation"),
+        )
         org_h += mm(2) if org_h else 0
         room = y1 - y0 - checked.height - org_h - mm(3) - rows * cell_h - mm(5)
-        paras = [Para.of(segments(g.card.contacts_heading, reg), bold=True, scale=1.4,
-                         color=theme.accent)]
-        paras += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.5)
-                  for c in g.card.contacts + g.poster.contacts]
+        paras = [
+            Para.of(
+                segments(g.card.contacts_heading, reg), bold=True, scale=1.4, color=theme.accent
+            )
+        ]
+        paras += [
+            Para.of(segments(c.text, reg), color=theme.text, space_before=0.5)
+            for c in g.card.contacts + g.poster.contacts
+        ]
         if doc.org and doc.org.contacts:
             paras.append(Para.of(doc.org.name, bold=True, color=theme.accent, space_before=1))
             paras += local_contacts(doc, space_before=0.4)
-        fitted = fit(paras, doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT), x1 - x0, room,
-                     self.what(doc, spec, "back panel"))
+        fitted = fit(
+            paras,
+            doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT),
+            x1 - x0,
+            room,
+            self.what(doc, spec, "back panel"),
+        )
         fitted.draw(canvas, x0, y1)
         grid_top = y1 - fitted.height - mm(8)
         label_typo = doc.typography(8, 7, 7)
         for i, c in enumerate(codes):
             row, col = divmod(i, cols)
-            qr_block(canvas, doc, c.resource, c.label, x0 + col * cell_w,
-                     grid_top - row * cell_h, cell_w, symbol, label_typo,
-                     self.what(doc, spec, f"QR label {c.resource}"), mm(7.5), outer, mm(3.5))
+            qr_block(
+                canvas,
+                doc,
+                c.resource,
+                c.label,
+                x0 + col * cell_w,
+                grid_top - row * cell_h,
+                cell_w,
+                symbol,
+                label_typo,
+                self.what(doc, spec, f"QR label {c.resource}"),
+                mm(7.5),
+                outer,
+                mm(3.5),
+            )
         checked.draw(canvas, x0, y0 + checked.height)
 
     def checked(self, doc: Document, width: float) -> Fitted:
-        return fit([Para.of(checked_line(doc), color=doc.theme.muted)],
-                   doc.typography(8, 8, 8), width, mm(12), doc.what(self.name, "", "checked date"))
+        return fit(
+            [Para.of(checked_line(doc), color=doc.theme.muted)],
+            doc.typography(8, 8, 8),
+            width,
+            mm(12),
+            doc.what(self.name, "", "checked date"),
+        )
 
     def flow(self, doc: Document, spec: PageSpec, boxes) -> list[Fitted]:
         """The whole guidance, then the services it names, poured into flap and inside."""
         frames = [boxes[n] for n in ("flap", "inside-1", "inside-2", "inside-3")]
-        return fit_flow(guidance_paras(doc.guide, doc), doc.typography(BODY_MAX_PT, BODY_MIN_PT),
-                        [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames],
-                        self.what(doc, spec, "guidance text"))
+        return fit_flow(
+            guidance_paras(doc.guide, doc),
+            doc.typography(BODY_MAX_PT, BODY_MIN_PT),
+            [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames],
+            self.what(doc, spec, "guidance text"),
+        )
 
 
 def guidance_paras(g: Guide, doc: Document) -> list[Para]:
@@ -185,8 +267,16 @@ def guidance_paras(g: Guide, doc: Document) -> list[Para]:
     out: list[Para] = []
     for s in g.sections:
         if s.heading:
-            out.append(Para.of(segments(s.heading, reg), bold=True, scale=1.25,
-                               color=theme.accent, space_before=0.9, keep_with_next=True))
+            out.append(
+                Para.of(
+                    segments(s.heading, reg),
+                    bold=True,
+                    scale=1.25,
+                    color=theme.accent,
+                    space_before=0.9,
+                    keep_with_next=True,
+                )
+            )
         for b in s.blocks:
             common = {"color": theme.text, "space_before": 0.45, "lead": b.lead}
             segs = segments(b.text, reg)
@@ -195,16 +285,26 @@ def guidance_paras(g: Guide, doc: Document) -> list[Para]:
             elif b.kind == "subitem":
                 out.append(Para.of(segs, bullet="–", indent=1.2, **common))
             elif b.kind == "quote":
-                out.append(Para.of(segs, bold=True, color=theme.accent, space_before=0.7,
-                                   lead=b.lead))
+                out.append(
+                    Para.of(segs, bold=True, color=theme.accent, space_before=0.7, lead=b.lead)
+                )
             else:
                 out.append(Para.of(segs, **common))
-    out.append(Para.of(segments(g.leaflet.resources_heading, reg), bold=True, scale=1.25,
-                       color=theme.accent, space_before=1.2, keep_with_next=True))
+    out.append(
+        Para.of(
+            segments(g.leaflet.resources_heading, reg),
+            bold=True,
+            scale=1.25,
+            color=theme.accent,
+            space_before=1.2,
+            keep_with_next=True,
+        )
+    )
     for r in reg:
         if g.id in r.editions:
-            out.append(Para.of([r.name + ": ", Ref(r)], color=theme.text, space_before=0.35,
-                               bullet="•"))
+            out.append(
+                Para.of([r.name + ": ", Ref(r)], color=theme.text, space_before=0.35, bullet="•")
+            )
     return out
 
 

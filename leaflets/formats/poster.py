@@ -72,13 +72,25 @@ class PosterFormat(Format):
 
         # Headline band: the headline at 40 pt or more (scaled), the intro under it.
         intro_pt = INTRO_PT
-        head = [Para.of(segments(g.card.headline, reg), bold=True, color=theme.on_accent,
-                        scale=HEADLINE_PT / INTRO_PT)]
+        head = [
+            Para.of(
+                segments(g.card.headline, reg),
+                bold=True,
+                color=theme.on_accent,
+                scale=HEADLINE_PT / INTRO_PT,
+            )
+        ]
         if g.card.intro:
-            head.append(Para.of(segments(g.card.intro, reg), color=theme.on_accent,
-                                space_before=0.4))
-        headline = fit(head, doc.typography(intro_pt * k, intro_pt * k, 16 * k),
-                       width, mm(95) * k, what("headline"))
+            head.append(
+                Para.of(segments(g.card.intro, reg), color=theme.on_accent, space_before=0.4)
+            )
+        headline = fit(
+            head,
+            doc.typography(intro_pt * k, intro_pt * k, 16 * k),
+            width,
+            mm(95) * k,
+            what("headline"),
+        )
         band_bottom = y1 - headline.height - 2 * pad
         band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
         headline.draw(canvas, x0, y1 - pad)
@@ -87,28 +99,46 @@ class PosterFormat(Format):
         # with the QR codes in a grid beside the contact lines.
         if doc.org:  # the organisation and the checked line share the bottom row
             split = x0 + width * 0.5
-            foot = max(org_line(canvas, doc, *doc.flip(spec, x0, split - mm(3) * k), y0,
-                                mm(9) * k, what("organisation")),
-                       footer_line(canvas, doc, spec, k, doc.flip(spec, split, x1)))
+            foot = max(
+                org_line(
+                    canvas,
+                    doc,
+                    *doc.flip(spec, x0, split - mm(3) * k),
+                    y0,
+                    mm(9) * k,
+                    what("organisation"),
+                ),
+                footer_line(canvas, doc, spec, k, doc.flip(spec, split, x1)),
+            )
         else:
             foot = footer_line(canvas, doc, spec, k)
         bottom = y0 + foot + mm(3) * k
         top = band_bottom - pad
         gap = mm(8) * k
         col = (width - gap) / 2
-        steps = [Para.of(segments(g.card.steps_heading, reg), bold=True, color=theme.accent,
-                         scale=1.3)]
-        steps += [Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.4)
-                  for i, s in enumerate(g.card.steps, 1)]
-        donts = [Para.of(segments(g.poster.donts_heading, reg), bold=True, color=theme.accent,
-                         scale=1.3)]
-        donts += [Para.of(segments(s, reg), bullet="×", color=theme.text, space_before=0.4)
-                  for s in g.poster.donts]
-        contacts = [Para.of(segments(g.card.contacts_heading, reg), bold=True,
-                            color=theme.accent, scale=1.3)]
-        contacts += [Para.of(segments(c.text, reg), color=theme.text, space_before=0.45,
-                             bullet="•")
-                     for c in g.card.contacts + g.poster.contacts]
+        steps = [
+            Para.of(segments(g.card.steps_heading, reg), bold=True, color=theme.accent, scale=1.3)
+        ]
+        steps += [
+            Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.4)
+            for i, s in enumerate(g.card.steps, 1)
+        ]
+        donts = [
+            Para.of(segments(g.poster.donts_heading, reg), bold=True, color=theme.accent, scale=1.3)
+        ]
+        donts += [
+            Para.of(segments(s, reg), bullet="×", color=theme.text, space_before=0.4)
+            for s in g.poster.donts
+        ]
+        contacts = [
+            Para.of(
+                segments(g.card.contacts_heading, reg), bold=True, color=theme.accent, scale=1.3
+            )
+        ]
+        contacts += [
+            Para.of(segments(c.text, reg), color=theme.text, space_before=0.45, bullet="•")
+            for c in g.card.contacts + g.poster.contacts
+        ]
         contacts += local_contacts(doc, bullet="•")  # the organisation's own, last
         typo = doc.typography(BODY_MAX_PT * k, BODY_MIN_PT * k, max(8, 16 * k))
         free = top - bottom
@@ -116,8 +146,9 @@ class PosterFormat(Format):
         # QR codes stand in a grid beside the contact lines or, for longer texts, in one row
         # under them.
         codes = len(self._codes(doc))
-        arrangements = ([(2, True), (3, True), (min(codes, 5), False)] if codes > 2
-                        else [(codes, True)])
+        arrangements = (
+            [(2, True), (3, True), (min(codes, 5), False)] if codes > 2 else [(codes, True)]
+        )
         for n, (cols, beside) in enumerate(arrangements, 1):
             grid_w, grid_h = self.qr_grid_size(doc, k, cols)
             contacts_w = width - grid_w - gap if beside else width
@@ -128,13 +159,17 @@ class PosterFormat(Format):
                 return middle + lower <= free
 
             try:
-                a, b, c = fit_together([(steps, col), (donts, col), (contacts, contacts_w)],
-                                       typo, fits,
-                                       what("first steps, what not to do and whom to call"))
+                a, b, c = fit_together(
+                    [(steps, col), (donts, col), (contacts, contacts_w)],
+                    typo,
+                    fits,
+                    what("first steps, what not to do and whom to call"),
+                )
                 break
             except FitError:
                 if n == len(arrangements):
                     raise
+
         # in a right-to-left language every block swaps sides (the first steps on the right)
         def at(left: float, width: float) -> float:
             return doc.flip(spec, left, left + width)[0]
@@ -149,8 +184,9 @@ class PosterFormat(Format):
         if beside:
             self.qr_grid(doc, canvas, spec, k, at(x1 - grid_w, grid_w), lower, cols)
         else:
-            self.qr_grid(doc, canvas, spec, k, x0 + (width - grid_w) / 2,
-                         lower - c.height - pad, cols)
+            self.qr_grid(
+                doc, canvas, spec, k, x0 + (width - grid_w) / 2, lower - c.height - pad, cols
+            )
 
     def _codes(self, doc: Document):
         return (doc.guide.poster.qr or doc.guide.card.qr) + local_codes(doc)
@@ -166,15 +202,27 @@ class PosterFormat(Format):
         rows = -(-len(self._codes(doc)) // cols)
         return w * cols, h * rows
 
-    def qr_grid(self, doc: Document, canvas, spec: PageSpec, k: float, x: float,
-                top: float, cols: int) -> None:
+    def qr_grid(
+        self, doc: Document, canvas, spec: PageSpec, k: float, x: float, top: float, cols: int
+    ) -> None:
         """The QR codes, labelled, in a grid whose top-left corner is (x, top)."""
         w, h = self._cells(doc, k)
         symbol = qr_symbol(k)
         label_typo = doc.typography(10 * k, 8 * k, 8 * k)
         for i, c in enumerate(self._codes(doc)):
             row, column = divmod(i, cols)
-            qr_block(canvas, doc, c.resource, c.label, x + column * w, top - row * h, w, symbol,
-                     label_typo, doc.what(self.name, spec.paper, f"QR label {c.resource}"),
-                     mm(LABEL_MM - 1) * k, code_area=h - mm(LABEL_MM) * k,
-                     label_margin=mm(3.5) * k)
+            qr_block(
+                canvas,
+                doc,
+                c.resource,
+                c.label,
+                x + column * w,
+                top - row * h,
+                w,
+                symbol,
+                label_typo,
+                doc.what(self.name, spec.paper, f"QR label {c.resource}"),
+                mm(LABEL_MM - 1) * k,
+                code_area=h - mm(LABEL_MM) * k,
+                label_margin=mm(3.5) * k,
+            )

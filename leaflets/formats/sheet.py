@@ -20,8 +20,10 @@ from .card import CardFormat
 COLUMN_GUTTER_MM = 6.0
 MARK_MM = 2.5  # crop mark length
 MARK_GAP_MM = 0.6  # between the trim and a mark
-SHEET_NOTE = ("Print both pages at 100 % (actual size), two-sided, flip on the long edge. "
-              "Cut along the crop marks.")
+SHEET_NOTE = (
+    "Print both pages at 100 % (actual size), two-sided, flip on the long edge. "
+    "Cut along the crop marks."
+)
 
 
 class CardSheetFormat(Format):
