@@ -1,18 +1,28 @@
-"""The command line: thin. It parses options, calls leaflets.*, and turns a LeafletsError into
-one line on stderr and an exit code; bad input never ends in a traceback.
+"""The command line: thin. It parses options, calls the package's Python API (leaflets.build,
+leaflets.verify, leaflets.i18n), and turns a LeafletsError into one line on stderr and an exit
+code; bad input never ends in a traceback.
 
-Heavy modules (reportlab, pypdfium2) are imported inside the commands that need them, so
-``--help`` starts fast.
+Exit codes: 0 done and clean; 1 a build or verify that found problems; 2 a usage or input
+error (nothing was built); 130 interrupted.
 """
 
 from __future__ import annotations
 
+import json
+import signal
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from .errors import LeafletsError
+from .errors import LeafletsError, OutputError
+from .files import write_atomic
+from .formats import FORMATS
+from .paper import PAPERS
+from .sources.guide import guide_ids
+
+EXIT_INTERRUPTED = 130
 
 
 class Group(click.Group):
@@ -31,6 +41,10 @@ class Group(click.Group):
             ctx.exit(e.exit_code)
 
 
+def _choice(names) -> click.Choice:
+    return click.Choice([*names, "all"], case_sensitive=False)
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="leaflets")
 def main() -> None:
@@ -39,21 +53,25 @@ def main() -> None:
     Build wallet cards, card sheets, posters and tri-fold leaflets of the `us` and
     `uk-young-people` editions in every translated language, with your organisation's name,
     logo and contacts if you like (init-config), then check any PDF with `verify`: every
-    phone number, link and QR code must match the registry (leaflets/resources.toml).
+    phone number, link and QR code must match the registry (leaflets/data/resources.toml).
 
     \b
       python make_leaflets.py build --guide all --locale all --format all --paper all --out out
       python make_leaflets.py verify out
       python make_leaflets.py preview out
+
+    Exit codes: 0 done; 1 the build or verify found problems; 2 bad input (nothing built);
+    130 interrupted.
     """
 
 
 @main.command()
 @click.option(
     "--guide",
+    type=_choice(guide_ids()),
     default="all",
     show_default=True,
-    help="Edition to build: us, uk-young-people, or all.",
+    help="Edition to build.",
 )
 @click.option(
     "--locale",
@@ -64,16 +82,17 @@ def main() -> None:
 @click.option(
     "--format",
     "format_",
+    type=_choice(FORMATS),
     default="all",
     show_default=True,
-    help="Format: card, card-sheet, poster, leaflet, or all.",
+    help="Format to build.",
 )
 @click.option(
     "--paper",
+    type=_choice(PAPERS),
     default="all",
     show_default=True,
-    help="Paper: a4, letter, a3, tabloid (cr80 is the card's own), or all papers "
-    "each format comes on.",
+    help="Paper (cr80 is the card's own), or all papers each format comes on.",
 )
 @click.option(
     "--bleed",
@@ -140,93 +159,37 @@ def build(
     """Build PDFs for the chosen guides, languages, formats and papers.
 
     Every number and link comes from the registry (and an organisation's config). Files are
-    written atomically; a failing job is reported in one line and the others are still
-    written. Exit code 1 if any failed, 2 for an invalid config.
+    written atomically; a failing file is reported in one line and the others are still
+    written. Exit code 1 if any failed, 2 for bad input (nothing is built).
     """
-    from . import build as b
-    from .content import default_registry, guide_ids, load_guides
-    from .formats import FORMATS
-    from .i18n import available_locales, buildable
+    # imported here to keep start-up fast: --help needs none of the build
+    from .build import make_plan, run_plan
 
-    registry = default_registry()
-    org = None
-    guide_names, locale_names, format_names = [guide], [locale], [format_]
-    if config_path:
-        from .config import load_config
+    def given(name: str, value):
+        """An option's value when the user gave it, else None: the config's, or the default."""
+        default = ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT
+        return None if default else value
 
-        org = load_config(config_path)
-        registry = org.registry(registry)
-
-        def default(name: str) -> bool:
-            return ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT
-
-        if default("guide"):
-            guide_names = list(org.guides)
-        if default("locale"):
-            locale_names = list(org.locales)
-        if default("format_"):
-            format_names = list(org.formats)
-        if default("paper"):
-            paper = org.paper
-        if default("bleed"):
-            bleed = org.bleed
-        if default("out") and org.out:
-            out = org.out
-    wanted = guide_ids() if "all" in guide_names else guide_names
-    guides = load_guides(wanted, registry)
-    formats = list(FORMATS) if "all" in format_names else format_names
-    papers = [] if paper == "all" else [paper]
-    all_jobs, notes = [], []
-    for loc in locale_names:
-        if loc != "all" and not any(buildable(loc, g.id) for g in guides):
-            have = sorted({x for g in guides for x in available_locales(g.id)})
-            raise LeafletsError(
-                f"locale {loc}: no catalog for {', '.join(wanted)} (available: {', '.join(have)})"
-            )
-    for g in guides:
-        locales = []
-        for loc in locale_names:
-            if loc == "all":
-                locales += available_locales(g.id)
-            elif buildable(loc, g.id):
-                locales.append(loc)
-            else:
-                notes.append(f"note: guide {g.id} has no {loc} catalog; skipped")
-        jobs, n = b.plan(
-            [g],
-            list(dict.fromkeys(locales)),
-            formats,
-            papers,
-            bleed,
-            explicit_paper=paper != "all" and "all" not in format_names,
-            office_paper=org is not None,
-        )
-        all_jobs += jobs
-        notes += [x for x in n if x not in notes]
-    stale = b.stale_entries(registry, {g.id for g in guides}, max_age)
-    if stale and strict:
-        raise LeafletsError(stale[0] + (f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""))
-    for line in stale:
+    plan = make_plan(
+        given("guide", [guide]),
+        given("locale", [locale]),
+        given("format_", [format_]),
+        given("paper", paper),
+        given("bleed", bleed),
+        given("out", out),
+        config_path,
+        allow_incomplete,
+        max_age,
+        strict,
+    )
+    for line in plan.warnings:
         click.echo(f"warning: {line}", err=True)
-    _check_out(out)
-    for n in notes:
+    for n in plan.notes:
         click.echo(n, err=True)
-    import os
-
-    workers = workers or os.cpu_count() or 1
-    progress = _Progress(all_jobs)
+    progress = _Progress(plan.jobs)
     try:
         with _terminate_as_interrupt():
-            result = b.run(
-                all_jobs,
-                out,
-                registry,
-                {g.id: g for g in guides},
-                allow_incomplete,
-                org,
-                workers,
-                progress.done,
-            )
+            result = run_plan(plan, workers, progress.done)
     except KeyboardInterrupt:
         progress.close()
         click.echo(
@@ -234,13 +197,13 @@ def build(
             "no temporary file is left",
             err=True,
         )
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     progress.close()
     for f in result.failures:
         click.echo(f"error: {f}", err=True)
     click.echo(
-        f"{len(result.written)} file(s) written to {out}, "
-        f"{len(all_jobs) - len(result.written)} failed",
+        f"{len(result.written)} file(s) written to {plan.out}, "
+        f"{len(plan.jobs) - len(result.written)} failed",
         err=True,
     )
     if result.failures:
@@ -252,8 +215,6 @@ class _Progress:
     language."""
 
     def __init__(self, jobs) -> None:
-        import time
-
         self.total = len(jobs)
         self.done_count = self.failed = 0
         self.start = time.monotonic()
@@ -263,8 +224,6 @@ class _Progress:
         self.tty = sys.stderr.isatty()
 
     def done(self, rendered) -> None:
-        import time
-
         self.done_count += 1
         self.failed += rendered.data is None
         key = (rendered.job.guide, rendered.job.locale)
@@ -290,8 +249,6 @@ class _terminate_as_interrupt:
     """SIGTERM stops a build the way Ctrl-C does."""
 
     def __enter__(self):
-        import signal
-
         def raise_interrupt(signum, frame):
             raise KeyboardInterrupt
 
@@ -299,8 +256,6 @@ class _terminate_as_interrupt:
         return self
 
     def __exit__(self, *exc) -> None:
-        import signal
-
         signal.signal(signal.SIGTERM, self.previous)
 
 
@@ -309,28 +264,12 @@ class _terminate_as_interrupt:
 def init_config(path: Path) -> None:
     """Write a commented example config to PATH (default leaflets.toml) to edit: the
     organisation's name and logo, local contacts, paper and colour, and what to build."""
-    from .build import write_atomic
-    from .config import EXAMPLE_PATH
+    from .sources.config import EXAMPLE_PATH  # imported here to keep start-up fast
 
     if path.exists():
-        raise LeafletsError(f"{path}: already exists; choose another name or edit it")
+        raise OutputError(f"{path}: already exists; choose another name or edit it")
     write_atomic(path, EXAMPLE_PATH.read_bytes())
     click.echo(f"{path}: written; edit it, then: python make_leaflets.py build --config {path}")
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise LeafletsError(f"--out {out}: exists and is not a folder; choose another path")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as e:
-        raise LeafletsError(
-            f"--out {out}: cannot write there ({e.strerror}); choose another folder"
-        ) from None
 
 
 @main.command()
@@ -365,24 +304,20 @@ def verify(
 
     PATHS are PDF files or folders (searched recursively). For each page it extracts the
     text, renders the page and decodes every QR code, then checks them against the registry,
-    and checks the required helplines, embedded fonts, page size and language; a folder's
-    manifest.json hashes are checked too. One line per finding; exit code 1 when anything is
-    wrong, 0 when clean.
+    and checks the required helplines, embedded fonts, page size and language. In a build
+    folder each file is checked against what its manifest.json recorded (its format, paper
+    and every helpline it printed), and the manifest's hashes are checked. One line per
+    finding; exit code 1 when anything is wrong (no PDF found included), 0 when clean.
     """
-    import json
-
-    from . import verify as v
-    from .content import default_registry, load_registry
+    # imported here to keep start-up fast: --help needs no PDF reader
+    from .sources.config import load_config
+    from .sources.registry import default_registry, load_registry
+    from .verify import check_paths
 
     registry = load_registry(registry_path) if registry_path else default_registry()
     if config_path:
-        from .config import load_config
-
         registry = load_config(config_path).registry(registry)
-    files = v.collect(paths)
-    findings = [f for p in paths if p.is_dir() for f in v.check_manifest(p)]
-    for f in files:
-        findings += v.check_file(f, registry, require_reviewed)
+    files, findings = check_paths(paths, registry, require_reviewed)
     if as_json:
         click.echo(
             json.dumps(
@@ -418,7 +353,8 @@ def i18n() -> None:
 
 
 def _guides(guide: str):
-    from .content import default_registry, load_guides
+    from .sources.guide import load_guides  # imported here to keep start-up fast
+    from .sources.registry import default_registry
 
     return load_guides(None if guide == "all" else [guide], default_registry())
 
@@ -432,10 +368,10 @@ _guide_option = click.option(
 @_guide_option
 def i18n_extract(guide: str) -> None:
     """Write locales/<guide>.pot (only when its messages changed)."""
-    from . import i18n as t
+    from .i18n import catalogs  # imported here to keep start-up fast
 
     for g in _guides(guide):
-        path, changed = t.extract(g)
+        path, changed = catalogs.extract(g)
         click.echo(f"{path}: {'written' if changed else 'unchanged'}")
 
 
@@ -444,21 +380,21 @@ def i18n_extract(guide: str) -> None:
 @_guide_option
 def i18n_init(locale: str, guide: str) -> None:
     """Start the catalog of LOCALE (a BCP 47 tag such as es, pt-BR, cy), marked draft."""
-    from . import i18n as t
+    from .i18n import catalogs  # imported here to keep start-up fast
 
     for g in _guides(guide):
-        click.echo(str(t.init(g, locale)))
+        click.echo(str(catalogs.init(g, locale)))
 
 
 @i18n.command("update")
 @_guide_option
 def i18n_update(guide: str) -> None:
     """Merge the current English into every catalog; changed strings become fuzzy."""
-    from . import i18n as t
+    from .i18n import catalogs  # imported here to keep start-up fast
 
     for g in _guides(guide):
-        t.extract(g)
-        for path in t.update(g):
+        catalogs.extract(g)
+        for path in catalogs.update(g):
             click.echo(f"{path}: updated")
 
 
@@ -468,13 +404,14 @@ def i18n_update(guide: str) -> None:
 def i18n_check(guide: str, locale: str) -> None:
     """Check catalogs: placeholders kept, no numbers, links, e-mail or markup. One line per
     problem; exit 1 when any."""
-    from . import i18n as t
+    from .i18n.catalogs import iter_catalogs  # imported here to keep start-up fast
+    from .i18n.checks import check_catalog
 
     count = 0
-    for g, loc in t.iter_catalogs(_guides(guide)):
+    for g, loc in iter_catalogs(_guides(guide)):
         if locale not in ("all", loc):
             continue
-        problems, _, _ = t.check_catalog(g, loc)
+        problems, _, _ = check_catalog(g, loc)
         for p in problems:
             click.echo(str(p))
         count += len(problems)
@@ -487,11 +424,12 @@ def i18n_check(guide: str, locale: str) -> None:
 @_guide_option
 def i18n_stats(guide: str) -> None:
     """A table: locale, edition, translated %, fuzzy, untranslated, review status."""
-    from . import i18n as t
+    from .i18n.catalogs import iter_catalogs  # imported here to keep start-up fast
+    from .i18n.checks import check_catalog
 
     rows = [("locale", "edition", "translated", "fuzzy", "untranslated", "review")]
-    for g, loc in t.iter_catalogs(_guides(guide)):
-        _, _, s = t.check_catalog(g, loc)
+    for g, loc in iter_catalogs(_guides(guide)):
+        _, _, s = check_catalog(g, loc)
         review = s["status"] + (
             f" by {s['reviewer']} {s['reviewed_date']}" if s["status"] == "reviewed" else ""
         )
@@ -516,7 +454,7 @@ def preview(folder: Path) -> None:
     """Render a PNG thumbnail of every page of the PDFs in FOLDER and write FOLDER/index.html:
     a gallery by edition, language and format, with draft badges, each linking to its PDF.
     Static, offline, relative links only."""
-    from .preview import gallery
+    from .preview import gallery  # imported here to keep start-up fast
 
     path = gallery(folder)
     click.echo(f"{path}: written")

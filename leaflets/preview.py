@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import html
 import json
+from io import BytesIO
 from pathlib import Path
 
-from .build import MANIFEST, write_atomic
-from .i18n import language_name
+import pypdfium2 as pdfium
+
+from .build.manifest import MANIFEST
+from .files import write_atomic
+from .i18n.locales import language_name
 
 THUMB_WIDTH_PX = 260
 PREVIEW_DIR = "previews"
@@ -31,8 +35,6 @@ def _meta(pdf: Path, root: Path) -> dict:
 
 def thumbnails(pdf: Path, root: Path) -> list[str]:
     """Render every page of `pdf` to PNG under DIR/previews/; returns their relative paths."""
-    import pypdfium2 as pdfium
-
     out = []
     doc = pdfium.PdfDocument(pdf)
     try:
@@ -43,8 +45,6 @@ def thumbnails(pdf: Path, root: Path) -> list[str]:
             rel = Path(PREVIEW_DIR) / pdf.relative_to(root).with_suffix("") / f"page-{i + 1}.png"
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            from io import BytesIO
-
             buf = BytesIO()
             image.save(buf, format="PNG", optimize=True)
             write_atomic(target, buf.getvalue())

@@ -9,25 +9,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .. import qr
-from ..content import segments
-from ..draw import (
-    Document,
-    PageSpec,
-    background,
-    band,
-    content_box,
-    draft_band,
-    draft_band_height,
-    local_contacts,
-    mm,
-    org_layout,
-    page,
-    qr_block,
-)
 from ..errors import FitError
-from ..text import Para, fit, fit_together
-from . import Format
+from ..paper import mm
+from ..render import qr
+from ..render.blocks import qr_block
+from ..render.branding import local_contacts, org_layout
+from ..render.document import Document, PageSpec, background, band
+from ..render.page import content_box, draft_band, draft_band_height, page
+from ..sources.placeholders import segments
+from ..text.fit import fit, fit_together
+from ..text.markup import Para
+from .base import Format
 
 QR_SYMBOL_MM = 14.5  # the symbol, without its quiet zone (at least 14 mm)
 QR_LABEL_EXTRA_MM = 3.0  # the label column is this much wider than the code
@@ -44,6 +36,7 @@ class CardFormat(Format):
     always_bleed: ClassVar[bool] = True
     safe_mm: ClassVar[float] = 3.0
     pages: ClassVar[int] = 2
+    ornaments: ClassVar[str] = "·"
 
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         with page(canvas, doc, spec, draft=False):

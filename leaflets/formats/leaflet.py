@@ -13,24 +13,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .. import qr
-from ..content import Guide, Ref, segments
-from ..draw import (
-    Document,
-    PageSpec,
-    background,
-    checked_line,
-    content_box,
-    fill_rect,
-    local_codes,
-    local_contacts,
-    mm,
-    org_line,
-    page,
-    qr_block,
-)
-from ..text import Fitted, Para, fit, fit_flow
-from . import Format
+from ..paper import mm
+from ..render import qr
+from ..render.blocks import qr_block
+from ..render.branding import local_codes, local_contacts, org_line
+from ..render.document import Document, PageSpec, background, fill_rect
+from ..render.page import checked_line, content_box, page
+from ..sources.guide import Guide
+from ..sources.placeholders import Ref, segments
+from ..text.fit import Fitted, fit, fit_flow
+from ..text.markup import Para
+from .base import Format
 
 FLAP_NARROWER_MM = 2.5
 FOLD_GUTTER_MM = 6.0  # text keeps this far from each fold
@@ -52,6 +45,7 @@ class LeafletFormat(Format):
     marks_mm: ClassVar[float] = 5.0
     safe_mm: ClassVar[float] = 6.0
     pages: ClassVar[int] = 2
+    ornaments: ClassVar[str] = "•–·"
 
     def panels(self, doc: Document, spec: PageSpec) -> dict[str, tuple[float, float, float, float]]:
         """Content boxes (x0, y0, x1, y1) of the six panels, by name."""

@@ -9,25 +9,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .. import qr
-from ..content import segments
-from ..draw import (
-    Document,
-    PageSpec,
-    background,
-    band,
-    content_box,
-    footer_line,
-    local_codes,
-    local_contacts,
-    mm,
-    org_line,
-    page,
-    qr_block,
-)
 from ..errors import FitError
-from ..text import Para, fit, fit_together
-from . import Format
+from ..paper import mm
+from ..render import qr
+from ..render.blocks import qr_block
+from ..render.branding import local_codes, local_contacts, org_line
+from ..render.document import Document, PageSpec, background, band
+from ..render.page import content_box, footer_line, page
+from ..sources.placeholders import segments
+from ..text.fit import fit, fit_together
+from ..text.markup import Para
+from .base import Format
 
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
 QR_SYMBOL_MM, QR_MIN_MM = 25.0, 25.0  # on A4, scaled with the paper; never below 25 mm
@@ -53,6 +45,7 @@ class PosterFormat(Format):
     marks_mm: ClassVar[float] = 5.0
     safe_mm: ClassVar[float] = 6.0
     pages: ClassVar[int] = 1
+    ornaments: ClassVar[str] = "•×"
 
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         with page(canvas, doc, spec):

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..draw import Document, PageSpec, mm, page
-from ..text import Para, fit
-from . import PAPERS, Format
+from ..paper import PAPERS, mm
+from ..render.document import Document, PageSpec
+from ..render.page import page
+from ..text.fit import fit
+from ..text.markup import Para
+from .base import Format
 from .card import CardFormat
 
 COLUMN_GUTTER_MM = 6.0

@@ -11,7 +11,8 @@ import tomllib
 from collections.abc import Iterator
 from typing import Any
 
-from .content import PLACEHOLDER, Guide, _from_toml
+from ..sources.guide import Guide, from_toml
+from ..sources.placeholders import PLACEHOLDER
 
 
 def comments_for(text: str, where: str) -> list[str]:
@@ -31,7 +32,7 @@ def parse(source: str, name: str = "guide") -> Guide:
     """A guide from its TOML text, without the registry checks (for extraction)."""
     data = tomllib.loads(source)
     top = {k: v for k, v in data.items() if k not in ("guide", "seed_forms")}
-    return _from_toml(Guide, {**data.get("guide", {}), **top}, name)
+    return from_toml(Guide, {**data.get("guide", {}), **top}, name)
 
 
 def guide_messages(guide: Guide, source: str) -> Iterator[tuple[int, str, str, str]]:

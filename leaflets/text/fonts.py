@@ -7,42 +7,90 @@ error naming the locale, the message and the character, never a box.
 
 reportlab embeds only TrueType (glyf) fonts. The CJK collection is CFF: the face a language
 needs is subset to the characters the leaflet uses and converted to TrueType (cu2qu) at build
-time, and cached on disk, so it is done once per set of characters.
+time, and cached in the user's cache folder, so it is done once per set of characters. A
+cache that cannot be written (a read-only or missing home) is no error: the font is then made
+in memory, each time.
+
+The fonts are package data (``fonts/`` of the repository, ``leaflets/data/fonts`` in a wheel),
+except the 40 MB CJK collections under ``fonts/cjk/``: the wheel leaves them out, and the
+``leaflets-cjk-fonts`` distribution (``pip install 'leaflets[cjk]'``) brings them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import io
 import os
-import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
-from .errors import SourceError
+import uharfbuzz
+from fontTools.ttLib import TTFont
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont as RLTTFont
 
-FONTS_DIR = Path(os.environ.get("LEAFLETS_FONTS", Path(__file__).resolve().parent.parent / "fonts"))
-CACHE_DIR = (
-    Path(
-        os.environ.get(
-            "LEAFLETS_CACHE",
-            Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "leaflets",
-        )
-    )
-    / "fonts"
-)
+from ..errors import SourceError
+from ..files import data_folder, read_toml, user_cache_dir
+
+FONTS_DIR = Path(os.environ["LEAFLETS_FONTS"]) if os.environ.get("LEAFLETS_FONTS") else None
+CJK_PREFIX = "cjk/"  # font files under fonts/cjk/ come with the leaflets-cjk-fonts distribution
+CJK_DISTRIBUTION = "leaflets_cjk_fonts"
 DEFAULT_LINE_HEIGHT = 1.22
+
+
+def fonts_dir() -> Path:
+    """The folder of fonts.toml and the fonts (``LEAFLETS_FONTS`` overrides it)."""
+    return FONTS_DIR or data_folder("fonts")
+
+
+def cache_dir() -> Path:
+    return user_cache_dir() / "fonts"
+
+
+def font_file(rel: str) -> Path | None:
+    """Where a font file named in fonts.toml is: in the fonts folder, or, for the CJK
+    collections, in the leaflets-cjk-fonts distribution when it is installed. None if
+    neither has it."""
+    own = fonts_dir() / rel
+    if own.is_file():
+        return own
+    if rel.startswith(CJK_PREFIX) and importlib.util.find_spec(CJK_DISTRIBUTION) is not None:
+        extra = Path(str(resources.files(CJK_DISTRIBUTION).joinpath(rel[len(CJK_PREFIX) :])))
+        if extra.is_file():
+            return extra
+    return None
+
+
+def _cached(name: str, make) -> bytes:
+    """The bytes of a made font from the user's cache, or made by `make()` and cached; where
+    the cache cannot be read or written they are made in memory."""
+    path = cache_dir() / name
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or missing cache: the font stays in memory
+    return data
 
 
 @dataclass(frozen=True)
 class Face:
-    """A registered regular/bold pair of TrueType files."""
+    """A registered regular/bold pair of TrueType fonts."""
 
     name: str  # reportlab name of the regular face; bold is name + "-Bold"
-    regular: Path
-    bold: Path
     line_height: float = DEFAULT_LINE_HEIGHT
     shaping: bool = False  # needs shaped line layout (Arabic script, Indic scripts)
     cjk: bool = False  # breaks lines between characters
@@ -58,20 +106,13 @@ class Face:
 @cache
 def _cmap(font_name: str) -> frozenset[int]:
     """The characters a registered font draws (from reportlab's own parse of the file)."""
-    from reportlab.pdfbase import pdfmetrics
-
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
 
 @cache
 def config() -> dict:
-    cfg = FONTS_DIR / "fonts.toml"
-    try:
-        return tomllib.loads(cfg.read_text("utf-8"))
-    except FileNotFoundError:
-        raise SourceError(
-            f"{cfg}: font configuration not found (is the fonts/ folder there?)"
-        ) from None
+    _, table = read_toml(fonts_dir() / "fonts.toml", "font configuration", SourceError)
+    return table
 
 
 def _spec(name: str) -> dict:
@@ -79,7 +120,13 @@ def _spec(name: str) -> dict:
     if spec is None:
         raise SourceError(f"fonts/fonts.toml: no font {name!r}")
     for key in ("regular", "bold"):
-        if not (FONTS_DIR / spec[key]).is_file():
+        if font_file(spec[key]) is None:
+            if spec[key].startswith(CJK_PREFIX):
+                raise SourceError(
+                    f"font {name}: {spec[key].removeprefix(CJK_PREFIX)} is not installed; "
+                    "Chinese, Japanese and Korean need the CJK fonts: "
+                    "pip install 'leaflets[cjk]'"
+                )
             raise SourceError(f"fonts/fonts.toml: font {name}: file {spec[key]} is missing")
     return spec
 
@@ -97,46 +144,37 @@ def register(name: str = "NotoSans", chars: Iterable[str] = ()) -> Face:
         subset = "".join(sorted({c for c in chars if not c.isspace()}))
         return _register_converted(name, spec["face"], spec["regular"], spec["bold"], subset, flags)
     return _register(
-        name, _unhinted(FONTS_DIR / spec["regular"]), _unhinted(FONTS_DIR / spec["bold"]), flags
+        name, _unhinted(font_file(spec["regular"])), _unhinted(font_file(spec["bold"])), flags
     )
 
 
 @cache
-def _unhinted(path: Path) -> Path:
+def _unhinted(path: Path) -> bytes:
     """The font without its TrueType hinting, cached: hints only steer low-resolution screens,
     and dropping them makes every embedded subset (and so every PDF) about a third smaller."""
     data = path.read_bytes()
     key = hashlib.sha256(data).hexdigest()[:16]
-    out = CACHE_DIR / f"{path.stem}-unhinted-{key}.ttf"
-    if out.exists():
-        return out
-    import io
 
-    from fontTools.ttLib import TTFont
+    def make() -> bytes:
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+        for tag in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "DSIG"):
+            if tag in font:
+                del font[tag]
+        glyf = font["glyf"]
+        for name in font.getGlyphOrder():
+            glyf[name].removeHinting()
+        out = io.BytesIO()
+        font.save(out)
+        return out.getvalue()
 
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    for tag in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "DSIG"):
-        if tag in font:
-            del font[tag]
-    glyf = font["glyf"]
-    for name in font.getGlyphOrder():
-        glyf[name].removeHinting()
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp")
-    font.save(tmp)
-    os.replace(tmp, out)
-    return out
+    return _cached(f"{path.stem}-unhinted-{key}.ttf", make)
 
 
 @cache
-def _register(name: str, regular: Path, bold: Path, flags: tuple) -> Face:
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    face = Face(name, regular, bold, *flags)
-    for font_name, path in ((face.name, regular), (face.bold_name, bold)):
-        font = TTFont(font_name, str(path))
+def _register(name: str, regular: bytes, bold: bytes, flags: tuple) -> Face:
+    face = Face(name, *flags)
+    for font_name, data in ((face.name, regular), (face.bold_name, bold)):
+        font = RLTTFont(font_name, io.BytesIO(data))
         if face.shaping:
             _fix_private_codes(font)
         pdfmetrics.registerFont(font)
@@ -153,8 +191,6 @@ def _fix_private_codes(font) -> None:
     glyphs are first drawn in a process, so the same PDF would come out different after
     other documents, or in another worker: byte-identical builds need a fixed assignment.
     """
-    import uharfbuzz
-
     font.hbFace  # noqa: B018 -- sets up reportlab's private-code table
     hb = uharfbuzz.Font(font.hbFace)
     add = font._TTFont__addPrivate
@@ -168,19 +204,22 @@ def _register_converted(
     name: str, member: str, regular: str, bold: str, chars: str, flags: tuple
 ) -> Face:
     digest = hashlib.sha256(f"{member}|{chars}".encode()).hexdigest()[:12]
-    paths = [_converted(FONTS_DIR / f, member, chars, digest) for f in (regular, bold)]
-    return _register(f"{name}-{digest}", paths[0], paths[1], flags)
+    made = [_converted(font_file(f), member, chars, digest) for f in (regular, bold)]
+    return _register(f"{name}-{digest}", made[0], made[1], flags)
 
 
-def _converted(collection: Path, member: str, chars: str, digest: str) -> Path:
-    """`member` of a CFF collection, subset to `chars`, as a TrueType file in the cache."""
+def _converted(collection: Path, member: str, chars: str, digest: str) -> bytes:
+    """`member` of a CFF collection, subset to `chars`, as a TrueType font (cached)."""
     stat = collection.stat()
     key = hashlib.sha256(f"{collection.name}|{stat.st_size}|{digest}".encode()).hexdigest()[:16]
-    out = CACHE_DIR / f"{member}-{collection.stem.rsplit('-', 1)[-1]}-{key}.ttf"
-    if out.exists():
-        return out
+    name = f"{member}-{collection.stem.rsplit('-', 1)[-1]}-{key}.ttf"
+    return _cached(name, lambda: _convert(collection, member, chars))
+
+
+def _convert(collection: Path, member: str, chars: str) -> bytes:
+    # imported here to keep start-up fast: only Chinese, Japanese and Korean need them
     from fontTools import subset
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTCollection
 
     with TTCollection(collection, lazy=True) as coll:
         index = next(
@@ -203,16 +242,15 @@ def _converted(collection: Path, member: str, chars: str, digest: str) -> Path:
     sub.populate(unicodes=[ord(c) for c in chars] + [0x20])
     sub.subset(font)
     _cff_to_glyf(font)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp")
-    font.save(tmp)
-    os.replace(tmp, out)
-    return out
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def _cff_to_glyf(font) -> None:
     """Replace a font's CFF outlines by quadratic TrueType outlines (after fontTools'
     otf2ttf snippet), so that reportlab can embed it."""
+    # imported here to keep start-up fast: only Chinese, Japanese and Korean need them
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable

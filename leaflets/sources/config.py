@@ -12,21 +12,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import phonenumbers
 
+from ..colour import MIN_CONTRAST, contrast_with_white, darker, is_hex_colour
+from ..errors import ConfigError
+from ..files import data_path, read_toml
+from ..paper import OFFICE_PAPERS
 from . import links
-from .content import LOCAL_PREFIX, Registry, Resource
-from .errors import LeafletsError
+from .guide import guide_ids
+from .registry import LOCAL_PREFIX, Registry, Resource
 
 # The largest size a logo is printed at (a tabloid poster's header), for the resolution check.
 LOGO_MAX_PRINT_MM = 28.0
 LOGO_MIN_DPI = 150
 LOGO_MAX_BYTES = 5 * 1024 * 1024
-MIN_CONTRAST = 4.5  # WCAG AA for normal text: white text on the accent colour
 CONFIG_KEYS = {
     "organisation": {"name", "logo"},
     "contacts": {"label", "phone", "region", "url", "hours"},
@@ -34,7 +37,7 @@ CONFIG_KEYS = {
     "build": {"guides", "locales", "formats", "out"},
 }
 
-EXAMPLE_PATH = Path(__file__).resolve().parent / "config-example.toml"
+EXAMPLE_PATH = data_path("config-example.toml")
 
 
 @dataclass(frozen=True)
@@ -95,42 +98,6 @@ class OrgConfig:
         return dataclasses.replace(base, resources=res)
 
 
-class ConfigError(LeafletsError):
-    """All problems of a config file, one line each (exit code 2)."""
-
-    exit_code = 2
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def relative_luminance(hex_colour: str) -> float:
-    def channel(c: int) -> float:
-        v = c / 255
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast_with_white(hex_colour: str) -> float:
-    return 1.05 / (relative_luminance(hex_colour) + 0.05)
-
-
-def _darker(hex_colour: str) -> str:
-    """The same hue, darkened until white text on it passes WCAG AA."""
-    h = hex_colour.lstrip("#")
-    rgb = [int(h[i : i + 2], 16) for i in (0, 2, 4)]
-    for _ in range(100):
-        candidate = "#" + "".join(f"{v:02x}" for v in rgb)
-        if contrast_with_white(candidate) >= MIN_CONTRAST:
-            return candidate
-        rgb = [int(v * 0.93) for v in rgb]
-    return "#1f3a5f"
-
-
 def _logo_problem(path: Path) -> str | None:
     if not path.is_file():
         return f"file {path} not found; give a path relative to the config file"
@@ -175,24 +142,29 @@ def _logo_problem(path: Path) -> str | None:
     return None
 
 
-def load_config(path: Path | str) -> OrgConfig:
-    """Read and check a config; every problem found is one line of the ConfigError."""
+def load_config(path: Path | str, known_formats: Collection[str] | None = None) -> OrgConfig:
+    """Read and check a config; every problem found is one line of the ConfigError.
+
+    `known_formats` are the format names [build] formats may use (the build passes its table;
+    verify, which builds nothing, passes none and the names are not checked)."""
     path = Path(path)
     where = path.name
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError([f"{path}: config file not found"]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError([f"{path}: not valid TOML ({e}); fix the syntax"]) from None
+    _, data = read_toml(path, "config file", ConfigError)
     problems: list[str] = []
 
     def problem(key: str, text: str) -> None:
         problems.append(f"{where}: {key}: {text}")
 
+    def table(key: str) -> dict:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            problem(key, f"must be a [{key}] table")
+            return {}
+        return value
+
     for key in sorted(set(data) - set(CONFIG_KEYS)):
         problem(key, f"unknown section; use {', '.join(sorted(CONFIG_KEYS))}")
-    org = data.get("organisation", {})
+    org = table("organisation")
     for key in sorted(set(org) - CONFIG_KEYS["organisation"]):
         problem(f"organisation.{key}", "unknown key; use name, logo")
     name = org.get("name")
@@ -206,7 +178,11 @@ def load_config(path: Path | str) -> OrgConfig:
         if bad:
             problem("organisation.logo", bad)
     contacts = []
-    for i, c in enumerate(data.get("contacts", []), 1):
+    listed = data.get("contacts", [])
+    if not isinstance(listed, list):
+        problem("contacts", "each contact is a [[contacts]] table")
+        listed = []
+    for i, c in enumerate(listed, 1):
         key = f"contacts[{i}]"
         if not isinstance(c, dict):
             problem(key, "each contact is a [[contacts]] table")
@@ -257,16 +233,16 @@ def load_config(path: Path | str) -> OrgConfig:
                 hours=hours,
             )
         )
-    pr = data.get("print", {})
+    pr = table("print")
     for k in sorted(set(pr) - CONFIG_KEYS["print"]):
         problem(f"print.{k}", "unknown key; use paper, accent, bleed")
     paper = pr.get("paper", "all")
-    if paper not in ("a4", "letter", "a3", "tabloid", "all"):
-        problem("print.paper", f"{paper!r}: use a4, letter, a3, tabloid or all")
+    if paper not in (*OFFICE_PAPERS, "all"):
+        problem("print.paper", f"{paper!r}: use {', '.join(OFFICE_PAPERS)} or all")
     accent = pr.get("accent")
     if accent is not None:
         h = str(accent).lstrip("#")
-        if len(h) != 6 or any(ch not in "0123456789abcdefABCDEF" for ch in h):
+        if not is_hex_colour(h):
             problem("print.accent", f"{accent!r} is not a colour; write it as #RRGGBB")
             accent = None
         elif contrast_with_white(h) < MIN_CONTRAST:
@@ -274,13 +250,13 @@ def load_config(path: Path | str) -> OrgConfig:
                 "print.accent",
                 f"white text on {accent} has a contrast of "
                 f"{contrast_with_white(h):.1f}:1, under {MIN_CONTRAST}:1; "
-                f"pick a darker colour such as {_darker(h)}",
+                f"pick a darker colour such as {darker(h)}",
             )
             accent = None
     bleed = pr.get("bleed", False)
     if not isinstance(bleed, bool):
         problem("print.bleed", "use true or false")
-    b = data.get("build", {})
+    b = table("build")
     for k in sorted(set(b) - CONFIG_KEYS["build"]):
         problem(f"build.{k}", "unknown key; use guides, locales, formats, out")
 
@@ -293,20 +269,20 @@ def load_config(path: Path | str) -> OrgConfig:
             return default
         return tuple(value)
 
-    from .content import guide_ids
-    from .formats import FORMATS
-
     guides = names("guides", tuple(guide_ids()))
     for g in guides:
         if g not in guide_ids() and g != "all":
             problem("build.guides", f"{g!r} is not a guide; use {', '.join(guide_ids())}")
     formats = names("formats", ("all",))
     for f in formats:
-        if f not in FORMATS and f != "all":
-            problem("build.formats", f"{f!r} is not a format; use {', '.join(FORMATS)}")
+        if known_formats is not None and f not in known_formats and f != "all":
+            problem("build.formats", f"{f!r} is not a format; use {', '.join(known_formats)}")
+    locales = names("locales", ("en",))
+    out = b.get("out")
+    if out is not None and not isinstance(out, str):
+        problem("build.out", "give the output folder as a string")
     if problems:
         raise ConfigError(problems)
-    out = path.parent / b["out"] if "out" in b else None
     return OrgConfig(
         path,
         name.strip(),
@@ -316,7 +292,7 @@ def load_config(path: Path | str) -> OrgConfig:
         "#" + str(accent).lstrip("#") if accent else None,
         bool(bleed),
         guides,
-        names("locales", ("en",)),
+        locales,
         formats,
-        out,
+        path.parent / out if out else None,
     )

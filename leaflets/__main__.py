@@ -1,0 +1,5 @@
+"""``python -m leaflets``: the same as the ``leaflets`` command."""
+
+from .cli import main
+
+main()

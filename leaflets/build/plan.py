@@ -1,0 +1,225 @@
+"""Planning a build: what the user asked for (and what an organisation's config says, where the
+user said nothing) turned into the list of files to make, with notes for what is skipped.
+
+Every name is checked here, before any work: an unknown guide, format, paper or locale is one
+line and exit code 2, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import OutputError, StaleRegistryError, UsageError
+from ..formats import FORMATS
+from ..i18n.catalogs import available_locales, buildable
+from ..i18n.locales import PSEUDO_LOCALE
+from ..paper import PAPERS
+from ..sources.config import OrgConfig, load_config
+from ..sources.guide import Guide, guide_ids, load_guides
+from ..sources.registry import Registry, default_registry
+from .manifest import stale_entries
+
+DEFAULT_OUT = Path("out")
+DEFAULT_MAX_AGE_DAYS = 180
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to make."""
+
+    guide: str
+    locale: str
+    format: str
+    paper: str
+    bleed: bool = False
+
+    @property
+    def relpath(self) -> str:
+        return f"{self.guide}/{self.locale}/{self.format}-{self.paper}.pdf"
+
+    @property
+    def described(self) -> dict[str, object]:
+        """What the manifest says of it."""
+        return {
+            "guide": self.guide,
+            "locale": self.locale,
+            "format": self.format,
+            "paper": self.paper,
+            "bleed": self.bleed,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a build needs: the jobs, and what they are made from."""
+
+    jobs: tuple[Job, ...]
+    out: Path
+    registry: Registry
+    guides: dict[str, Guide]
+    org: OrgConfig | None = None
+    allow_incomplete: bool = False
+    notes: tuple[str, ...] = ()  # papers or catalogs skipped
+    warnings: tuple[str, ...] = field(default=())  # registry entries due for a re-check
+
+
+def _names(value: str | Sequence[str] | None, what: str) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{what}: give names as strings")
+    return list(value)
+
+
+def _choose(names: list[str], known: Sequence[str], what: str) -> list[str]:
+    """The names asked for, spelt as the table spells them (any case), 'all' for every one."""
+    by_fold = {k.casefold(): k for k in known}
+    out = []
+    for name in names:
+        if name.casefold() == "all":
+            out += known
+        elif name.casefold() in by_fold:
+            out.append(by_fold[name.casefold()])
+        else:
+            raise UsageError(f"unknown {what} {name!r}: choose from {', '.join(known)} or all")
+    return list(dict.fromkeys(out))
+
+
+def _jobs_for(
+    g: Guide,
+    locales: list[str],
+    formats: list[str],
+    papers: list[str],
+    bleed: bool,
+    explicit_paper: bool,
+    office_paper: bool,
+) -> tuple[list[Job], list[str]]:
+    """The jobs of one guide, and notes for papers a format does not come on.
+
+    With `office_paper` (an organisation's [print] paper) the papers name the printer's
+    paper: a format with a single size of its own (the CR80 card) keeps it."""
+    jobs, notes = [], []
+    for fname in formats:
+        fmt = FORMATS[fname]
+        own = office_paper and len(fmt.papers) == 1
+        for paper in fmt.papers if own else papers or fmt.papers:
+            if paper not in fmt.papers:
+                if explicit_paper:
+                    raise UsageError(
+                        f"format {fname} does not come on paper {paper}; "
+                        f"it comes on {', '.join(fmt.papers)}"
+                    )
+                notes.append(f"note: format {fname} does not come on {paper}; skipped")
+                continue
+            jobs += [Job(g.id, loc, fname, paper, bleed) for loc in locales]
+    return jobs, notes
+
+
+def _locales_for(g: Guide, asked: list[str]) -> tuple[list[str], list[str]]:
+    """The guide's locales among those asked for (any case), and notes for the others."""
+    have = available_locales(g.id)
+    by_fold = {x.casefold(): x for x in [*have, PSEUDO_LOCALE]}
+    out, notes = [], []
+    for loc in asked:
+        if loc.casefold() == "all":
+            out += have
+        elif loc.casefold() in by_fold and buildable(by_fold[loc.casefold()], g.id):
+            out.append(by_fold[loc.casefold()])
+        else:
+            notes.append(f"note: guide {g.id} has no {loc} catalog; skipped")
+    return list(dict.fromkeys(out)), notes
+
+
+def make_plan(
+    guides: str | Sequence[str] | None = None,
+    locales: str | Sequence[str] | None = None,
+    formats: str | Sequence[str] | None = None,
+    paper: str | None = None,
+    bleed: bool | None = None,
+    out: Path | str | None = None,
+    config: Path | str | None = None,
+    allow_incomplete: bool = False,
+    max_age: int = DEFAULT_MAX_AGE_DAYS,
+    strict: bool = False,
+) -> Plan:
+    """The plan for what was asked. Anything left as None is taken from the organisation's
+    `config` when there is one, else from the defaults (every guide, English, every format
+    and paper, office output into ``out/``). Raises a LeafletsError for any unknown name or
+    bad config (exit 2), or, with `strict`, a registry entry due for a re-check (exit 1)."""
+    guide_names = _names(guides, "guides")
+    locale_names = _names(locales, "locales")
+    format_names = _names(formats, "formats")
+    registry = default_registry()
+    org = None
+    if config is not None:
+        org = load_config(config, known_formats=FORMATS)
+        registry = org.registry(registry)
+        guide_names = guide_names or list(org.guides)
+        locale_names = locale_names or list(org.locales)
+        format_names = format_names or list(org.formats)
+        paper = paper or org.paper
+        bleed = org.bleed if bleed is None else bleed
+        out = out or org.out
+    guide_names = guide_names or ["all"]
+    locale_names = locale_names or ["en"]
+    format_names = format_names or ["all"]
+    paper = paper or "all"
+    chosen_guides = _choose(guide_names, guide_ids(), "guide")
+    chosen_formats = _choose(format_names, list(FORMATS), "format")
+    papers = [] if paper.casefold() == "all" else _choose([paper], list(PAPERS), "paper")
+    loaded = load_guides(chosen_guides, registry)
+    for loc in locale_names:
+        if loc.casefold() != "all" and not any(_locales_for(g, [loc])[0] for g in loaded):
+            have = sorted({x for g in loaded for x in available_locales(g.id)})
+            raise UsageError(
+                f"locale {loc}: no catalog for {', '.join(chosen_guides)} "
+                f"(available: {', '.join(have)})"
+            )
+    jobs: list[Job] = []
+    notes: list[str] = []
+    for g in loaded:
+        locs, skipped = _locales_for(g, locale_names)
+        made, paper_notes = _jobs_for(
+            g,
+            locs,
+            chosen_formats,
+            papers,
+            bool(bleed),
+            explicit_paper=bool(papers) and "all" not in [f.casefold() for f in format_names],
+            office_paper=org is not None,
+        )
+        jobs += made
+        notes += [n for n in skipped + paper_notes if n not in notes]
+    stale = stale_entries(registry, {g.id for g in loaded}, max_age)
+    if stale and strict:
+        more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""
+        raise StaleRegistryError(stale[0] + more)
+    return Plan(
+        tuple(jobs),
+        Path(out) if out is not None else DEFAULT_OUT,
+        registry,
+        {g.id: g for g in loaded},
+        org,
+        allow_incomplete,
+        tuple(notes),
+        tuple(stale),
+    )
+
+
+def prepare_out(out: Path) -> None:
+    """Make the output folder, or say in one line why it cannot be written."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: exists and is not a folder; choose another path")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as e:
+        raise OutputError(
+            f"--out {out}: cannot write there ({e.strerror}); choose another folder"
+        ) from None

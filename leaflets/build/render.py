@@ -1,0 +1,129 @@
+"""One guide in one language and format, rendered to PDF bytes in memory.
+
+With ``SOURCE_DATE_EPOCH`` set, reportlab's invariant mode and that timestamp make two renders
+byte-identical; without it, the PDF carries the build's date.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reportlab.pdfgen.canvas import Canvas
+
+from .. import __version__
+from ..colour import hex_rgb
+from ..errors import BuildError
+from ..formats import Format, ornaments
+from ..i18n.locales import format_date
+from ..i18n.localise import LocalisedGuide
+from ..render.document import Document, Theme
+from ..render.page import ORNAMENTS as PAGE_ORNAMENTS
+from ..sources.registry import Registry
+from ..text import fonts
+
+if TYPE_CHECKING:
+    from ..sources.config import OrgConfig
+
+
+@dataclass(frozen=True)
+class Output:
+    """A rendered file: its bytes, its pages, and the registry entries it printed."""
+
+    data: bytes
+    pages: int
+    printed: tuple[str, ...]
+
+
+def metadata(
+    lg: LocalisedGuide, fmt: Format, paper: str, org: OrgConfig | None = None
+) -> dict[str, str]:
+    g = lg.guide
+    title = " ".join(t for t in (g.title, g.subtitle) if t)
+    return {
+        "title": f"{title} ({fmt.description}, {g.name}, {lg.language_name})",
+        "author": org.name if org else "leaflets",
+        "creator": f"leaflets {__version__}",
+        "subject": f"Safety guidance, edition {g.name}, in {lg.language_name}"
+        + (" (DRAFT translation, not yet reviewed)" if lg.is_draft else ""),
+        "keywords": (
+            f"leaflets guide={g.id} locale={lg.locale} format={fmt.name} paper={paper} "
+            f"review={lg.status}"
+        ),
+    }
+
+
+_stacks: dict[tuple, fonts.Stack] = {}
+
+
+def prepared_stack(lg: LocalisedGuide, registry: Registry, org: OrgConfig | None) -> fonts.Stack:
+    """The language's font stack, its CJK faces subset to what the files print (the texts,
+    the language's name and date, and the characters the formats and pages print of their
+    own), and every character checked to have a font: once per language, not per file."""
+    messages = list(lg.guide.messages()) + (org.texts() if org else [])
+    own = ornaments() + PAGE_ORNAMENTS
+    key = (lg.locale, lg.language_name, tuple(t for _, t, _ in messages), own, registry.digest)
+    stack = _stacks.get(key)
+    if stack is None:
+        chars = {c for _, text, _ in messages for c in text} | set(lg.language_name) | set(own)
+        chars |= set(format_date(min(r.verified for r in registry), lg.locale, lg.guide.region))
+        stack = fonts.stack(lg.locale, chars)
+        fonts.check_coverage(messages, stack, lg.locale)
+        _stacks[key] = stack
+    return stack
+
+
+def render_pdf(
+    lg: LocalisedGuide,
+    registry: Registry,
+    fmt: Format,
+    paper: str,
+    bleed: bool = False,
+    theme: Theme | None = None,
+    org: OrgConfig | None = None,
+) -> Output:
+    """One guide in one language and format. With an organisation's config, its name, logo
+    and local contacts are printed too (the registry must then hold them:
+    OrgConfig.registry).
+
+    Raises BuildError when the file does not print a helpline the registry requires of its
+    edition on this format: a layout that dropped one must never be written."""
+    stack = prepared_stack(lg, registry, org)
+    spec = fmt.page_spec(paper, bleed)
+    if theme is None:
+        theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
+    doc = Document(lg, registry, theme, stack, org)
+    face = stack.faces[-1]
+    buf = io.BytesIO()
+    canvas = Canvas(
+        buf,
+        pagesize=spec.media,
+        invariant=1 if os.environ.get("SOURCE_DATE_EPOCH") else 0,
+        initialFontName=face.name,
+        initialFontSize=8,
+        lang=lg.locale,
+        pageCompression=1,
+    )
+    meta = metadata(lg, fmt, paper, org)
+    canvas.setTitle(meta["title"])
+    canvas.setAuthor(meta["author"])
+    canvas.setCreator(meta["creator"])
+    canvas.setSubject(meta["subject"])
+    canvas.setKeywords(meta["keywords"])
+    canvas.setViewerPreference("DisplayDocTitle", "true")
+    canvas.setTrimBox(spec.box(0))
+    canvas.setBleedBox(spec.box(spec.bleed))
+    fmt.render(doc, canvas, spec)
+    pages = canvas.getPageNumber() - 1
+    canvas.save()
+    edition = registry.editions[lg.guide.id]
+    missing = [rid for rid in edition.requires.get(fmt.name, ()) if rid not in doc.printed]
+    if missing:
+        names = ", ".join(f"{registry[r].name} ({registry[r].display})" for r in missing)
+        raise BuildError(
+            f"guide {lg.guide.id}, locale {lg.locale}, format {fmt.name}, paper {paper}: "
+            f"does not print {names}, which the registry requires on it"
+        )
+    return Output(buf.getvalue(), pages, tuple(sorted(doc.printed)))

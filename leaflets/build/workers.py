@@ -1,0 +1,139 @@
+"""Running the jobs: each PDF rendered in memory (in worker processes), written by this
+process alone through a temporary file and an atomic rename, so stopping the workers can never
+leave half a PDF. Failures are collected, the other files kept; the manifest is written last.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import CatalogError, LeafletsError
+from ..files import remove_own_temporaries, write_atomic
+from ..formats import FORMATS
+from ..i18n.localise import LocalisedGuide, localise
+from ..sources.guide import Guide
+from ..sources.registry import Registry
+from . import manifest
+from .plan import Job
+from .render import render_pdf
+
+if TYPE_CHECKING:
+    from ..sources.config import OrgConfig
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every worker needs, sent once when it starts."""
+
+    registry: Registry
+    guides: dict[str, Guide]
+    org: OrgConfig | None
+    allow_incomplete: bool
+
+
+@dataclass(frozen=True)
+class Rendered:
+    job: Job
+    data: bytes | None
+    failures: tuple[str, ...]
+    review: str = ""
+    pages: int = 0
+    printed: tuple[str, ...] = ()
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+_context: Context | None = None
+_localised: dict[tuple[str, str], LocalisedGuide | tuple[str, ...]] = {}
+
+
+def _start_worker(context: Context, in_worker: bool = True) -> None:
+    """Each worker keeps the context, and loads catalogs and fonts once, on first use."""
+    global _context
+    _context = context
+    _localised.clear()
+    if in_worker:  # the parent stops the workers; Ctrl-C and SIGTERM are its to handle
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _render(job: Job) -> Rendered:
+    ctx = _context
+    assert ctx is not None, "a worker renders only after _start_worker"
+    key = (job.guide, job.locale)
+    if key not in _localised:
+        try:
+            _localised[key] = localise(ctx.guides[job.guide], job.locale, ctx.allow_incomplete)
+        except CatalogError as e:  # a bad catalog stops its locale, not the run
+            _localised[key] = tuple(e.problems)
+        except LeafletsError as e:
+            _localised[key] = (str(e),)
+    lg = _localised[key]
+    if isinstance(lg, tuple):
+        return Rendered(job, None, lg)
+    try:
+        out = render_pdf(lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed, org=ctx.org)
+    except LeafletsError as e:
+        return Rendered(job, None, (str(e),))
+    return Rendered(job, out.data, (), lg.status, out.pages, out.printed)
+
+
+def run(
+    jobs: list[Job],
+    out: Path,
+    registry: Registry,
+    guides: dict[str, Guide],
+    allow_incomplete: bool = False,
+    org: OrgConfig | None = None,
+    workers: int = 1,
+    on_done: Callable[[Rendered], None] | None = None,
+) -> BuildResult:
+    """Render every job (in `workers` processes) and write each file atomically as it
+    arrives; the manifest is written last."""
+    context = Context(registry, guides, org, allow_incomplete)
+    result = BuildResult()
+    failures: dict[str, None] = {}
+    entries = []
+
+    def receive(r: Rendered) -> None:
+        failures.update(dict.fromkeys(r.failures))
+        if r.data is not None:
+            path = out / r.job.relpath
+            write_atomic(path, r.data)
+            result.written.append(path)
+            entries.append(
+                manifest.entry(
+                    r.job.relpath, r.data, r.pages, r.job.described, r.review, r.printed, registry
+                )
+            )
+        if on_done:
+            on_done(r)
+
+    remove_own_temporaries(out)
+    if workers <= 1 or len(jobs) <= 1:
+        _start_worker(context, in_worker=False)
+        for job in jobs:
+            receive(_render(job))
+    else:
+        # jobs of one guide and language go to one worker where possible (its catalog and
+        # fonts are loaded once): hand them out in that order. Leaving the pool's block for
+        # any reason (Ctrl-C, SIGTERM) terminates the workers: nothing is half-written,
+        # since only this process writes.
+        ordered = sorted(jobs, key=lambda j: (j.guide, j.locale))
+        fork = multiprocessing.get_context("fork")
+        with fork.Pool(min(workers, len(jobs)), _start_worker, (context,)) as pool:
+            for rendered in pool.imap_unordered(_render, ordered):
+                receive(rendered)
+    result.failures = list(failures)
+    if entries:
+        manifest.write_manifest(out, entries, registry)
+    return result

@@ -1,0 +1,112 @@
+"""Files: where the package's data is, where caches go, and writing a file so that it is
+either the old one or the whole new one.
+
+Package data (the registry, guides, example config, fonts and catalogs) is read through
+``importlib.resources``. In a wheel the build has put ``fonts/`` and ``locales/`` inside the
+package (``leaflets/data/fonts``, ``leaflets/data/locales``, see pyproject.toml); in a checkout
+(or an editable install) they are the repository's own top-level folders, where translators
+and font maintainers edit them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from .errors import ProblemsError
+
+_REPO = Path(__file__).resolve().parent.parent  # a checkout's top level
+
+
+def data_path(*parts: str) -> Path:
+    """A file or folder of the package's data (``data_path("guides", "us.toml")``)."""
+    return Path(str(resources.files("leaflets").joinpath("data", *parts)))
+
+
+def data_folder(name: str) -> Path:
+    """``fonts`` or ``locales``: inside the installed package, or the checkout's own folder."""
+    packaged = data_path(name)
+    if packaged.is_dir():
+        return packaged
+    return _REPO / name
+
+
+def user_cache_dir() -> Path:
+    """This user's cache folder for leaflets (converted font faces), as the platform has it:
+    ``LEAFLETS_CACHE`` if set, else ``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on
+    macOS and ``$XDG_CACHE_HOME`` or ``~/.cache`` elsewhere. Nothing here needs to exist:
+    callers fall back to memory when it cannot be written."""
+    if os.environ.get("LEAFLETS_CACHE"):
+        return Path(os.environ["LEAFLETS_CACHE"])
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    elif os.environ.get("XDG_CACHE_HOME"):
+        base = Path(os.environ["XDG_CACHE_HOME"])
+    else:
+        base = Path.home() / ".cache"
+    return base / "leaflets"
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and an atomic rename. The file gets the
+    permissions any new file of the user's gets (0666 less the umask), not the temporary
+    file's private 0600, so a web server can serve a gallery."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def remove_own_temporaries(folder: Path) -> None:
+    """Temporary files that write_atomic of a killed build left in `folder` (their names are
+    its own: ``.<name>.<random>.tmp``); never a finished file, never anyone else's."""
+    for tmp in folder.rglob(".*.tmp"):
+        if tmp.is_file() and tmp.name.count(".") >= 3:
+            tmp.unlink(missing_ok=True)
+
+
+def read_toml(path: Path, what: str, error: type[Exception]) -> tuple[bytes, dict]:
+    """(raw bytes, table) of a TOML file, or `error` with one line naming the file and what
+    is wrong with it (missing, unreadable, not UTF-8, not TOML)."""
+    try:
+        raw = path.read_bytes()
+        return raw, tomllib.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise _error(error, f"{path}: {what} not found") from None
+    except IsADirectoryError:
+        raise _error(error, f"{path}: is a folder, not a {what}") from None
+    except PermissionError:
+        raise _error(error, f"{path}: cannot read the {what} (permission denied)") from None
+    except UnicodeDecodeError:
+        raise _error(error, f"{path}: the {what} is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise _error(error, f"{path}: not valid TOML ({e}); fix the syntax") from None
+
+
+def _error(kind: type[Exception], line: str) -> Exception:
+    """An error of `kind`: one-line kinds take the line, problem-list kinds a list of one."""
+    return kind([line]) if issubclass(kind, ProblemsError) else kind(line)

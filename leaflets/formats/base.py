@@ -1,0 +1,80 @@
+"""The shape every format has: declared as class attributes, checked when the class is made.
+
+A format declares what it is (name, papers, orientation, bleed, safe area, pages, the
+characters it prints of its own) and draws itself in ``render(doc, canvas, spec)``; the build
+reads the declaration and calls ``render``, nothing else. A subclass that leaves out a
+declaration, names a paper the paper table lacks, or does not draw is refused with a
+TypeError when its module is imported, never half-way through a build.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ..errors import UsageError
+from ..paper import PAPERS, mm
+from ..render.document import Document, PageSpec
+
+# What every format must declare, and the type of each declaration.
+_DECLARED: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "description": str,
+    "papers": tuple,
+    "safe_mm": (int, float),
+    "pages": int,
+}
+
+
+class Format:
+    """Base of every format plugin."""
+
+    name: ClassVar[str]  # as the CLI, the config and the manifest name it
+    description: ClassVar[str]  # in the PDF's title: "CR80 wallet card, two sides"
+    papers: ClassVar[tuple[str, ...]]  # names from paper.PAPERS, the first the default
+    landscape: ClassVar[bool] = False
+    always_bleed: ClassVar[bool] = False  # the piece is cut anyway (cards)
+    bleed_mm: ClassVar[float] = 3.0
+    marks_mm: ClassVar[float] = 0.0  # room for crop marks around the bleed
+    safe_mm: ClassVar[float]  # text and codes stay this far inside the trim
+    pages: ClassVar[int]
+    ornaments: ClassVar[str] = ""  # characters it prints that no text holds (bullets, marks)
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        for attr, kind in _DECLARED.items():
+            value = getattr(cls, attr, None)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise TypeError(f"format {cls.__name__} must declare {attr} ({kind})")
+        if not cls.name or not cls.papers:
+            raise TypeError(f"format {cls.__name__} must declare a name and its papers")
+        unknown = [p for p in cls.papers if p not in PAPERS]
+        if unknown:
+            raise TypeError(
+                f"format {cls.name}: paper(s) {', '.join(unknown)} not in the paper table"
+            )
+        if cls.pages < 1:
+            raise TypeError(f"format {cls.name} must print at least one page")
+        if cls.render is Format.render:
+            raise TypeError(f"format {cls.name} must define render(doc, canvas, spec)")
+
+    def page_spec(self, paper: str, bleed: bool = False) -> PageSpec:
+        if paper not in self.papers:
+            raise UsageError(
+                f"format {self.name} does not come on paper {paper}; "
+                f"choose from {', '.join(self.papers)}"
+            )
+        w, h = PAPERS[paper]
+        w, h = (max(w, h), min(w, h)) if self.landscape else (min(w, h), max(w, h))
+        with_bleed = bleed or self.always_bleed
+        return PageSpec(
+            paper=paper,
+            trim_w=mm(w),
+            trim_h=mm(h),
+            bleed=mm(self.bleed_mm) if with_bleed else 0.0,
+            marks=mm(self.marks_mm) if with_bleed else 0.0,
+            safe=mm(self.safe_mm),
+        )
+
+    def render(self, doc: Document, canvas, spec: PageSpec) -> None:
+        """Draw every page of the format (each inside ``render.page.page``)."""
+        raise NotImplementedError

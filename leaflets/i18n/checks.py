@@ -1,0 +1,122 @@
+"""Catalog checks: a translator can move a placeholder but never write a number, a link, an
+e-mail address or markup. Every problem of a catalog is one :class:`Problem`; none stops the
+others being found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..sources import links, phones
+from ..sources.guide import Guide
+from ..sources.placeholders import PLACEHOLDER, placeholders
+from .catalogs import REVIEW_DATE_HEADER, REVIEW_HEADER, REVIEWER_HEADER, po_path, read_catalog
+from .locales import bcp47
+
+_MARKUP = re.compile(r"<|>|&(#\d+|#x[0-9a-fA-F]+|\w+);")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    locale: str
+    guide: str
+    context: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"locale {self.locale}, guide {self.guide}, message {self.context}: {self.message}"
+
+
+def message_problems(msgid: str, msgstr: str) -> list[str]:
+    """What is wrong with one translation; empty when it may be printed."""
+    out = []
+    want, got = placeholders(msgid), placeholders(msgstr)
+    for p in dict.fromkeys(want):
+        if got.count(p) != want.count(p):
+            out.append(f"placeholder {p} must appear {want.count(p)} time(s), found {got.count(p)}")
+    for p in dict.fromkeys(got):
+        if p not in want:
+            out.append(f"placeholder {p} is not in the English text; remove it")
+    bare = PLACEHOLDER.sub(" ", msgstr)
+    stray = re.search(r"[{}]", bare)
+    if stray:
+        out.append("has a '{' or '}' outside a placeholder; placeholders look like {name}")
+    english_digits = set(re.findall(r"\d+", phones.normalise(PLACEHOLDER.sub(" ", msgid))))
+    for num in phones.find_numbers(bare, min_digits=3):
+        if not set(re.findall(r"\d+", num.main)) <= english_digits:
+            out.append(
+                f"contains the number {num.main!r}; numbers come from the registry "
+                "through placeholders, never typed"
+            )
+    for link in links.find_links(bare):
+        out.append(
+            f"contains the link or host {link.text!r}; links come from the registry "
+            "through placeholders"
+        )
+    if _EMAIL.search(bare):
+        out.append("contains an e-mail address; contacts come from the registry")
+    if _MARKUP.search(bare):
+        out.append("contains markup ('<', '>' or an '&...;' entity); write plain text")
+    return out
+
+
+def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, str], dict]:
+    """Problems of one catalog, the printable translations by context, and its stats."""
+    path = po_path(locale, guide.id)
+    cat, headers = read_catalog(path)
+    problems: list[Problem] = []
+    english = {ctx: text for ctx, text, _ in guide.messages()}
+    translations: dict[str, str] = {}
+    fuzzy = untranslated = 0
+    if cat.locale_identifier and bcp47(cat.locale_identifier) != locale:
+        problems.append(
+            Problem(
+                locale,
+                guide.id,
+                "(header)",
+                f"Language header says {cat.locale_identifier}, "
+                f"but the catalog is in the {locale} folder",
+            )
+        )
+    status = headers.get(REVIEW_HEADER, "")
+    if status not in ("draft", "reviewed"):
+        problems.append(
+            Problem(
+                locale,
+                guide.id,
+                "(header)",
+                f"{REVIEW_HEADER} must be 'draft' or 'reviewed', not {status!r}",
+            )
+        )
+    for msg in cat:
+        if not msg.id:
+            continue
+        ctx = msg.context or ""
+        if ctx not in english:
+            continue  # obsolete or from another guide: never printed
+        if msg.fuzzy:
+            fuzzy += 1
+            continue
+        if not msg.string:
+            untranslated += 1
+            continue
+        if msg.id != english[ctx]:
+            fuzzy += 1  # translated from an older English text: treat as fuzzy
+            continue
+        bad = message_problems(msg.id, msg.string)
+        problems += [Problem(locale, guide.id, ctx, b) for b in bad]
+        if not bad:
+            translations[ctx] = msg.string
+    missing = sum(1 for ctx in english if ctx not in translations) - fuzzy - untranslated
+    stats = {
+        "total": len(english),
+        "translated": len(translations),
+        "fuzzy": fuzzy,
+        "untranslated": untranslated + max(missing, 0),
+        "status": status or "?",
+        "reviewer": headers.get(REVIEWER_HEADER, ""),
+        "reviewed_date": headers.get(REVIEW_DATE_HEADER, ""),
+    }
+    return problems, translations, stats

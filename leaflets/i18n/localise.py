@@ -1,0 +1,99 @@
+"""The guide in one locale: English as written, the pseudo-locale, or a checked catalog."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import CatalogError, SourceError
+from ..sources.guide import Guide
+from ..sources.placeholders import PLACEHOLDER
+from .catalogs import available_locales, po_path
+from .checks import check_catalog
+from .locales import PSEUDO_LOCALE, SOURCE_LOCALE, direction, language_name
+
+
+@dataclass(frozen=True)
+class LocalisedGuide:
+    """A guide whose strings are in one language, with what the renderer must know of it."""
+
+    guide: Guide
+    locale: str  # BCP 47 tag, e.g. "en", "pt-BR"
+    language_name: str  # the language's own name, e.g. "English", "Español"
+    status: str  # "reviewed" or "draft"
+    fallback_messages: int = 0  # messages printed in English because the catalog lacks them
+
+    @property
+    def direction(self) -> str:
+        return direction(self.locale)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status != "reviewed"
+
+    @property
+    def needs_band(self) -> bool:
+        """Drafts, and pages with English standing in for missing messages, say so."""
+        return self.is_draft or self.fallback_messages > 0
+
+
+# ----------------------------------------------------------------------------- pseudo-locale
+
+_ACCENTS = str.maketrans("aeiouyAEIOUYcnsz", "àéîöûýÀÉÎÖÛÝçñšž")
+
+
+def pseudo(text: str) -> str:
+    """Accented and about 40 % longer, placeholders untouched: proves layouts survive long
+    languages."""
+    parts = re.split(r"(\{[^}]*\})", text)
+    out = []
+    for part in parts:
+        if PLACEHOLDER.fullmatch(part):
+            out.append(part)
+            continue
+        # capitalised words may be names of organisations, which are never translated: they
+        # keep their letters; the text grows by padding at the end of each run
+        words = part.split(" ")
+        accented = " ".join(w if w[:1].isupper() else w.translate(_ACCENTS) for w in words)
+        out.append(accented + ("~" * (len(part) * 2 // 5) if part.strip() else ""))
+    return "[" + "".join(out) + "]"
+
+
+# ----------------------------------------------------------------------------- localise
+
+
+def localise(guide: Guide, locale: str, allow_incomplete: bool = False) -> LocalisedGuide:
+    """The guide in `locale`. English is the source; en-XA the pseudo-locale; anything else
+    comes from a checked catalog. Fuzzy and untranslated messages are never printed: without
+    `allow_incomplete` they stop the locale, with it they fall back to English."""
+    if locale == SOURCE_LOCALE:
+        return LocalisedGuide(guide, SOURCE_LOCALE, language_name(SOURCE_LOCALE), "reviewed")
+    if locale == PSEUDO_LOCALE:
+        return LocalisedGuide(
+            guide.translated(lambda ctx, text: pseudo(text)),
+            locale,
+            language_name(locale),
+            "draft",
+        )
+    if locale not in available_locales(guide.id):
+        raise SourceError(
+            f"locale {locale}: no catalog for guide {guide.id} "
+            f"(expected {po_path(locale, guide.id)})"
+        )
+    problems, translations, stats = check_catalog(guide, locale)
+    if problems:
+        raise CatalogError([str(p) for p in problems])
+    missing = stats["total"] - stats["translated"]
+    if missing and not allow_incomplete:
+        raise SourceError(
+            f"locale {locale}, guide {guide.id}: {missing} message(s) untranslated or fuzzy; "
+            "finish the catalog or build with --allow-incomplete (English fills the gaps)"
+        )
+    localised = guide.translated(lambda ctx, text: translations.get(ctx, text))
+    return LocalisedGuide(
+        localised,
+        locale,
+        language_name(locale),
+        stats["status"],
+        missing,
+    )

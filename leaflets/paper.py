@@ -1,0 +1,31 @@
+"""The one table of papers and trims, and millimetres to points.
+
+Formats, the config, the command line and verify all read this table: a paper is named once.
+Sizes are the trim in millimetres, (width, height) as the piece is held: the card landscape,
+the papers portrait; a format turns them as it needs.
+"""
+
+from __future__ import annotations
+
+MM = 72 / 25.4  # points per millimetre
+
+PAPERS: dict[str, tuple[float, float]] = {
+    "cr80": (85.6, 54.0),  # ISO/IEC 7810 ID-1, the wallet card
+    "a4": (210.0, 297.0),
+    "letter": (215.9, 279.4),
+    "a3": (297.0, 420.0),
+    "tabloid": (279.4, 431.8),
+}
+
+# The papers an office printer takes, for an organisation's [print] paper.
+OFFICE_PAPERS: tuple[str, ...] = ("a4", "letter", "a3", "tabloid")
+
+
+def mm(v: float) -> float:
+    """Millimetres in points."""
+    return v * MM
+
+
+def to_mm(v: float) -> float:
+    """Points in millimetres."""
+    return v / MM

@@ -1,0 +1,246 @@
+"""Fitting: text fits its box or says so.
+
+:func:`fit` shrinks a stack of paragraphs, all in proportion, down to a floor; :func:`fit_flow`
+pours them through frames (a leaflet's panels); :func:`fit_together` fits blocks whose boxes
+depend on each other at one size. If text still does not fit (too tall, or a word or number
+wider than the box), they raise :class:`FitError` naming what did not fit. Nothing is ever
+clipped.
+
+A :class:`Fitted` block knows the registry entries its text prints and tells its
+typography's ``on_draw`` when it is drawn, so a document records what it actually prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from reportlab.platypus import Paragraph
+
+from ..errors import FitError
+from ..sources.placeholders import Ref
+from .markup import Para
+from .typography import Typography
+
+
+@dataclass
+class Fitted:
+    """Paragraphs laid out at one size, ready to draw top-down."""
+
+    items: list[tuple[Paragraph, float, float]]  # (paragraph, space before, height)
+    size: float  # body size used
+    width: float
+    height: float  # total height used
+    resources: set[str] = field(default_factory=set)  # registry ids its text prints
+    on_draw: Callable[[Iterable[str]], None] | None = None  # told them when drawn
+
+    def draw(self, canvas, x: float, top: float) -> float:
+        """Draw from `top` downwards; returns the y below the last paragraph."""
+        if self.on_draw is not None:
+            self.on_draw(self.resources)
+        y = top
+        for para, before, h in self.items:
+            y -= before
+            para.drawOn(canvas, x, y - h)
+            y -= h
+        return y
+
+
+def printed_ids(para: Para) -> set[str]:
+    """The registry entries a paragraph prints (its references)."""
+    return {s.resource.id for s in para.segments if isinstance(s, Ref)}
+
+
+def _text_of(para: Para) -> str:
+    return "".join(s if isinstance(s, str) else s.text for s in para.segments)
+
+
+def _too_wide(what: str, para: Para, typo: Typography, room: str) -> FitError:
+    """The one failure for a word or number that cannot break and does not fit."""
+    return FitError(
+        f"{what}: a word or number in {_text_of(para)[:40]!r} is wider than {room} even at "
+        f"{typo.min_size:g} pt; shorten the text"
+    )
+
+
+# reportlab lets a line run a fraction of a point past the box when it breaks; more than this
+# is a word or number that cannot break.
+OVERFLOW_TOLERANCE_PT = 1.0
+
+
+def _overflows(p: Paragraph, width: float) -> bool:
+    """True when a line is wider than the box (a word or number that cannot break)."""
+    if hasattr(p, "overflow"):
+        return p.overflow
+    bl = getattr(p, "blPara", None)
+    if bl is None:
+        return False
+    for line in bl.lines:
+        extra = line.extraSpace if hasattr(line, "extraSpace") else line[0]
+        if extra < -OVERFLOW_TOLERANCE_PT:
+            return True
+    return False
+
+
+def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
+    """Lay out at one body size: (Fitted, overflowing paragraph index or None)."""
+    items = []
+    total = 0.0
+    bad = None
+    ids: set[str] = set()
+    for i, para in enumerate(paras):
+        p = typo.paragraph(para, size, width)
+        _, h = p.wrap(width, 1e6)
+        if bad is None and _overflows(p, width):
+            bad = i
+        before = para.space_before * size if items else 0.0
+        items.append((p, before, h))
+        total += before + h
+        ids |= printed_ids(para)
+    return Fitted(items, size, width, total, ids, typo.on_draw), bad
+
+
+def _sizes(typo: Typography) -> list[float]:
+    """The body sizes to try, largest first, a step apart, down to the floor."""
+    top = typo.max_size
+    n = max(0, int((top - typo.min_size) / typo.step + 1e-9))
+    return [top - i * typo.step for i in range(n + 1)]
+
+
+def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None]):
+    """The result of `attempt` at the largest size for which it succeeds (not None), found by
+    bisection: text that fits at a size fits at every smaller one. None if none does."""
+    if not sizes:
+        return None
+    first = attempt(sizes[0])  # short texts fit at the largest size: one layout
+    if first is not None or len(sizes) == 1:
+        return first
+    best = attempt(sizes[-1])
+    if best is None:
+        return None
+    lo, hi = 1, len(sizes) - 1  # sizes[hi] fits, sizes[0] does not
+    while lo < hi:
+        mid = (lo + hi) // 2
+        got = attempt(sizes[mid])
+        if got is None:
+            lo = mid + 1
+        else:
+            hi, best = mid, got
+    return best
+
+
+def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, what: str) -> Fitted:
+    """The largest body size (from max down to the floor) at which everything fits the box.
+
+    Raises FitError naming `what` when even the floor size is too tall or too wide.
+    """
+
+    def attempt(size: float) -> Fitted | None:
+        fitted, bad = layout(paras, typo, size, width)
+        return fitted if bad is None and fitted.height <= height + 0.01 else None
+
+    found = largest_fitting(_sizes(typo), attempt)
+    if found is not None:
+        return found
+    fitted, bad = layout(paras, typo, typo.min_size, width)
+    if bad is not None:
+        raise _too_wide(what, paras[bad], typo, "the space")
+    raise FitError(
+        f"{what}: the text needs {fitted.height / 2.8346:.0f} mm but only "
+        f"{height / 2.8346:.0f} mm is free even at {typo.min_size:g} pt; shorten the text"
+    )
+
+
+def _pour(
+    paras: Sequence[Para], typo: Typography, size: float, frames: Sequence[tuple[float, float]]
+) -> tuple[list[Fitted] | None, int | None]:
+    """Pour paragraphs into frames in order at one size, splitting paragraphs between frames.
+
+    Returns (one Fitted per frame, None) when everything fits, (None, None) when it runs out of
+    frames, and (None, index) when paragraph `index` has a line wider than its frame.
+    """
+    out = [Fitted([], size, w, 0.0, on_draw=typo.on_draw) for w, _ in frames]
+    queue = [(typo.paragraph(p, size, frames[0][0]), p, True) for p in paras]
+    fi, used, i = 0, 0.0, 0
+    while i < len(queue):
+        if fi >= len(frames):
+            return None, None
+        w, h = frames[fi]
+        para, spec, first = queue[i]
+        _, ph = para.wrap(w, 1e6)
+        if _overflows(para, w):
+            return None, i
+        before = spec.space_before * size if out[fi].items and first else 0.0
+        need = before + ph
+        if spec.keep_with_next and i + 1 < len(queue):
+            nxt = queue[i + 1][1]
+            two_lines = 2.4 * size * nxt.scale * typo.leading  # a heading keeps two lines
+            need += min(queue[i + 1][0].wrap(w, 1e6)[1], two_lines) + nxt.space_before * size
+        if used + need <= h + 0.01:
+            out[fi].items.append((para, before, ph))
+            out[fi].resources |= printed_ids(spec)
+            used += before + ph
+            i += 1
+            continue
+        room = h - used - before
+        parts = para.split(w, room) if room > 0 and not spec.keep_with_next else []
+        if len(parts) == 2:
+            _, h0 = parts[0].wrap(w, room)
+            out[fi].items.append((parts[0], before, h0))
+            out[fi].resources |= printed_ids(spec)  # either part may hold the reference
+            queue[i] = (parts[1], spec, False)
+        fi, used = fi + 1, 0.0
+        if fi < len(out):
+            out[fi - 1].height = sum(b + hh for _, b, hh in out[fi - 1].items)
+    for f in out:
+        f.height = sum(b + hh for _, b, hh in f.items)
+    return out, None
+
+
+def fit_flow(
+    paras: Sequence[Para], typo: Typography, frames: Sequence[tuple[float, float]], what: str
+) -> list[Fitted]:
+    """The largest body size at which the paragraphs, poured in order, fill no more than the
+    frames (for example the panels of a leaflet). Raises FitError naming `what` otherwise."""
+    found = largest_fitting(_sizes(typo), lambda size: _pour(paras, typo, size, frames)[0])
+    if found is not None:
+        return found
+    _, bad = _pour(paras, typo, typo.min_size, frames)
+    if bad is not None:
+        raise _too_wide(what, paras[bad], typo, "the panel")
+    raise FitError(
+        f"{what}: the text does not fit its {len(frames)} panel(s) even at "
+        f"{typo.min_size:g} pt; shorten the text"
+    )
+
+
+def fit_together(
+    blocks: Sequence[tuple[Sequence[Para], float]],
+    typo: Typography,
+    fits: Callable[[list[Fitted]], bool],
+    what: str,
+) -> list[Fitted]:
+    """Lay several blocks (paragraphs, width) out at one common body size: the largest, from
+    the maximum down to the floor, at which no line overflows and ``fits(laid_out)`` holds.
+
+    For layouts whose boxes depend on each other (a poster's columns and the block below
+    them); raises FitError naming `what` when even the floor does not fit.
+    """
+
+    def attempt(size: float) -> list[Fitted] | None:
+        laid = []
+        for paras, width in blocks:
+            fitted, bad = layout(paras, typo, size, width)
+            if bad is not None:
+                return None
+            laid.append(fitted)
+        return laid if fits(laid) else None
+
+    found = largest_fitting(_sizes(typo), attempt)
+    if found is not None:
+        return found
+    for paras, width in blocks:
+        _, bad = layout(paras, typo, typo.min_size, width)
+        if bad is not None:
+            raise _too_wide(what, paras[bad], typo, "its column")
+    raise FitError(f"{what}: the text does not fit even at {typo.min_size:g} pt; shorten the text")

@@ -1,0 +1,196 @@
+"""Typography: the sizes of one format and the fonts of one language, and the paragraph that
+lays out a text in them: reportlab's Paragraph for Latin and Cyrillic, our own shaped
+paragraph (shaping.py) for Arabic-script, Indic and CJK text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from ..sources.placeholders import Ref
+from .fonts import Stack
+from .markup import BULLET_INDENT, SENTENCE_END, Para, link_lines, markup
+from .shaping import ComplexParagraph, Run, Word
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+
+@dataclass
+class Typography:
+    """The sizes of one format and the fonts of one language: body size range, number floor,
+    font stack, direction."""
+
+    stack: Stack
+    max_size: float
+    min_size: float
+    min_number: float = 8.0  # phone numbers and links never smaller
+    rtl: bool = False
+    step: float = 0.25
+    # told the registry ids of each block of text when it is drawn (Document.record)
+    on_draw: Callable[[Iterable[str]], None] | None = field(default=None, repr=False)
+    _styles: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def font(self) -> str:
+        return self.stack.primary.name
+
+    @property
+    def bold_font(self) -> str:
+        return self.stack.primary.bold_name
+
+    @property
+    def leading(self) -> float:
+        return self.stack.line_height
+
+    def measure(self, text: str, size: float, bold: bool = False) -> float:
+        """The printed width of a plain text in this language's fonts."""
+        return sum(Run(t, f, bold, size, (0, 0, 0)).width for f, t in self.stack.runs(text))
+
+    @property
+    def complex(self) -> bool:
+        """Arabic-script, Indic and CJK languages use our own line layout (shaping, bidi,
+        breaks between characters)."""
+        return self.stack.primary.shaping or self.stack.primary.cjk
+
+    def style(self, para: Para, size: float) -> ParagraphStyle:
+        s = size * para.scale
+        key = (
+            round(s, 3),
+            para.bold,
+            para.color,
+            para.align,
+            bool(para.bullet),
+            para.indent,
+            round(size, 3),
+        )
+        st = self._styles.get(key)
+        if st is None:
+            bullet_w = size * BULLET_INDENT if para.bullet else 0
+            st = ParagraphStyle(
+                name=f"p{len(self._styles)}",
+                fontName=self.bold_font if para.bold else self.font,
+                fontSize=s,
+                leading=s * self.leading,
+                autoLeading="max",
+                textColor=para.color,
+                alignment=_ALIGN[para.align],
+                leftIndent=bullet_w + para.indent * size,
+                bulletIndent=para.indent * size,
+                bulletFontName=self.stack.faces[-1].bold_name,
+                bulletFontSize=s,
+                splitLongWords=0,
+                spaceShrinkage=0,  # a line never runs past its box
+                allowWidows=1,
+                allowOrphans=1,
+                wordWrap="CJK" if self.stack.primary.cjk else None,
+            )
+            self._styles[key] = st
+        return st
+
+    def paragraph(self, para: Para, size: float, width: float = 1e6):
+        """A reportlab Paragraph, or a shaped paragraph for Arabic-script and Indic text."""
+        inner = width - size * (BULLET_INDENT if para.bullet else 0) - para.indent * size
+        if self.complex:
+            return shaped_paragraph(para, size, self, inner)
+        return Paragraph(
+            markup(para, size * para.scale, self.min_number, inner, self.bold_font, self.stack),
+            self.style(para, size),
+            bulletText=escape(para.bullet) if para.bullet else None,
+        )
+
+
+# kinsoku: characters a CJK line may not start with, and may not end with
+_NO_LINE_START = set(
+    "、。，．：；？！）」』】〕〉》”’ー…・々ゝゞヽヾ"
+    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ.,:;?!)]}%"
+)
+_NO_LINE_END = set("（「『【〔〈《“‘([{")
+
+
+def _cjk_tokens(chunk: str) -> list[str]:
+    """A CJK text cut where a line may break: between ideographs, kana and hangul syllables;
+    Latin words and numbers stay whole."""
+    return re.findall(r"[A-Za-z0-9\u00C0-\u024F@#&'’\-./:]+|.", chunk)
+
+
+def _latin_word(word) -> bool:
+    return not word.isolated and all(c.isascii() and c.isalpha() for c in word.text)
+
+
+def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
+    """The paragraph as words of shaped runs (see shaping.py)."""
+    s = size * para.scale
+    stack = typo.stack
+    latin = stack.faces[-1]
+
+    words: list[Word] = []
+    glued = False  # the next word touches the one before (no space between them)
+
+    def add_text(text: str, bold: bool) -> None:
+        nonlocal glued
+        for i, chunk in enumerate(text.split(" ")):
+            if i:
+                glued = False
+            if not chunk:
+                continue
+            tokens = _cjk_tokens(chunk) if stack.primary.cjk else [chunk]
+            for k, token in enumerate(tokens):
+                runs = [Run(t, f, bold, s, para.color) for f, t in stack.runs(token)]
+                first = k == 0
+                # Chinese, Japanese and Korean lines may break between characters, but not
+                # before closing punctuation nor after opening punctuation
+                breakable = first or (
+                    token[0] not in _NO_LINE_START and tokens[k - 1][-1] not in _NO_LINE_END
+                )
+                words.append(
+                    Word(
+                        runs,
+                        space_before=first and not glued and bool(words),
+                        break_before=breakable and (first and not glued or not first),
+                    )
+                )
+            glued = True
+        glued = glued and not text.endswith(" ")
+
+    if para.lead:
+        add_text(para.lead, True)
+        glued = False
+        if words and para.lead.rstrip()[-1:] not in SENTENCE_END:
+            words[-1].line_break_after = True
+    for seg in para.segments:
+        if isinstance(seg, Ref):
+            n = max(s, typo.min_number)
+            if seg.resource.is_phone and seg.variant != "url":
+                pieces = [seg.text]
+            else:
+                pieces = link_lines(seg.text, inner, latin.bold_name, n)
+            for i, piece in enumerate(pieces):
+                word = Word(
+                    [Run(piece, latin, True, n, para.color)],
+                    isolated=True,
+                    space_before=not glued and bool(words) and i == 0,
+                )
+                word.line_break_after = i < len(pieces) - 1
+                words.append(word)
+            glued = True
+        else:
+            add_text(seg, para.bold)
+    if typo.rtl:
+        # a name in Latin letters inside right-to-left text ("Take It Down") is never broken
+        # over two lines: its second half would land on the wrong side
+        for prev, word in zip(words, words[1:]):
+            if _latin_word(prev) and _latin_word(word) and not prev.line_break_after:
+                word.break_before = False
+    bullet = (
+        [Run(t, f, True, s, para.color) for f, t in stack.runs(para.bullet)] if para.bullet else []
+    )
+    indent = (size * BULLET_INDENT if para.bullet else 0) + para.indent * size
+    align = {"left": "start", "right": "end", "center": "center"}[para.align]
+    return ComplexParagraph(words, stack, s, typo.rtl, align, bullet, indent)

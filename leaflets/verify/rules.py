@@ -1,0 +1,365 @@
+"""The rules: each ``check(doc, registry) -> list[Finding]``, empty meaning fine.
+
+They compare what a reader sees (read.py) with the registry, and with what the file must be
+(:class:`~leaflets.verify.read.Expected`, from its build's manifest). Where a rule cannot tell
+(an unknown edition, format or paper), that is a finding: verify fails closed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..paper import PAPERS, to_mm
+from ..sources import links, phones
+from ..sources.registry import Registry, Resource
+from .read import Finding, PDFRead
+
+TRIM_TOLERANCE_MM = 0.3
+
+Rule = Callable[[PDFRead, Registry], list[Finding]]
+
+
+def _f(doc: PDFRead, page: int | None, rule: str, message: str, level: str = "error") -> Finding:
+    return Finding(str(doc.path), page, level, rule, message)
+
+
+def _nearest_number(digits: str, registry: Registry) -> Resource | None:
+    """The registry number that `digits` most likely meant to be (same length, 1-2 digits off)."""
+    best = None
+    for tel, res in registry.phone_numbers.items():
+        want = tel.lstrip("+")
+        for cand in {digits, digits.lstrip("0")}:
+            for w in {want, phones.keypad_digits(res.display)}:
+                if len(cand) == len(w) and sum(a != b for a, b in zip(cand, w)) <= 2:
+                    best = res
+    return best
+
+
+def dialled(num: phones.PrintedNumber, registry: Registry) -> Resource | None:
+    """The registry entry a printed number dials, or None."""
+    regions = sorted({r.region for r in registry if r.region})
+    for region in regions:
+        e164 = phones.to_e164(num.digits, region, plus=num.has_plus)
+        if e164 and e164 in registry.phone_numbers:
+            return registry.phone_numbers[e164]
+    if num.digits in registry.phone_numbers:  # a short code printed with separators
+        return registry.phone_numbers[num.digits]
+    return None
+
+
+def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Every phone-like number printed is a registry number, its gloss included."""
+    out = []
+    for page in doc.pages:
+        for num in phones.find_numbers(page.seen):
+            res = dialled(num, registry)
+            if res is None:
+                near = _nearest_number(num.digits, registry)
+                hint = (
+                    f"; it looks like {near.short_name}'s {near.display}"
+                    if near
+                    else "; if it is an organisation's own contact, verify with --config FILE"
+                )
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "number",
+                        f"phone number {num.main!r} is not in the registry{hint}",
+                    )
+                )
+                continue
+            if num.gloss:
+                letters = "".join(phones.keypad_digits(c) for c in num.main if c.isalpha())
+                g = phones.keypad_digits(num.gloss)
+                if (
+                    g != letters
+                    and dialled(phones.PrintedNumber(num.gloss, num.gloss, "", 0, 0), registry)
+                    is not res
+                ):
+                    out.append(
+                        _f(
+                            doc,
+                            page.number,
+                            "number",
+                            f"phone number {num.text!r}: the digits in brackets do not "
+                            f"match {res.short_name}'s number {res.display}",
+                        )
+                    )
+    return out
+
+
+def _link_problem(host_text: str, path: str, registry: Registry) -> str | None:
+    bad = links.invisible_chars(host_text)
+    if bad:
+        return f"contains an invisible character ({', '.join(bad)})"
+    host = links.bare_host(host_text)
+    foreign = links.foreign_letters(host)
+    known = registry.hosts
+    if foreign:
+        like = links.lookalike_of(host, known)
+        return f"has non-ASCII letters ({', '.join(foreign)})" + (
+            f"; it imitates {like}" if like else ""
+        )
+    if host not in known:
+        like = links.lookalike_of(host, known)
+        if like:
+            return f"is a lookalike of the registry host {like}"
+        return "is not a registry host"
+    if path and (host, path) not in registry.link_paths:
+        return f"has the path {path}, which no registry link has"
+    return None
+
+
+def check_links(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Every host or URL printed belongs to a registry link, spelled in plain ASCII."""
+    out = []
+    for page in doc.pages:
+        for link in links.find_links(page.seen):
+            problem = _link_problem(link.host, link.path, registry)
+            if problem:
+                out.append(_f(doc, page.number, "link", f"printed link {link.text!r} {problem}"))
+    return out
+
+
+def _mentions(label: str, res: Resource) -> bool:
+    label = _fold(label)
+    return any(_fold(x) in label for x in (res.short_name, res.name, res.display) if x)
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.casefold().split())
+
+
+def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Every QR code opens a registry number or link, and its label names what it opens."""
+    out = []
+    for page in doc.pages:
+        for code in page.qr:
+            p = code.payload
+            res = None
+            if p.lower().startswith("tel:"):
+                res = registry.phone_numbers.get(p[4:])
+                if res is None:
+                    digits = phones.keypad_digits(p[4:])
+                    near = _nearest_number(digits, registry)
+                    hint = f"; it looks like {near.short_name}'s {near.qr}" if near else ""
+                    out.append(
+                        _f(
+                            doc,
+                            page.number,
+                            "qr",
+                            f"QR code dials {p[4:]!r}, which is not in the registry{hint}",
+                        )
+                    )
+                    continue
+            elif p.lower().startswith(("https://", "http://")):
+                res = registry.qr_payloads.get(p)
+                if res is None:
+                    host, path = links.split_url(p)
+                    problem = _link_problem(host, path, registry) if host else "has no host"
+                    if not p.startswith("https://"):
+                        problem = "is not https"
+                    problem = problem or "is not a registry link"
+                    out.append(_f(doc, page.number, "qr", f"QR code opens {p!r}, which {problem}"))
+                    continue
+            else:
+                out.append(
+                    _f(doc, page.number, "qr", f"QR code holds {p!r}, not a tel: or https: link")
+                )
+                continue
+            if not _mentions(code.label, res):
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "qr-label",
+                        f"QR code opens {res.short_name} ({p}) but the text under it "
+                        f"({code.label!r}) does not name {res.short_name}",
+                    )
+                )
+    return out
+
+
+def _present(res: Resource, doc: PDFRead, registry: Registry) -> bool:
+    text = "\n".join(p.seen for p in doc.pages)
+    if res.tel is not None:
+        if not res.tel.startswith("+"):
+            return (
+                re.search(
+                    rf"(?<![0-9A-Za-z]){re.escape(res.tel)}(?![0-9A-Za-z])", phones.normalise(text)
+                )
+                is not None
+            )
+        return any(dialled(n, registry) is res for n in phones.find_numbers(text))
+    want = links.split_url(res.display)
+    return any((lk.host, lk.path) == want for lk in links.find_links(text))
+
+
+def required(doc: PDFRead, registry: Registry) -> tuple[tuple[str, ...] | None, str]:
+    """The registry entries the file must print, and where that was learnt; None (with why)
+    when verify cannot tell.
+
+    From the manifest the file was built with: everything the build recorded it printing. Else
+    from the registry: what the edition requires of its format. A format the registry names no
+    requirements for, outside a build folder, cannot be checked."""
+    guide = doc.expected.guide if doc.expected else doc.meta.get("guide")
+    fmt = doc.expected.format if doc.expected else doc.meta.get("format")
+    if not guide or not fmt:
+        return None, (
+            "no leaflets metadata (Keywords) and no manifest.json: cannot tell the edition and "
+            "format, so which helplines it must carry is unknown; verify it in its build folder"
+        )
+    edition = registry.editions.get(guide)
+    if edition is None:
+        return None, f"edition {guide!r} is not in the registry"
+    from_registry = edition.requires.get(fmt)
+    if doc.expected is not None:
+        return tuple(dict.fromkeys([*doc.expected.resources, *(from_registry or ())])), ""
+    if from_registry is None:
+        return None, (
+            f"format {fmt!r} is not one the registry says what to require of for {guide}: "
+            "cannot tell which helplines it must carry; verify it in its build folder "
+            "(with the manifest.json it was built with)"
+        )
+    return from_registry, ""
+
+
+def check_required(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """The helplines the file must carry are printed on it."""
+    ids, why = required(doc, registry)
+    if ids is None:
+        return [_f(doc, None, "required", why)]
+    guide = doc.expected.guide if doc.expected else doc.meta.get("guide")
+    fmt = doc.expected.format if doc.expected else doc.meta.get("format")
+    out = []
+    for rid in ids:
+        if rid not in registry.resources:
+            out.append(
+                _f(doc, None, "required", f"the manifest lists {rid!r}, not in the registry")
+            )
+        elif not _present(registry[rid], doc, registry):
+            res = registry[rid]
+            out.append(
+                _f(
+                    doc,
+                    None,
+                    "required",
+                    f"required for {guide} {fmt}: {res.name} ({res.display}) is missing",
+                )
+            )
+    return out
+
+
+def check_claims(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """What the file says it is (its Keywords) agrees with what it was built as."""
+    if doc.expected is None:
+        return []
+    out = []
+    for key in ("guide", "locale", "format", "paper"):
+        claimed, built = doc.meta.get(key), getattr(doc.expected, key)
+        if claimed != built:
+            out.append(
+                _f(
+                    doc,
+                    None,
+                    "claims",
+                    f"says {key}={claimed or '(nothing)'} but manifest.json "
+                    f"lists it as {key}={built}",
+                )
+            )
+    return out
+
+
+def check_fonts(doc: PDFRead, registry: Registry) -> list[Finding]:
+    return [
+        _f(doc, None, "fonts", f"font {name} is not embedded")
+        for name, embedded in doc.fonts.items()
+        if not embedded
+    ]
+
+
+def check_lang(doc: PDFRead, registry: Registry) -> list[Finding]:
+    if not doc.lang:
+        return [_f(doc, None, "lang", "the document has no /Lang (language) entry")]
+    locale = doc.meta.get("locale")
+    if locale and doc.lang != locale:
+        return [_f(doc, None, "lang", f"/Lang is {doc.lang!r} but the leaflet is in {locale!r}")]
+    return []
+
+
+def check_boxes(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Each page has a TrimBox of its paper's size, inside the BleedBox and MediaBox."""
+    out = []
+    paper = doc.expected.paper if doc.expected else doc.meta.get("paper")
+    if paper not in PAPERS:
+        out.append(
+            _f(
+                doc,
+                None,
+                "boxes",
+                f"paper {paper or '(none given)'} is not one verify knows "
+                f"({', '.join(PAPERS)}): the trim size was not checked",
+            )
+        )
+    for page in doc.pages:
+        if page.trimbox is None:
+            out.append(_f(doc, page.number, "boxes", "the page has no TrimBox"))
+            continue
+        x0, y0, x1, y1 = page.trimbox
+        w, h = to_mm(x1 - x0), to_mm(y1 - y0)
+        if paper in PAPERS:
+            want = sorted(PAPERS[paper])
+            if any(abs(a - b) > TRIM_TOLERANCE_MM for a, b in zip(sorted((w, h)), want)):
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "boxes",
+                        f"TrimBox is {w:.1f} x {h:.1f} mm, not {paper} "
+                        f"({want[1]:g} x {want[0]:g} mm)",
+                    )
+                )
+        if page.bleedbox is not None:
+            bx0, by0, bx1, by1 = page.bleedbox
+            if bx0 > x0 + 0.01 or by0 > y0 + 0.01 or bx1 < x1 - 0.01 or by1 < y1 - 0.01:
+                out.append(
+                    _f(doc, page.number, "boxes", "the BleedBox does not contain the TrimBox")
+                )
+        if x1 > page.width + 0.01 or y1 > page.height + 0.01 or x0 < -0.01 or y0 < -0.01:
+            out.append(_f(doc, page.number, "boxes", "the TrimBox is outside the MediaBox"))
+    return out
+
+
+RULES: tuple[Rule, ...] = (
+    check_numbers,
+    check_links,
+    check_qr,
+    check_required,
+    check_claims,
+    check_fonts,
+    check_lang,
+    check_boxes,
+)
+
+
+def check_review(doc: PDFRead, require_reviewed: bool) -> list[Finding]:
+    """A draft translation (or one whose status cannot be told) is a warning, or an error when
+    reviewed text is required."""
+    review = doc.expected.review if doc.expected else doc.meta.get("review")
+    if review == "reviewed":
+        return []
+    level = "error" if require_reviewed else "warning"
+    locale = doc.expected.locale if doc.expected else doc.meta.get("locale", "?")
+    if review is None:
+        return [_f(doc, None, "review", "its review status is not recorded", level)]
+    return [
+        _f(
+            doc,
+            None,
+            "review",
+            f"{locale} is a DRAFT translation, not yet reviewed by a native speaker",
+            level,
+        )
+    ]
