@@ -12,10 +12,12 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 
-from leaflets.build import render_pdf, write_atomic
-from leaflets.content import default_registry, load_guides
+from leaflets.build import render_pdf
+from leaflets.files import write_atomic
 from leaflets.formats import FORMATS
 from leaflets.i18n import localise
+from leaflets.sources.guide import load_guides
+from leaflets.sources.registry import default_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "data" / "seeds"
@@ -34,7 +36,7 @@ def guides(registry):
 
 def build_card(guide, registry, path: Path, locale: str = "en") -> Path:
     """Render a card from the given guide and registry (tests pass tampered copies)."""
-    write_atomic(path, render_pdf(localise(guide, locale), registry, FORMATS["card"], "cr80"))
+    write_atomic(path, render_pdf(localise(guide, locale), registry, FORMATS["card"], "cr80").data)
     return path
 
 

@@ -74,7 +74,7 @@ def test_body_text_is_at_least_6pt_and_inside_the_safe_area(cards, gid):
 
 @pytest.mark.parametrize("gid", EXPECTED)
 def test_front_has_the_headline_and_first_steps(cards, guides, registry, gid):
-    from leaflets.content import fill
+    from leaflets.sources.placeholders import fill
 
     text = " ".join(page_text(cards[gid], 0).split())
     card = guides[gid].card

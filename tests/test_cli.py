@@ -44,20 +44,31 @@ def _one_line_error(args, code):
 
 
 def test_bad_input_is_one_line(tmp_path):
+    # every input error is exit code 2, one line, and names what there is to choose from
     line = _one_line_error(["build", "--guide", "mars", "--out", str(tmp_path)], 2)
-    assert "unknown guide 'mars'" in line and "us" in line
-    line = _one_line_error(["build", "--format", "mug", "--out", str(tmp_path)], 1)
-    assert "unknown format 'mug'" in line
+    assert "'mars' is not one of 'uk-young-people', 'us', 'all'" in line
+    line = _one_line_error(["build", "--format", "mug", "--out", str(tmp_path)], 2)
+    assert "'mug' is not one of 'card', 'card-sheet', 'poster', 'leaflet', 'all'" in line
     line = _one_line_error(
-        ["build", "--format", "card", "--paper", "a4", "--out", str(tmp_path)], 1
+        ["build", "--format", "card", "--paper", "a4", "--out", str(tmp_path)], 2
     )
     assert "format card does not come on paper a4" in line
     afile = tmp_path / "file"
     afile.write_text("x")
-    line = _one_line_error(["build", "--out", str(afile)], 1)
+    line = _one_line_error(["build", "--out", str(afile)], 2)
     assert "is not a folder" in line
-    line = _one_line_error(["build", "--locale", "xx", "--out", str(tmp_path / "o")], 1)
+    line = _one_line_error(["build", "--locale", "xx", "--out", str(tmp_path / "o")], 2)
     assert "locale xx" in line
+    assert not (tmp_path / "o").exists()  # nothing is made for bad input
+
+
+def test_names_are_case_insensitive(tmp_path):
+    res = CliRunner().invoke(
+        main,
+        ["build", "--guide", "US", "--format", "Card", "--locale", "ES", "--out", str(tmp_path)],
+    )
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "us" / "es" / "card-cr80.pdf").is_file()
 
 
 def test_make_leaflets_script_runs_as_a_new_user_would(tmp_path):

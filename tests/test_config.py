@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from leaflets.cli import main
-from leaflets.config import load_config
-from leaflets.content import default_registry
+from leaflets.sources.config import load_config
+from leaflets.sources.registry import default_registry
 from leaflets.verify import check_file, read_pdf
 
 from .conftest import ROOT, render
@@ -214,7 +214,7 @@ def test_init_config_writes_an_example_that_names_every_key(tmp_path):
     ):
         assert key in text
     res = CliRunner().invoke(main, ["init-config", str(path)])
-    assert res.exit_code == 1 and "already exists" in res.stderr
+    assert res.exit_code == 2 and "already exists" in res.stderr
 
 
 def test_command_line_options_win_over_the_config(tmp_path):

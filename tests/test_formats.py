@@ -12,11 +12,12 @@ from click.testing import CliRunner
 
 from leaflets.build import render_pdf
 from leaflets.cli import main
-from leaflets.content import PLACEHOLDER
 from leaflets.errors import FitError
-from leaflets.formats import FORMATS, PAPERS
+from leaflets.formats import FORMATS
 from leaflets.formats.leaflet import panel_widths
 from leaflets.i18n import localise
+from leaflets.paper import PAPERS
+from leaflets.sources.placeholders import PLACEHOLDER
 from leaflets.verify import check_file, read_pdf
 
 from .conftest import MM, SEEDS, chars, qr_codes, render
@@ -277,7 +278,7 @@ def test_papers_a_format_lacks(tmp_path):
         main,
         ["build", "--guide", "us", "--format", "leaflet", "--paper", "a3", "--out", str(tmp_path)],
     )
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert res.stderr.strip() == (
         "error: format leaflet does not come on paper a3; it comes on a4, letter"
     )

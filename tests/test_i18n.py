@@ -16,9 +16,10 @@ from click.testing import CliRunner
 from leaflets import i18n
 from leaflets.build import render_pdf
 from leaflets.cli import main
-from leaflets.content import PLACEHOLDER
 from leaflets.errors import FitError
 from leaflets.formats import FORMATS
+from leaflets.i18n import catalogs
+from leaflets.sources.placeholders import PLACEHOLDER
 from leaflets.verify import check_file, read_pdf
 
 from .conftest import ROOT, render
@@ -39,8 +40,8 @@ LATIN = ["es", "fr", "ht", "pt-BR", "cy", "pl", "ro", "pt-PT", "lt", "uk", "ru",
 def locales(tmp_path, monkeypatch):
     """A private copy of locales/ that a test may break."""
     copy = tmp_path / "locales"
-    shutil.copytree(i18n.LOCALES_DIR, copy)
-    monkeypatch.setattr(i18n, "LOCALES_DIR", copy)
+    shutil.copytree(catalogs.LOCALES_DIR, copy)
+    monkeypatch.setattr(catalogs, "LOCALES_DIR", copy)
     return copy
 
 
@@ -186,12 +187,12 @@ def test_cve_2023_33733_payload_is_printed_literally_if_it_gets_past_the_catalog
         g, card=dataclasses.replace(g.card, headline=payload[:60], turn_over=payload[-40:])
     )
     pdf = tmp_path / "card.pdf"
-    pdf.write_bytes(render_pdf(i18n.localise(evil, "en"), registry, FORMATS["card"], "cr80"))
+    pdf.write_bytes(render_pdf(i18n.localise(evil, "en"), registry, FORMATS["card"], "cr80").data)
     text = " ".join(read_pdf(pdf).pages[0].text.split())
     assert "<para><font color=" in text and "</font></para>" in text
     assert not marker.exists()
     # and the whole payload as an organisation-style text goes through the same escaping
-    from leaflets.text import Para, markup
+    from leaflets.text.markup import Para, markup
 
     assert "&lt;para&gt;" in markup(Para.of(payload), 8, 8)
 
@@ -323,7 +324,7 @@ def test_pseudo_locale_builds_or_fails_with_the_fitting_error(tmp_path, guides, 
     lg = i18n.localise(guides[gid], i18n.PSEUDO_LOCALE)
     for paper in FORMATS[fmt].papers:
         try:
-            data = render_pdf(lg, registry, FORMATS[fmt], paper)
+            data = render_pdf(lg, registry, FORMATS[fmt], paper).data
         except FitError as e:
             assert "\n" not in str(e) and f"locale en-XA, format {fmt}, paper {paper}" in str(e)
             continue

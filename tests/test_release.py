@@ -19,7 +19,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from leaflets import build as b
+from leaflets.build import manifest as b
 from leaflets.cli import main
 
 from .conftest import ROOT
@@ -140,7 +140,7 @@ def test_an_unusable_out_is_one_line_before_any_work(tmp_path):
     afile = tmp_path / "file"
     afile.write_text("x")
     res = CliRunner().invoke(main, ["build", "--out", str(afile / "sub")])
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert re.fullmatch(
         r"error: --out .*: cannot write there \(.*\); choose another folder", res.stderr.strip()
     )
@@ -154,9 +154,9 @@ def test_stale_registry_entries_warn_and_strict_fails(tmp_path, monkeypatch, reg
         f"(limit 180); re-check it at: {registry['ccri'].source}"
     ]
     assert b.stale_entries(old, {"uk-young-people"}, 180, today=dt.date(2026, 11, 25)) == []
-    import leaflets.content
+    import leaflets.build.plan
 
-    monkeypatch.setattr(leaflets.content, "default_registry", lambda: old)
+    monkeypatch.setattr(leaflets.build.plan, "default_registry", lambda: old)
     runner = CliRunner()
     res = runner.invoke(
         main, ["build", "--guide", "us", "--format", "card", "--out", str(tmp_path / "a")]

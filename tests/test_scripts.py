@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from leaflets import i18n
 from leaflets.build import render_pdf
 from leaflets.cli import main
-from leaflets.content import PLACEHOLDER
 from leaflets.errors import SourceError
 from leaflets.formats import FORMATS
+from leaflets.sources.placeholders import PLACEHOLDER
 from leaflets.verify import check_file
 
 from .conftest import chars, page_text, qr_codes

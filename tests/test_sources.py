@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from leaflets.content import PLACEHOLDER, fill, load_guide, load_registry, placeholders
 from leaflets.errors import SourceError
+from leaflets.sources.guide import load_guide
+from leaflets.sources.placeholders import PLACEHOLDER, fill, placeholders
+from leaflets.sources.registry import load_registry
 
 from .conftest import ROOT, SEEDS
 
@@ -119,7 +121,7 @@ def test_placeholders_fill_from_the_registry(registry):
 
 
 def _registry_with(tmp_path: Path, old: str, new: str) -> Path:
-    src = (ROOT / "leaflets" / "resources.toml").read_text("utf-8")
+    src = (ROOT / "leaflets" / "data" / "resources.toml").read_text("utf-8")
     assert old in src
     p = tmp_path / "resources.toml"
     p.write_text(src.replace(old, new, 1), "utf-8")
@@ -161,7 +163,7 @@ def test_a_bad_registry_entry_stops_with_one_line(tmp_path, old, new, message):
 
 
 def test_a_guide_placeholder_must_name_an_entry(tmp_path, registry):
-    src = (ROOT / "leaflets" / "guides" / "us.toml").read_text("utf-8")
+    src = (ROOT / "leaflets" / "data" / "guides" / "us.toml").read_text("utf-8")
     p = tmp_path / "us.toml"
     p.write_text(src.replace("call {ccri}", "call {ccri-helpline}", 1), "utf-8")
     with pytest.raises(

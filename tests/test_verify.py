@@ -1,6 +1,6 @@
-"""The verifier catches what a wrong card would get wrong. Every tampered card here is built by
-the real renderer from a registry or guide copy with one fact changed, then verified against
-the real registry."""
+"""The verifier catches what a wrong card would get wrong. Tampered cards are built by the real
+renderer from a registry or guide copy with one fact changed, or drawn on a bare reportlab
+canvas, then verified against the real registry."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from reportlab.pdfgen.canvas import Canvas
 
 from leaflets.cli import main
+from leaflets.errors import BuildError
+from leaflets.paper import MM
 from leaflets.verify import check_file
 
 from .conftest import build_card
@@ -103,16 +106,64 @@ def test_an_unknown_host_is_caught(tmp_path, guides, registry):
     ]
 
 
-def test_a_missing_required_helpline_is_caught(tmp_path, guides, registry):
+def test_the_build_refuses_a_card_without_a_required_helpline(tmp_path, guides, registry):
     g = guides["us"]
     card = dataclasses.replace(
         g.card, contacts=tuple(c for c in g.card.contacts if c.resource != "ccri")
     )
-    path = build_card(dataclasses.replace(g, card=card), registry, tmp_path / "card.pdf")
-    assert [f.message for f in findings(path, registry)] == [
+    with pytest.raises(BuildError, match="does not print Cyber Civil Rights Initiative"):
+        build_card(dataclasses.replace(g, card=card), registry, tmp_path / "card.pdf")
+    assert not (tmp_path / "card.pdf").exists()
+
+
+def _bare_card(path, lines, keywords="leaflets guide=us locale=en format=card paper=cr80"):
+    """A card made with a bare reportlab canvas (not our layout code): the lines, in Helvetica
+    (not embedded; the font rule is not what these tests look at)."""
+    w, h = 85.6 * MM, 54 * MM
+    c = Canvas(str(path), pagesize=(w, h), lang="en")
+    c.setKeywords(keywords + " review=reviewed")
+    c.setTrimBox((0, 0, w, h))
+    c.setFont("Helvetica", 7)
+    for i, line in enumerate(lines):
+        c.drawString(10, h - 14 - 10 * i, line)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_missing_required_helpline_is_caught(tmp_path, registry):
+    path = _bare_card(
+        tmp_path / "card.pdf",
+        [
+            "In danger: call 911",
+            "RAINN: 1-800-656-HOPE (4673)",
+            "Take It Down: takeitdown.ncmec.org",
+        ],
+    )
+    assert [f.message for f in findings(path, registry, "required")] == [
         "required for us card: Cyber Civil Rights Initiative (CCRI) Image Abuse Helpline "
         "(1-844-878-2274) is missing"
     ]
+
+
+@pytest.mark.parametrize(
+    "keywords, message",
+    [
+        ("leaflets guide=us locale=en format=bookmark paper=cr80", "format 'bookmark' is not one"),
+        ("leaflets guide=us locale=en format=card paper=zz", "paper zz is not one verify knows"),
+        ("", "no leaflets metadata (Keywords) and no manifest.json"),
+    ],
+)
+def test_a_file_verify_cannot_place_is_a_finding(tmp_path, registry, keywords, message):
+    path = _bare_card(tmp_path / "card.pdf", ["In danger: call 911"], keywords)
+    assert any(message in f.message and f.level == "error" for f in findings(path, registry))
+
+
+def test_a_folder_without_a_pdf_is_a_finding(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing to see")
+    res = CliRunner().invoke(main, ["verify", str(tmp_path)])
+    assert res.exit_code == 1
+    assert "no PDF file found to check" in res.output
 
 
 def test_a_qr_label_that_names_something_else_is_caught(tmp_path, guides, registry):

@@ -183,6 +183,9 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
 
 
 def _present(res: Resource, doc: PDFRead, registry: Registry) -> bool:
+    """Printed as text (its number or link), or as a QR code that opens it."""
+    if any(_opens(code.payload) == _opens(res.qr) for p in doc.pages for code in p.qr):
+        return True
     text = "\n".join(p.seen for p in doc.pages)
     if res.tel is not None:
         if not res.tel.startswith("+"):
@@ -224,6 +227,19 @@ def required(doc: PDFRead, registry: Registry) -> tuple[tuple[str, ...] | None, 
             "(with the manifest.json it was built with)"
         )
     return from_registry, ""
+
+
+def _opens(payload: str) -> str:
+    """A payload as a phone or browser opens it: scheme and host in any case, a tel: number
+    without the separators a dialler skips."""
+    scheme, sep, rest = payload.partition(":")
+    if not sep:
+        return payload
+    scheme = scheme.lower()
+    if scheme == "tel":
+        return "tel:" + "".join(c for c in rest if c.isdigit() or c == "+")
+    host, slash, path = rest.removeprefix("//").partition("/")
+    return f"{scheme}://{host.lower()}{slash}{path}"
 
 
 def check_required(doc: PDFRead, registry: Registry) -> list[Finding]:
