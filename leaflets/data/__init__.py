@@ -1,1 +1,3 @@
-"""Package data: the registry, the guides and the example config (fonts and locales are mapped in by the build)."""
+"""Package data: the registry, the guides and the example config.
+
+The build maps fonts/ and locales/ in beside them (pyproject.toml)."""
