@@ -106,6 +106,7 @@ def _logo_problem(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix == ".svg":
         try:
+            # imported here to keep start-up fast: only a config with an SVG logo needs it
             from svglib.svglib import svg2rlg
 
             drawing = svg2rlg(str(path))
@@ -115,7 +116,7 @@ def _logo_problem(path: Path) -> str | None:
             return f"{path.name} is not a readable SVG; export it again"
         ratio = drawing.width / drawing.height
     elif suffix in (".png", ".jpg", ".jpeg"):
-        from PIL import Image, UnidentifiedImageError
+        from PIL import Image, UnidentifiedImageError  # imported here to keep start-up fast
 
         try:
             with Image.open(path) as im:
