@@ -50,9 +50,10 @@ def best_of(fn, repeat: int) -> float:
 def marginal(fmt: str, paper: str, repeat: int) -> float:
     """Seconds to render one more PDF once fonts, catalogs and QR codes are warm."""
     from leaflets.build import render_pdf
-    from leaflets.content import default_registry, load_guides
     from leaflets.formats import FORMATS
     from leaflets.i18n import localise
+    from leaflets.sources.guide import load_guides
+    from leaflets.sources.registry import default_registry
 
     registry = default_registry()
     lg = localise(load_guides(["us"], registry)[0], "en")
@@ -105,7 +106,7 @@ def matrix(workers: int, out: Path) -> tuple[float, float]:
 
 
 def verify_per_page(path: Path, repeat: int) -> float:
-    from leaflets.content import default_registry
+    from leaflets.sources.registry import default_registry
     from leaflets.verify import check_file
 
     registry = default_registry()
