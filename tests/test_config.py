@@ -140,6 +140,22 @@ formats = ["card"]
             "org.toml: contacts[1].url: 'http://example.org' must be an https:// link",
         ),
         (("[build]", "[bulid]"), "org.toml: bulid: unknown section"),
+        (
+            ('formats = ["card"]', 'formats = ["card"]\nlocales = 5'),
+            "org.toml: build.locales: give a list of names",
+        ),
+        (
+            ('formats = ["card"]', 'formats = ["mug"]'),
+            "org.toml: build.formats: 'mug' is not a format; use card, card-sheet, poster, leaflet",
+        ),
+        (
+            ("[organisation]", "print = 5\n[organisation]"),
+            "org.toml: print: must be a [print] table",
+        ),
+        (
+            ("[build]", '[[contacts]]\nlabel = 5\nphone = "020 7946 0001"\nregion = "GB"\n[build]'),
+            "org.toml: contacts[2].label: give the contact's label as a string",
+        ),
     ],
 )
 def test_a_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path, change, message):

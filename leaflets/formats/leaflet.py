@@ -19,7 +19,6 @@ from ..render.blocks import qr_block
 from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, fill_rect
 from ..render.page import checked_line, content_box, page
-from ..sources.guide import Guide
 from ..sources.placeholders import Ref, segments
 from ..text.fit import Fitted, fit, fit_flow
 from ..text.markup import Para
@@ -248,16 +247,16 @@ class LeafletFormat(Format):
         """The whole guidance, then the services it names, poured into flap and inside."""
         frames = [boxes[n] for n in ("flap", "inside-1", "inside-2", "inside-3")]
         return fit_flow(
-            guidance_paras(doc.guide, doc),
+            guidance_paras(doc),
             doc.typography(BODY_MAX_PT, BODY_MIN_PT),
             [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames],
             self.what(doc, spec, "guidance text"),
         )
 
 
-def guidance_paras(g: Guide, doc: Document) -> list[Para]:
+def guidance_paras(doc: Document) -> list[Para]:
     """Every section of the guide in order, then the list of services it names."""
-    theme, reg = doc.theme, doc.registry
+    g, theme, reg = doc.guide, doc.theme, doc.registry
     out: list[Para] = []
     for s in g.sections:
         if s.heading:

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..sources.guide import Guide, from_toml
-from ..sources.placeholders import PLACEHOLDER
+from ..sources.placeholders import placeholders
 
 
 def comments_for(text: str, where: str) -> list[str]:
     """The translator comments of one message."""
     out = [f"Printed: {where}."]
-    kept = [m.group(0) for m in PLACEHOLDER.finditer(text)]
+    kept = placeholders(text)
     if kept:
         out.append(
             "Keep exactly once each, unchanged: "

@@ -200,8 +200,6 @@ class ComplexParagraph:
             k -= 1
         if len(self.lines) <= 4 or k < 2 or len(self.lines) - k < 2:
             return []
-        if k == 0 or k == len(self.lines):
-            return []
         first_words = [w for line in self.lines[:k] for w in line.words]
         rest = [w for line in self.lines[k:] for w in line.words]
         head = ComplexParagraph(
