@@ -12,15 +12,14 @@ import json
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
 
 from .errors import LeafletsError, OutputError
 from .files import write_atomic
-from .formats import FORMATS
 from .paper import PAPERS
-from .sources.guide import guide_ids
 
 EXIT_INTERRUPTED = 130
 
@@ -41,8 +40,34 @@ class Group(click.Group):
             ctx.exit(e.exit_code)
 
 
-def _choice(names) -> click.Choice:
-    return click.Choice([*names, "all"], case_sensitive=False)
+class _Names(click.Choice):
+    """A case-insensitive choice of the names in one of the package's tables, or "all". The
+    table is read when the choice is first needed (parsing, --help of the command), so that
+    ``leaflets --help`` does not load the layout code."""
+
+    def __init__(self, names: Callable[[], Iterable[str]]) -> None:
+        self._names = names
+        super().__init__([], case_sensitive=False)
+
+    @property
+    def choices(self) -> list[str]:  # type: ignore[override]
+        return [*self._names(), "all"]
+
+    @choices.setter
+    def choices(self, value) -> None:  # click.Choice sets it; the table is the truth
+        pass
+
+
+def _guides_table() -> list[str]:
+    from .sources.guide import guide_ids  # imported here to keep start-up fast
+
+    return guide_ids()
+
+
+def _formats_table() -> list[str]:
+    from .formats import FORMATS  # imported here to keep start-up fast
+
+    return list(FORMATS)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,7 +93,7 @@ def main() -> None:
 @main.command()
 @click.option(
     "--guide",
-    type=_choice(guide_ids()),
+    type=_Names(_guides_table),
     default="all",
     show_default=True,
     help="Edition to build.",
@@ -82,14 +107,14 @@ def main() -> None:
 @click.option(
     "--format",
     "format_",
-    type=_choice(FORMATS),
+    type=_Names(_formats_table),
     default="all",
     show_default=True,
     help="Format to build.",
 )
 @click.option(
     "--paper",
-    type=_choice(PAPERS),
+    type=_Names(lambda: PAPERS),
     default="all",
     show_default=True,
     help="Paper (cr80 is the card's own), or all papers each format comes on.",
