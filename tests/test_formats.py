@@ -222,14 +222,20 @@ def test_leaflet_holds_every_seed_sentence_in_order(matrix, guides, registry, gi
     seed = (SEEDS / guide.seed).read_text("utf-8")
     for form in sorted(guide.seed_forms, key=len, reverse=True):
         seed = seed.replace(form, " ")
-    pos = 0
+    expected = []
     for sentence in _sentences(seed):
         s = _norm(re.sub(r"\(\s*\)", "", sentence)).strip(" .")
-        if not s or s in (guide.title.strip(" …"),):
-            continue
-        found = text.find(s)
-        assert found >= 0, s
-        pos = max(pos, found)
+        if s and s != guide.title.strip(" …"):
+            expected.append(s)
+    assert len(expected) > 10
+    # each sentence after the one before it: the leaflet reads in the seed's order
+    pos = 0
+    for i, s in enumerate(expected):
+        found = text.find(s, pos)
+        if found < 0:
+            where = "missing" if s not in text else f"only before sentence {i}: {expected[i - 1]!r}"
+            pytest.fail(f"sentence {i + 1} of {len(expected)} not in order ({where}): {s!r}")
+        pos = found + len(s)
     for rid in registry.editions[gid].requires["leaflet"]:
         assert registry[rid].display in doc.text or registry[rid].url in doc.text
 
