@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from leaflets import i18n
 from leaflets.build import render_pdf
 from leaflets.cli import main
-from leaflets.errors import FitError
+from leaflets.errors import FitError, SourceError
 from leaflets.formats import FORMATS
 from leaflets.i18n import catalogs
 from leaflets.sources.placeholders import PLACEHOLDER
@@ -314,8 +314,9 @@ def test_init_makes_a_draft(locales, guides):
     path = i18n.init(guides["uk-young-people"], "de")
     text = Path(path).read_text("utf-8")
     assert '"X-Leaflets-Review: draft\\n"' in text and 'msgctxt "uk-young-people|title"' in text
-    with pytest.raises(Exception, match="already exists"):
+    with pytest.raises(SourceError) as e:
         i18n.init(guides["uk-young-people"], "de")
+    assert str(e.value) == f"{path}: already exists; use 'i18n update' to bring it up to date"
 
 
 @pytest.mark.parametrize("fmt", ["card", "card-sheet", "poster", "leaflet"])
