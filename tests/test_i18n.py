@@ -4,6 +4,7 @@ text, drafts that say so, incomplete catalogs, the pseudo-locale."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import sys
@@ -319,21 +320,49 @@ def test_init_makes_a_draft(locales, guides):
     assert str(e.value) == f"{path}: already exists; use 'i18n update' to bring it up to date"
 
 
-@pytest.mark.parametrize("fmt", ["card", "card-sheet", "poster", "leaflet"])
-@pytest.mark.parametrize("gid", ["us", "uk-young-people"])
-def test_pseudo_locale_builds_or_fails_with_the_fitting_error(tmp_path, guides, registry, fmt, gid):
+PSEUDO_CASES = [
+    (gid, fmt, paper)
+    for gid in ("us", "uk-young-people")
+    for fmt in FORMATS
+    for paper in FORMATS[fmt].papers
+]
+# What the pseudo-locale's 30 % more text does not fit: the us card front (its body never
+# below 6 pt) and the us poster's body (never below 14 pt on A4, scaled with the paper) have
+# room for little more than 10 % over the English; no catalog is longer than that there yet (French,
+# the longest, is 11 % longer on the card). At 40 % the uk-young-people leaflet on letter and
+# the us poster on tabloid overflow too.
+PSEUDO_OVERFLOW = {
+    ("us", "card", "cr80"): "front (headline and first steps)",
+    ("us", "card-sheet", "a4"): "card front (headline and first steps)",
+    ("us", "card-sheet", "letter"): "card front (headline and first steps)",
+    ("us", "poster", "a4"): "first steps, what not to do and whom to call",
+    ("us", "poster", "letter"): "first steps, what not to do and whom to call",
+    ("us", "poster", "a3"): "first steps, what not to do and whom to call",
+}
+
+
+@pytest.mark.parametrize("gid, fmt, paper", PSEUDO_CASES)
+def test_pseudo_locale_builds_every_format_on_every_paper(
+    tmp_path, guides, registry, gid, fmt, paper
+):
     lg = i18n.localise(guides[gid], i18n.PSEUDO_LOCALE)
-    for paper in FORMATS[fmt].papers:
-        try:
-            data = render_pdf(lg, registry, FORMATS[fmt], paper).data
-        except FitError as e:
-            assert "\n" not in str(e) and f"locale en-XA, format {fmt}, paper {paper}" in str(e)
-            continue
-        pdf = tmp_path / f"{fmt}-{paper}.pdf"
-        pdf.write_bytes(data)
-        text = read_pdf(pdf).text
-        assert "DRAFT" in text and "ö" in text
-        assert [f for f in check_file(pdf, registry) if f.level == "error"] == []
+    if (gid, fmt, paper) in PSEUDO_OVERFLOW:
+        # a known limit of the layout, not of the test: it must fail exactly so, in one line
+        # (and this case fails, not passes, once the layout makes room)
+        with pytest.raises(FitError) as e:
+            render_pdf(lg, registry, FORMATS[fmt], paper)
+        part = re.escape(PSEUDO_OVERFLOW[gid, fmt, paper])
+        assert re.fullmatch(
+            rf"guide {gid}, locale en-XA, format {fmt}, paper {paper}: {part}: "
+            r"the text does not fit even at [\d.]+ pt; shorten the text",
+            str(e.value),
+        ), str(e.value)
+        pytest.xfail(f"30 % longer text does not fit: {e.value}")
+    pdf = tmp_path / f"{fmt}-{paper}.pdf"
+    pdf.write_bytes(render_pdf(lg, registry, FORMATS[fmt], paper).data)
+    text = read_pdf(pdf).text
+    assert "DRAFT" in text and "ö" in text and "~~~" in text  # the pseudo text is printed
+    assert [f for f in check_file(pdf, registry) if f.level == "error"] == []
 
 
 def test_pseudo_locale_keeps_placeholders():
@@ -342,6 +371,10 @@ def test_pseudo_locale_keeps_placeholders():
     assert len(i18n.pseudo("Stop contact and get support")) >= 1.3 * len(
         "Stop contact and get support"
     )
+    out = i18n.pseudo("Call Childline or visit the Report Remove site today")
+    assert "Childline" in out and "Report Remove" in out  # names keep their letters
+    # the padding is words of its own: lines break in it, and no word grows
+    assert max(map(len, out.strip("[]").split())) <= len("Childline")
 
 
 @pytest.mark.parametrize("locale", LATIN)
