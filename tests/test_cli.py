@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -11,16 +12,47 @@ from leaflets.cli import main
 
 from .conftest import ROOT
 
+COMMANDS = {
+    (): {"build", "verify", "preview", "init-config", "i18n"},
+    ("i18n",): {"extract", "init", "update", "check", "stats"},
+}
 
-def test_help_reads_like_the_readme():
-    runner = CliRunner()
-    res = runner.invoke(main, ["--help"])
-    assert res.exit_code == 0
-    assert "build" in res.output and "verify" in res.output
-    for cmd in ("build", "verify"):
-        res = runner.invoke(main, [cmd, "--help"])
-        assert res.exit_code == 0 and "Usage:" in res.output
-    assert "--guide" in runner.invoke(main, ["build", "--help"]).output
+
+def _listed_commands(help_text: str) -> set[str]:
+    """The names in a group's "Commands:" section."""
+    section = help_text.split("\nCommands:\n", 1)[1]
+    return set(re.findall(r"^  (\S+)", section, re.MULTILINE))  # not wrapped descriptions
+
+
+def _help(args) -> str:
+    res = CliRunner().invoke(main, [*args, "--help"])
+    assert res.exit_code == 0, (args, res.output)
+    assert res.output.startswith(f"Usage: {' '.join(['main', *args])} "), res.output
+    assert CliRunner().invoke(main, [*args, "-h"]).output == res.output  # -h is --help
+    return res.output
+
+
+def test_every_command_has_help():
+    for group, commands in COMMANDS.items():
+        assert _listed_commands(_help(group)) == commands, group
+        for cmd in commands:
+            text = _help([*group, cmd])
+            assert "Options:" in text and "-h, --help" in text, (group, cmd)
+
+
+def _choices(help_text: str, option: str) -> list[str]:
+    m = re.search(rf"^  {re.escape(option)} \[([^\]]+)\]", help_text, re.MULTILINE)
+    assert m, f"{option} lists no choices"
+    return m.group(1).split("|")
+
+
+def test_build_help_lists_the_formats_and_papers():
+    text = _help(["build"])
+    assert _choices(text, "--format") == ["card", "card-sheet", "poster", "leaflet", "all"]
+    assert _choices(text, "--paper") == ["cr80", "a4", "letter", "a3", "tabloid", "all"]
+    assert _choices(text, "--guide") == ["uk-young-people", "us", "all"]
+    for option in ("--locale", "--out", "--jobs", "--bleed", "--config", "--strict"):
+        assert option in text
 
 
 def test_build_writes_one_card_per_edition(tmp_path):
