@@ -7,15 +7,18 @@ import datetime as dt
 import hashlib
 import json
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pypdf
+import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
@@ -108,32 +111,101 @@ def test_verify_checks_the_manifest(two_builds, tmp_path):
     assert "poster-a4.pdf: error: differs from manifest.json (sha256)" in res.output
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_an_interrupted_build_leaves_no_broken_or_temporary_file(tmp_path, sig):
+def _stat(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat from its third field (state, ppid, ...), or None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()  # the name in (...) may hold anything
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes whose parent is `pid`, each with its start time (field 22), so that a
+    pid used again by another process is not taken for it."""
+    out = {}
+    for d in Path("/proc").iterdir():
+        fields = _stat(int(d.name)) if d.name.isdigit() else None
+        if fields and int(fields[1]) == pid:
+            out[int(d.name)] = fields[19]
+    return out
+
+
+def _still_there(children: dict[int, str]) -> list[int]:
+    return [pid for pid, start in children.items() if (_stat(pid) or [None] * 20)[19] == start]
+
+
+@pytest.mark.parametrize(
+    "sig, to_group",
+    [
+        (signal.SIGINT, True),  # Ctrl-C in a terminal: the build and its workers get it
+        (signal.SIGTERM, False),  # kill, a CI runner, a service manager: the build alone
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_an_interrupted_build_leaves_no_broken_or_temporary_file(tmp_path, sig, to_group):
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "make_leaflets.py"), *MATRIX, "--jobs", "2", "--out", str(out)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a process group of its own, as a terminal's job is
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(out.rglob("*.pdf"))) < 15:
-        time.sleep(0.05)
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err[-2000:]
-    assert err.strip().splitlines()[-1].startswith("interrupted: the workers were stopped")
-    assert "Traceback" not in err
-    pdfs = list(out.rglob("*.pdf"))
-    assert 0 < len(pdfs) < 252
-    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in proc.stderr:
+            lines.put(line)
+        lines.put(None)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    err: list[str] = []
+    workers: dict[int, str] = {}
+    try:
+        # until the first edition is finished: its files are written, the rest are not
+        deadline = time.monotonic() + 120
+        while not (err and err[-1].startswith("built ")):
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail("no edition built within 120 s: " + "".join(err))
+            assert line is not None, "the build ended before it was interrupted: " + "".join(err)
+            err.append(line)
+        workers = _children(proc.pid)
+        assert len(workers) == 2, workers  # --jobs 2: the pool's two processes
+        if to_group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+        proc.wait(timeout=60)
+        reader.join(timeout=30)  # EOF on stderr: no process holds it open any more
+        assert not reader.is_alive(), "something still holds the build's stderr open"
+    finally:
+        if proc.poll() is None or _still_there(workers):  # a failed test leaves nothing
+            os.killpg(proc.pid, signal.SIGKILL)  # the build's own process group, no other
+            proc.wait(timeout=30)
+        reader.join(timeout=30)
+        proc.stderr.close()
+    while (line := lines.get_nowait()) is not None:
+        err.append(line)
+    stderr = "".join(err)
+    assert proc.returncode == 130, stderr[-2000:]
+    assert stderr.strip().splitlines()[-1] == (
+        "interrupted: the workers were stopped; every file written is complete, "
+        "no temporary file is left"
+    )
+    assert "Traceback" not in stderr, stderr[-2000:]
+    assert _still_there(workers) == []  # no worker outlives the build
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert 9 <= len(pdfs) < 252  # the finished edition at least, and not the whole matrix
+    assert not [p for p in out.rglob("*") if ".tmp" in p.name]
     for pdf in pdfs:
-        assert len(pypdf.PdfReader(pdf).pages) >= 1  # every file written is whole
-    time.sleep(0.5)
-    leftover = subprocess.run(["pgrep", "-f", f"--out {out}"], capture_output=True, text=True)
-    assert leftover.stdout.strip() == ""  # no worker outlives the build
+        doc = pdfium.PdfDocument(pdf)  # every file written is whole
+        assert len(doc) >= 1 and doc[0].get_textpage().count_chars() > 0, pdf
+        doc.close()
 
 
 def test_an_unusable_out_is_one_line_before_any_work(tmp_path):
