@@ -7,24 +7,18 @@ sources/ and the paper table: never the layout code whose output it judges.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import resource
+import time
 from collections.abc import Iterable
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from ..sources.registry import Registry
 from .manifest import MANIFEST, read_manifest
-from .read import Expected, Finding, PDFRead, read_pdf
+from .read import LIMITS, Expected, Finding, Limits, PDFRead, Unreadable, collect, read_pdf
 from .rules import RULES, check_review
-
-
-def collect(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and every *.pdf under each folder, sorted."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out += sorted(x for x in p.rglob("*.pdf") if x.is_file())
-        else:
-            out.append(p)
-    return out
 
 
 def check_file(
@@ -32,17 +26,100 @@ def check_file(
     registry: Registry,
     require_reviewed: bool = False,
     expected: Expected | None = None,
+    limits: Limits = LIMITS,
 ) -> list[Finding]:
-    """All findings for one file; a file that is not a readable PDF is one finding."""
+    """All findings for one file; a file that is not a readable PDF, or that verify cannot
+    read within its limits, is one finding (an error)."""
     try:
-        doc = read_pdf(path)
-    except (ValueError, OSError) as e:
+        doc = read_pdf(path, limits)
+    except Unreadable as e:
         return [Finding(str(path), None, "error", "pdf", str(e))]
+    except MemoryError:
+        return [Finding(str(path), None, "error", "limits", "needs more memory than verify allows")]
+    except Exception as e:  # noqa: BLE001 -- whatever a hostile file does, it is a finding
+        message = f"could not be read ({type(e).__name__}: {e}); it is not checked"
+        return [Finding(str(path), None, "error", "pdf", message)]
     doc.expected = expected
     out: list[Finding] = []
     for rule in RULES:
         out += rule(doc, registry)
     return out + check_review(doc, require_reviewed)
+
+
+def _child(conn, path, registry, require_reviewed, expected, limits) -> None:
+    """Check one file in a process of its own, within the memory limit."""
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    except (ValueError, OSError):
+        pass  # a platform without the limit still has the time limit
+    try:
+        conn.send(check_file(path, registry, require_reviewed, expected, limits))
+    except BaseException as e:  # noqa: BLE001 -- the parent turns anything into a finding
+        conn.send([Finding(str(path), None, "error", "limits", f"could not be checked ({e})")])
+    finally:
+        conn.close()
+
+
+def check_isolated(
+    paths: list[Path],
+    registry: Registry,
+    require_reviewed: bool,
+    expected: dict[Path, Expected],
+    limits: Limits = LIMITS,
+    workers: int | None = None,
+) -> dict[Path, list[Finding]]:
+    """Each file checked in a forked process of its own (up to `workers` at once), killed
+    when it runs out of time or memory: a hostile file is a finding, and the rest of the
+    folder is still checked."""
+    fork = multiprocessing.get_context("fork")
+    workers = workers or os.cpu_count() or 1
+    results: dict[Path, list[Finding]] = {}
+    queue = list(paths)
+    running: dict = {}  # reader connection -> (process, path)
+    while queue or running:
+        while queue and len(running) < workers:
+            path = queue.pop(0)
+            reader, writer = fork.Pipe(duplex=False)
+            args = (writer, path, registry, require_reviewed, expected.get(path.resolve()), limits)
+            process = fork.Process(target=_child, args=args, daemon=True)
+            process.start()
+            writer.close()
+            running[reader] = (process, path, time.monotonic())
+        ready = wait(list(running), timeout=0.5)
+        for reader in ready:
+            process, path, _ = running.pop(reader)
+            try:
+                results[path] = reader.recv()
+            except (EOFError, OSError):
+                results[path] = [
+                    Finding(
+                        str(path),
+                        None,
+                        "error",
+                        "limits",
+                        f"verify's reader stopped (exit code {process.exitcode}): the file "
+                        "needs more memory than verify allows, or crashed the reader",
+                    )
+                ]
+            reader.close()
+            process.join()
+        now = time.monotonic()
+        for reader, (process, path, started) in list(running.items()):
+            if now - started > limits.seconds:
+                process.kill()
+                process.join()
+                reader.close()
+                del running[reader]
+                results[path] = [
+                    Finding(
+                        str(path),
+                        None,
+                        "error",
+                        "limits",
+                        f"not checked: reading it took longer than {limits.seconds:g} s",
+                    )
+                ]
+    return results
 
 
 def check_paths(
@@ -68,9 +145,21 @@ def check_paths(
     if not files:
         where = ", ".join(str(p) for p in paths)
         findings.append(Finding(where, None, "error", "pdf", "no PDF file found to check"))
+    results = check_isolated(files, registry, require_reviewed, expected)
     for f in files:
-        findings += check_file(f, registry, require_reviewed, expected.get(f.resolve()))
+        findings += results[f]
     return files, findings
 
 
-__all__ = ["Expected", "Finding", "PDFRead", "check_file", "check_paths", "collect", "read_pdf"]
+__all__ = [
+    "LIMITS",
+    "Expected",
+    "Finding",
+    "Limits",
+    "PDFRead",
+    "check_file",
+    "check_isolated",
+    "check_paths",
+    "collect",
+    "read_pdf",
+]

@@ -1,23 +1,53 @@
 """Reading a PDF as a stranger would: its text in logical order and as printed lines (pdfium),
-its pages rendered and every QR code on them decoded (zxing-cpp), and its structure (pypdf:
-boxes, fonts, /Lang, metadata). Imports no layout code.
+its pages rendered and every 2-D code on them decoded (zxing-cpp), and its structure (pikepdf:
+boxes, fonts, links, actions, layers, metadata). Imports no layout code.
+
+Reading is bounded: a file, a page or a rendering larger than :data:`LIMITS` is a finding,
+never a hang or an out-of-memory kill (check_paths also runs each file in a process of its own
+with a time and memory limit).
 """
 
 from __future__ import annotations
 
+import bisect
+import ctypes
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pypdf
+import pikepdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import zxingcpp
 
 from ..paper import MM as PT_PER_MM
 from ..sources import links
 
 LABEL_BAND_MM = 12.0  # how far below a QR code its label is looked for
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What verify reads, at most; beyond it a file is a finding, not a hang."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 100
+    max_side_mm: float = 1300.0  # longer than A0 (1189 mm)
+    max_pixels: int = 60_000_000  # one rendering of one page
+    max_chars: int = 100_000  # text characters on one page
+    max_objects: int = 2_000_000  # objects in the file
+    max_depth: int = 32  # nested form XObjects, action chains
+    seconds: float = 120.0  # one file, in its own process (check_paths)
+    memory: int = 4 * 1024 * 1024 * 1024  # one file's process
+
+
+LIMITS = Limits()
+
+
+class Unreadable(Exception):
+    """The file cannot be read (or not within the limits): one finding, the reason."""
 
 
 @dataclass(frozen=True)
@@ -30,17 +60,34 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.file}:page {self.page}" if self.page else self.file
-        return f"{where}: {self.level}: {self.message}"
+        text = f"{where}: {self.level}: {self.message}"
+        return " ".join(text.split())  # one line, whatever a file name or payload holds
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 @dataclass
-class QRCode:
+class Code:
+    """A 2-D code found on a rendered page."""
+
+    format: str  # "QRCode", "MicroQRCode", "DataMatrix", "Aztec", "PDF417", ...
     payload: str
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points (y up)
     label: str  # the text printed just below it
+    error: str = ""  # for a code-shaped region that did not decode: why
+
+
+QRCode = Code  # the rules' older name
+
+
+@dataclass(frozen=True)
+class Annotation:
+    subtype: str  # "Link", "Widget", ...
+    rect: tuple[float, float, float, float]
+    action: str  # "" (none, or a destination in the file), "URI", "JavaScript", "Launch", ...
+    target: str  # the URI of a URI action; what else an action names
+    text: str  # the text printed under its rectangle
 
 
 @dataclass
@@ -48,11 +95,17 @@ class PageRead:
     number: int
     text: str  # pdfium's logical order
     seen: str  # segments read left to right, one per line: numbers and links as printed
-    qr: list[QRCode]
+    qr: list[Code]  # every code found (QR and others)
     width: float
     height: float
     trimbox: tuple[float, float, float, float] | None
     bleedbox: tuple[float, float, float, float] | None
+    cropbox: tuple[float, float, float, float] | None = None
+    hidden: str = ""  # text outside the visible area (CropBox and TrimBox), one line a segment
+    annotations: list[Annotation] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)  # the page's own actions (/AA)
+    too_big: str = ""  # why the page was not (fully) read, if a limit was hit
+    layers_differ: bool = False  # optional content prints other than it shows
 
 
 @dataclass(frozen=True)
@@ -74,14 +127,15 @@ class PDFRead:
     pages: list[PageRead]
     lang: str | None
     info: dict[str, str]
-    fonts: dict[str, bool]  # font name -> embedded
+    fonts: dict[str, bool]  # font name -> embedded (and draws glyphs)
     meta: dict[str, str] = field(default_factory=dict)  # from leaflets' Keywords
+    actions: list[str] = field(default_factory=list)  # document actions, scripts, attachments
+    encrypted: bool = False  # owner-password protected (read all the same)
+    expected: Expected | None = None
 
     @property
     def text(self) -> str:
         return "\n".join(p.text for p in self.pages)
-
-    expected: Expected | None = None
 
 
 # ----------------------------------------------------------------------------- reading
@@ -92,7 +146,7 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(x for x in p.rglob("*.pdf") if x.is_file())
+            out += sorted(x for x in p.rglob("*") if x.suffix.lower() == ".pdf" and x.is_file())
         else:
             out.append(p)
     return out
@@ -109,49 +163,345 @@ def join_wrapped_links(text: str) -> str:
 
 
 def _dpi(width: float, height: float) -> float:
-    """Enough pixels for the smallest QR modules we print, not more (big pages cost time)."""
+    """Enough pixels for the smallest codes we print, not more (big pages cost time)."""
     area_in2 = width * height / 72 / 72
     return 300 if area_in2 < 40 else 200 if area_in2 < 150 else 150
 
 
-def _box(page, name: str) -> tuple[float, float, float, float] | None:
-    box = page.get(name)
-    return tuple(float(v) for v in box) if box is not None else None
+def _rect(value) -> tuple[float, float, float, float] | None:
+    try:
+        x0, y0, x1, y1 = (float(v) for v in value)
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return None
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
-def _fonts(reader) -> dict[str, bool]:
-    """Every font resource of every page (and form XObject) and whether its program is embedded."""
+def _box(page: pikepdf.Dictionary, name: str) -> tuple[float, float, float, float] | None:
+    """A page box, inherited from the page tree as PDF allows; None if absent or broken."""
+    node, depth = page, 0
+    while node is not None and depth < LIMITS.max_depth:
+        if name in node:
+            return _rect(node[name])
+        node = node.get("/Parent")
+        depth += 1
+    return None
+
+
+def _name(value) -> str:
+    return str(value).lstrip("/") if value is not None else ""
+
+
+def _action(action, depth: int = 0) -> list[tuple[str, str]]:
+    """(kind, target) of an action and of the actions it chains (/Next); GoTo inside the
+    file is harmless and left out."""
+    if depth > LIMITS.max_depth or not isinstance(action, pikepdf.Dictionary):
+        return [("broken", "an action nested too deeply")] if depth else []
+    kind = _name(action.get("/S"))
+    out = []
+    if kind == "URI":
+        out.append(("URI", str(action.get("/URI", ""))))
+    elif kind == "GoTo":
+        pass
+    elif kind:
+        target = action.get("/F") or action.get("/JS") or action.get("/URI") or ""
+        if isinstance(target, pikepdf.Dictionary):
+            target = target.get("/F") or target.get("/UF") or ""
+        if isinstance(target, pikepdf.Stream):
+            target = target.read_bytes()[:200].decode("latin-1", "replace")
+        out.append((kind, str(target)[:200]))
+    nxt = action.get("/Next")
+    for a in nxt if isinstance(nxt, pikepdf.Array) else [nxt] if nxt is not None else []:
+        out += _action(a, depth + 1)
+    return out
+
+
+def _additional(aa) -> list[str]:
+    """The actions of an /AA (additional actions) dictionary, described."""
+    if not isinstance(aa, pikepdf.Dictionary):
+        return []
+    out = []
+    for trigger, action in aa.items():
+        for kind, target in _action(action) or [("GoTo", "")]:
+            out.append(
+                f"{kind} action on {trigger.lstrip('/')}" + (f" ({target})" if target else "")
+            )
+    return out
+
+
+def _document_actions(pdf: pikepdf.Pdf) -> list[str]:
+    """Everything a viewer may run or open by itself: the open action, additional actions,
+    document scripts, embedded files, forms."""
+    root = pdf.Root
+    out = []
+    opening = root.get("/OpenAction")
+    if isinstance(opening, pikepdf.Dictionary):
+        out += [
+            f"opening action {kind}" + (f" ({target})" if target else "")
+            for kind, target in _action(opening)
+        ]
+    out += _additional(root.get("/AA"))
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        if "/JavaScript" in names:
+            out.append("document JavaScript")
+        if "/EmbeddedFiles" in names:
+            out.append("embedded files")
+    form = root.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary) and (form.get("/Fields") or "/XFA" in form):
+        out.append("an interactive form" + (" (XFA)" if "/XFA" in form else ""))
+    return out
+
+
+def _fonts(pdf: pikepdf.Pdf) -> dict[str, bool]:
+    """Every font of every page and form XObject, and whether its program is embedded.
+    Self-referencing and deeply nested forms are visited once each, within the depth limit."""
     found: dict[str, bool] = {}
+    seen: set[tuple[int, int]] = set()
 
-    def visit(resources) -> None:
-        if resources is None:
+    def visit(resources, depth: int) -> None:
+        if not isinstance(resources, pikepdf.Dictionary) or depth > LIMITS.max_depth:
             return
-        resources = resources.get_object()
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                return
+            seen.add(resources.objgen)
         fonts = resources.get("/Font")
-        if fonts is not None:
-            for ref in fonts.get_object().values():
-                font = ref.get_object()
+        if isinstance(fonts, pikepdf.Dictionary):
+            for font in fonts.values():
+                if not isinstance(font, pikepdf.Dictionary):
+                    continue
                 name = str(font.get("/BaseFont", "?"))
+                subtype = _name(font.get("/Subtype"))
                 desc_font = font
-                if font.get("/Subtype") == "/Type0":
-                    desc_font = font["/DescendantFonts"][0].get_object()
-                desc = desc_font.get("/FontDescriptor")
-                embedded = desc is not None and any(
-                    k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                if subtype == "Type0":
+                    kids = font.get("/DescendantFonts")
+                    desc_font = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else None
+                desc = desc_font.get("/FontDescriptor") if desc_font is not None else None
+                embedded = isinstance(desc, pikepdf.Dictionary) and any(
+                    k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")
                 )
-                if font.get("/Subtype") == "/Type3":
+                if subtype == "Type3":
                     embedded = True
                 found[name] = found.get(name, True) and embedded
         xobjects = resources.get("/XObject")
-        if xobjects is not None:
-            for ref in xobjects.get_object().values():
-                xo = ref.get_object()
-                if xo.get("/Subtype") == "/Form":
-                    visit(xo.get("/Resources"))
+        if isinstance(xobjects, pikepdf.Dictionary):
+            for xo in xobjects.values():
+                if isinstance(xo, pikepdf.Stream) and _name(xo.get("/Subtype")) == "Form":
+                    if xo.objgen in seen:
+                        continue
+                    seen.add(xo.objgen)
+                    visit(xo.get("/Resources"), depth + 1)
 
-    for page in reader.pages:
-        visit(page.get("/Resources"))
+    for page in pdf.pages:
+        visit(page.obj.get("/Resources"), 0)
     return found
+
+
+def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str]]:
+    """(subtype, rect, action kind, target) of each annotation of a page."""
+    out = []
+    annots = page.get("/Annots")
+    for annot in annots if isinstance(annots, pikepdf.Array) else []:
+        if not isinstance(annot, pikepdf.Dictionary):
+            continue
+        subtype = _name(annot.get("/Subtype")) or "?"
+        rect = _rect(annot.get("/Rect")) or (0.0, 0.0, 0.0, 0.0)
+        actions = _action(annot.get("/A")) if "/A" in annot else []
+        actions += [(a.split(" ", 1)[0], "") for a in _additional(annot.get("/AA"))]
+        if not actions:
+            out.append((subtype, rect, "", ""))
+        for kind, target in actions:
+            out.append((subtype, rect, kind, target))
+    return out
+
+
+def _to_page(page, bitmap_w: int, bitmap_h: int, x: float, y: float) -> tuple[float, float]:
+    """A pixel of a rendering of the whole page to PDF page coordinates (rotation and
+    CropBox offset included)."""
+    px, py = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDF_DeviceToPage(
+        page.raw, 0, 0, bitmap_w, bitmap_h, 0, int(x), int(y), ctypes.byref(px), ctypes.byref(py)
+    )
+    return px.value, py.value
+
+
+_2D_CODES = [
+    zxingcpp.BarcodeFormat.QRCode,
+    zxingcpp.BarcodeFormat.MicroQRCode,
+    zxingcpp.BarcodeFormat.RMQRCode,
+    zxingcpp.BarcodeFormat.DataMatrix,
+    zxingcpp.BarcodeFormat.Aztec,
+    zxingcpp.BarcodeFormat.PDF417,
+    zxingcpp.BarcodeFormat.MicroPDF417,
+    zxingcpp.BarcodeFormat.MaxiCode,
+]
+
+
+def _codes(page, image, segments) -> list[Code]:
+    """Every 2-D code zxing-cpp finds on a rendering, decoded or not."""
+    out = []
+    w, h = image.size
+    for bc in zxingcpp.read_barcodes(image, formats=_2D_CODES, return_errors=True):
+        pos = bc.position
+        corners = [
+            _to_page(page, w, h, p.x, p.y)
+            for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)
+        ]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        bbox = (min(xs), min(ys), max(xs), max(ys))
+        error = "" if bc.valid else str(bc.error) or "it does not decode"
+        out.append(Code(_name(bc.format), bc.text, bbox, label_under(segments, bbox), error))
+    return out
+
+
+def _inside(box, area) -> bool:
+    if area is None:
+        return True
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return area[0] - 0.5 <= cx <= area[2] + 0.5 and area[1] - 0.5 <= cy <= area[3] + 0.5
+
+
+def _visible_area(crop, trim):
+    """What a reader of the print sees: the CropBox, cut at the TrimBox."""
+    boxes = [b for b in (crop, trim) if b is not None]
+    if not boxes:
+        return None
+    return (
+        max(b[0] for b in boxes),
+        max(b[1] for b in boxes),
+        min(b[2] for b in boxes),
+        min(b[3] for b in boxes),
+    )
+
+
+def _read_page(i: int, pg, pk_page, limits: Limits) -> PageRead:
+    w, h = pg.get_size()
+    crop = _box(pk_page.obj, "/CropBox")
+    trim = _box(pk_page.obj, "/TrimBox")
+    bleed = _box(pk_page.obj, "/BleedBox")
+    page = PageRead(i + 1, "", "", [], w, h, trim, bleed, crop)
+    for subtype, rect, kind, target in _annotations(pk_page.obj):
+        page.annotations.append(Annotation(subtype, rect, kind, target, ""))
+    page.actions = _additional(pk_page.obj.get("/AA"))
+    if max(w, h) / PT_PER_MM > limits.max_side_mm:
+        page.too_big = (
+            f"the page is {w / PT_PER_MM:.0f} x {h / PT_PER_MM:.0f} mm, larger than verify reads "
+            f"({limits.max_side_mm:g} mm)"
+        )
+        return page
+    tp = pg.get_textpage()
+    try:
+        if tp.count_chars() > limits.max_chars:
+            page.too_big = (
+                f"the page has {tp.count_chars()} characters of text, more than verify reads "
+                f"({limits.max_chars})"
+            )
+            return page
+        page.text = join_wrapped_links(tp.get_text_range())
+        segments = _segments(tp)
+        for k, a in enumerate(page.annotations):
+            x0, y0, x1, y1 = a.rect
+            under = tp.get_text_bounded(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else ""
+            page.annotations[k] = Annotation(a.subtype, a.rect, a.action, a.target, under)
+    finally:
+        tp.close()
+    area = _visible_area(crop, trim)
+    shown = [(t, b) for t, b in segments if _inside(b, area)]
+    page.hidden = "\n".join(t for t, b in segments if not _inside(b, area))
+    seen = "\n".join(t for t, _ in shown)
+    # pdfium mirrors the brackets of a number's gloss when the line is right to left
+    page.seen = re.sub(r"\)([0-9][0-9 -]*)\(", r"(\1)", seen)
+    dpi = _dpi(w, h)
+    budget = (limits.max_pixels / max(w * h / 72 / 72, 1e-6)) ** 0.5
+    if budget < min(dpi, 150):
+        page.too_big = (
+            f"rendering the page at {min(dpi, 150):g} dpi needs more than "
+            f"{limits.max_pixels} pixels"
+        )
+        return page
+    scale = min(dpi, budget) / 72
+    image = pg.render(scale=scale, grayscale=True).to_pil()
+    page.qr = _codes(pg, image, shown)
+    return page
+
+
+def read_pdf(path: Path, limits: Limits = LIMITS) -> PDFRead:
+    """Everything the rules look at. Raises Unreadable for a file that is not a readable PDF
+    or is beyond the limits."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise Unreadable(f"is {size // 2**20} MB, larger than verify reads")
+        data = path.read_bytes()
+    except OSError as e:
+        raise Unreadable(f"cannot be read ({e.strerror or e})") from None
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise Unreadable("is not a PDF (it does not start with %PDF-)")
+    try:
+        pk = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise Unreadable("is protected by a password: verify cannot read it") from None
+    except Exception as e:  # noqa: BLE001 -- a damaged file is a finding, never a traceback
+        raise Unreadable(f"cannot be read as a PDF ({type(e).__name__}: {e})") from None
+    with pk:
+        if len(pk.objects) > limits.max_objects:
+            raise Unreadable(f"has {len(pk.objects)} objects, more than verify reads")
+        n_pages = len(pk.pages)
+        if n_pages == 0:
+            raise Unreadable("has no pages")
+        if n_pages > limits.max_pages:
+            raise Unreadable(f"has {n_pages} pages, more than verify reads ({limits.max_pages})")
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except Exception as e:  # noqa: BLE001 -- pdfium refuses what it cannot read
+            raise Unreadable(f"cannot be read as a PDF ({type(e).__name__}: {e})") from None
+        try:
+            if n_pages != len(pdf):
+                raise Unreadable("pikepdf and pdfium disagree on the page count: it is damaged")
+            info = {}
+            for k, v in pk.docinfo.items() if isinstance(pk.docinfo, pikepdf.Dictionary) else []:
+                try:
+                    info[str(k).lstrip("/")] = str(v)
+                except (ValueError, TypeError, pikepdf.PdfError):
+                    continue
+            lang = pk.Root.get("/Lang")
+            layers = "/OCProperties" in pk.Root
+            pages = []
+            for i in range(n_pages):
+                pg = pdf[i]
+                try:
+                    page = _read_page(i, pg, pk.pages[i], limits)
+                    if layers and not page.too_big:
+                        page.layers_differ = _layers_differ(pg, page)
+                finally:
+                    pg.close()
+                pages.append(page)
+            doc = PDFRead(
+                path,
+                pages,
+                str(lang) if lang is not None else None,
+                info,
+                _fonts(pk),
+                actions=_document_actions(pk),
+                encrypted=pk.is_encrypted,
+            )
+        finally:
+            pdf.close()
+    keywords = info.get("Keywords", "")
+    doc.meta = dict(re.findall(r"(\w+)=(\S+)", keywords)) if "leaflets" in keywords else {}
+    return doc
+
+
+def _layers_differ(pg, page: PageRead) -> bool:
+    """Optional content (layers) can make a page print other than it shows: compare the view
+    and print renderings."""
+    scale = min(_dpi(page.width, page.height), 100) / 72
+    view = pg.render(scale=scale, grayscale=True).to_pil()
+    printed = pg.render(scale=scale, grayscale=True, optimize_mode="print").to_pil()
+    return view.tobytes() != printed.tobytes()
+
+
+# ----------------------------------------------------------------------------- segments
 
 
 def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
@@ -162,7 +512,7 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
     pdfium's own logical order is good for running text but unreliable for left-to-right runs
     inside right-to-left lines (it reverses a number's digit groups), so numbers, links
     and labels are read from these segments. A link broken over two lines (the second part
-    starts with '/') is joined back to the segment above it.
+    starts with '/') is joined back to the segment above it. Time grows as n log n.
     """
     lines: list[list] = [[]]
     for i in range(tp.count_chars()):
@@ -212,35 +562,37 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
     return _join_continued_links(_merge_neighbours(out))
 
 
+def _cy(box) -> float:
+    return (box[1] + box[3]) / 2
+
+
 def _merge_neighbours(segments):
     """Segments on one baseline that nearly touch are one piece of text (pdfium sometimes
     cuts a printed line where one text object ends and the next begins)."""
-    out = sorted(segments, key=lambda tb: tb[1][0])
-    merged = True
-    while merged:
-        merged = False
-        for a in range(len(out)):
-            text, box = out[a]
-            if not text:
+    rows: list[list] = []
+    for seg in sorted(segments, key=lambda tb: _cy(tb[1])):
+        h = seg[1][3] - seg[1][1]
+        if rows:
+            ref = rows[-1][0][1]
+            if abs(_cy(ref) - _cy(seg[1])) <= 0.3 * min(h, ref[3] - ref[1]):
+                rows[-1].append(seg)
                 continue
-            for b in range(len(out)):
-                ntext, nbox = out[b]
-                if b == a or not ntext:
-                    continue
-                h = min(box[3] - box[1], nbox[3] - nbox[1])
-                gap = nbox[0] - box[2]
-                if abs(
-                    (box[1] + box[3]) - (nbox[1] + nbox[3])
-                ) / 2 <= 0.3 * h and -0.5 <= gap <= max(2 * PT_PER_MM, 1.0 * h):
-                    joiner = " " if gap > 0.1 * h else ""
-                    out[a] = (
-                        text + joiner + ntext,
-                        (box[0], min(box[1], nbox[1]), nbox[2], max(box[3], nbox[3])),
-                    )
-                    out[b] = ("", nbox)
-                    text, box = out[a]
-                    merged = True
-    return sorted(((t, b) for t, b in out if t), key=lambda tb: (-tb[1][3], tb[1][0]))
+        rows.append([seg])
+    out = []
+    for row in rows:
+        row.sort(key=lambda tb: tb[1][0])
+        text, box = row[0]
+        for ntext, nbox in row[1:]:
+            h = min(box[3] - box[1], nbox[3] - nbox[1])
+            gap = nbox[0] - box[2]
+            if -0.5 <= gap <= max(2 * PT_PER_MM, 1.0 * h):
+                text += (" " if gap > 0.1 * h else "") + ntext
+                box = (box[0], min(box[1], nbox[1]), max(box[2], nbox[2]), max(box[3], nbox[3]))
+            else:
+                out.append((text, box))
+                text, box = ntext, nbox
+        out.append((text, box))
+    return sorted(out, key=lambda tb: (-tb[1][3], tb[1][0]))
 
 
 def _segment(items) -> tuple[str, tuple[float, float, float, float]]:
@@ -256,48 +608,64 @@ def _segment(items) -> tuple[str, tuple[float, float, float, float]]:
     )
 
 
-def _join_continued_links(segments):
+def _join_continued_links(segments, passes: int = 3):
     """A link broken over lines is joined back: leaflets breaks a link before a '/' or after
     a '-'. A segment whose last word is a link ending in '-' continues with the nearest
-    segment below it; a segment that starts with '/' continues the nearest one above."""
+    segment below it; a segment that starts with '/' continues the nearest one above. Only
+    the segments within three lines are looked at, so time stays n log n."""
     out = list(segments)
 
     def overlaps(a, b) -> bool:
         return a[0] < b[2] and a[2] > b[0]
 
     def lower(a, b) -> bool:  # a's line is under b's (loose boxes of two lines may touch)
-        return (a[1] + a[3]) / 2 < (b[1] + b[3]) / 2 - 0.5 * (b[3] - b[1])
+        return _cy(a) < _cy(b) - 0.5 * (b[3] - b[1])
 
-    changed = True
-    while changed:
+    for _ in range(passes):
+        order = sorted(range(len(out)), key=lambda k: _cy(out[k][1]))
+        ys = [_cy(out[k][1]) for k in order]
+
+        def near(box, below: bool, order=order, ys=ys) -> list[int]:
+            h = 3 * (box[3] - box[1])
+            lo, hi = (_cy(box) - h, _cy(box)) if below else (_cy(box), _cy(box) + h)
+            return order[bisect.bisect_left(ys, lo) : bisect.bisect_right(ys, hi)]
+
         changed = False
-        for j, (text, box) in enumerate(out):
+        for j in range(len(out)):
+            text, box = out[j]
             last = text.split(" ")[-1] if text else ""
             if not (last.endswith("-") and "/" in last and "." in last):
                 continue
             below = [
-                (i, b)
-                for i, (t, b) in enumerate(out)
-                if i != j and t and lower(b, box) and overlaps(b, box)
+                (i, out[i][1])
+                for i in near(box, True)
+                if i != j and out[i][0] and lower(out[i][1], box) and overlaps(out[i][1], box)
             ]
             if below:
                 i, b = max(below, key=lambda ib: ib[1][3])
                 out[j] = (text + out[i][0], (min(box[0], b[0]), b[1], max(box[2], b[2]), box[3]))
                 out[i] = ("", b)
                 changed = True
-        for i, (text, box) in enumerate(out):
+        for i in range(len(out)):
+            text, box = out[i]
             if not text.startswith("/"):
                 continue
             above = [
-                (j, b)
-                for j, (t, b) in enumerate(out)
-                if j != i and t and lower(box, b) and overlaps(b, box) and "." in t.split(" ")[-1]
+                (j, out[j][1])
+                for j in near(box, False)
+                if j != i
+                and out[j][0]
+                and lower(box, out[j][1])
+                and overlaps(out[j][1], box)
+                and "." in out[j][0].split(" ")[-1]
             ]
             if above:
                 j, b = min(above, key=lambda jb: jb[1][1])
                 out[j] = (out[j][0] + text, (min(box[0], b[0]), box[1], max(box[2], b[2]), b[3]))
                 out[i] = ("", box)
                 changed = True
+        if not changed:
+            break
     return [(t, b) for t, b in out if t]
 
 
@@ -316,62 +684,3 @@ def label_under(segments, bbox) -> str:
         and box[2] >= centre - half
     ]
     return " ".join(text for _, text in sorted(found, reverse=True))
-
-
-def read_pdf(path: Path) -> PDFRead:
-    """Everything the rules look at. Raises ValueError for a file that is not a readable PDF."""
-    data = path.read_bytes()
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise ValueError("is not a PDF (it does not start with %PDF-)")
-    try:
-        reader = pypdf.PdfReader(path, strict=False)
-        n_pages = len(reader.pages)
-        pdf = pdfium.PdfDocument(data)
-    except Exception as e:  # a damaged file must be a finding, never a traceback
-        raise ValueError(f"cannot be read as a PDF ({type(e).__name__}: {e})") from None
-    if n_pages != len(pdf):
-        raise ValueError("pypdf and pdfium disagree on the page count: the file is damaged")
-    info = {str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
-    root = reader.trailer["/Root"]
-    lang = str(root["/Lang"]) if "/Lang" in root else None
-    pages = []
-    for i in range(n_pages):
-        pg = pdf[i]
-        tp = pg.get_textpage()
-        text = join_wrapped_links(tp.get_text_range())
-        segments = _segments(tp)
-        w, h = pg.get_size()
-        dpi = _dpi(w, h)
-        scale = dpi / 72
-        image = pg.render(scale=scale).to_pil()
-        codes = []
-        for bc in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
-            pos = bc.position
-            xs = [
-                p.x / scale
-                for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)
-            ]
-            ys = [
-                h - p.y / scale
-                for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)
-            ]
-            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            codes.append(QRCode(bc.text, (x0, y0, x1, y1), label_under(segments, (x0, y0, x1, y1))))
-        pypage = reader.pages[i]
-        seen = "\n".join(t for t, _ in segments)
-        # pdfium mirrors the brackets of a number's gloss when the line is right to left
-        seen = re.sub(r"\)([0-9][0-9 -]*)\(", r"(\1)", seen)
-        pages.append(
-            PageRead(
-                i + 1, text, seen, codes, w, h, _box(pypage, "/TrimBox"), _box(pypage, "/BleedBox")
-            )
-        )
-        tp.close()
-        pg.close()
-    pdf.close()
-    meta = (
-        dict(re.findall(r"(\w+)=(\S+)", info.get("Keywords", "")))
-        if "leaflets" in info.get("Keywords", "")
-        else {}
-    )
-    return PDFRead(path, pages, lang, info, _fonts(reader), meta)

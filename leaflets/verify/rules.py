@@ -132,42 +132,80 @@ def _fold(s: str) -> str:
     return " ".join(s.casefold().split())
 
 
+def opens(payload: str) -> str:
+    """A payload as a phone or browser opens it: scheme and host in any case, a tel: number
+    without the separators a dialler skips."""
+    scheme, sep, rest = payload.strip().partition(":")
+    if not sep:
+        return payload
+    scheme = scheme.lower()
+    if scheme == "tel":
+        return "tel:" + "".join(c for c in phones.normalise(rest) if c.isdigit() or c == "+")
+    host, slash, path = rest.removeprefix("//").partition("/")
+    return f"{scheme}://{host.lower()}{slash}{path}"
+
+
+def target_of(payload: str, registry: Registry) -> tuple[Resource | None, str]:
+    """The registry entry a code or link opens, or None and what is wrong with it."""
+    opened = opens(payload)
+    for res in registry:
+        if opened in (opens(res.qr), opens(res.url or "")):
+            if opened.startswith("http://"):
+                return None, "is not https"
+            return res, ""
+    if opened.startswith("tel:"):
+        digits = phones.keypad_digits(opened[4:])
+        near = _nearest_number(digits, registry)
+        hint = f"; it looks like {near.short_name}'s {near.qr}" if near else ""
+        return None, f"dials {opened[4:]!r}, which is not in the registry{hint}"
+    if opened.startswith(("https://", "http://")):
+        host, path = links.split_url(opened)
+        problem = _link_problem(host, path, registry) if host else "has no host"
+        if not opened.startswith("https://"):
+            problem = "is not https"
+        return None, f"opens {payload!r}, which {problem or 'is not a registry link'}"
+    return None, f"holds {payload!r}, not a tel: or https: link"
+
+
+def _code_shaped(code) -> bool:
+    """An undecoded QR candidate that is square and at least 5 mm: a damaged or too small
+    code, not the letters of a CJK text that zxing takes for finder patterns."""
+    w, h = code.bbox[2] - code.bbox[0], code.bbox[3] - code.bbox[1]
+    return code.format == "QR Code" and min(w, h) >= 5 * 2.835 and 0.85 <= w / max(h, 1e-6) <= 1.18
+
+
 def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
-    """Every QR code opens a registry number or link, and its label names what it opens."""
+    """Every 2-D code opens a registry number or link and is a QR code (which every phone
+    camera reads), its label names what it opens, and no code-shaped region fails to decode."""
     out = []
     for page in doc.pages:
         for code in page.qr:
-            p = code.payload
-            res = None
-            if p.lower().startswith("tel:"):
-                res = registry.phone_numbers.get(p[4:])
-                if res is None:
-                    digits = phones.keypad_digits(p[4:])
-                    near = _nearest_number(digits, registry)
-                    hint = f"; it looks like {near.short_name}'s {near.qr}" if near else ""
+            where = f"at {code.bbox[0] / 2.835:.0f}, {code.bbox[1] / 2.835:.0f} mm"
+            if code.error:
+                if _code_shaped(code):
                     out.append(
                         _f(
                             doc,
                             page.number,
                             "qr",
-                            f"QR code dials {p[4:]!r}, which is not in the registry{hint}",
+                            f"a {code.format} {where} does not decode "
+                            f"({code.error.split(' @')[0]}): no phone can open it",
                         )
                     )
-                    continue
-            elif p.lower().startswith(("https://", "http://")):
-                res = registry.qr_payloads.get(p)
-                if res is None:
-                    host, path = links.split_url(p)
-                    problem = _link_problem(host, path, registry) if host else "has no host"
-                    if not p.startswith("https://"):
-                        problem = "is not https"
-                    problem = problem or "is not a registry link"
-                    out.append(_f(doc, page.number, "qr", f"QR code opens {p!r}, which {problem}"))
-                    continue
-            else:
+                continue  # other formats' candidates are mostly text that looks like one
+            if code.format != "QR Code":
                 out.append(
-                    _f(doc, page.number, "qr", f"QR code holds {p!r}, not a tel: or https: link")
+                    _f(
+                        doc,
+                        page.number,
+                        "qr",
+                        f"a {code.format} code {where}: leaflets prints "
+                        "only QR codes, and most phone cameras cannot read it",
+                    )
                 )
+            res, problem = target_of(code.payload, registry)
+            if res is None:
+                out.append(_f(doc, page.number, "qr", f"QR code {problem}"))
                 continue
             if not _mentions(code.label, res):
                 out.append(
@@ -175,16 +213,132 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
                         doc,
                         page.number,
                         "qr-label",
-                        f"QR code opens {res.short_name} ({p}) but the text under it "
+                        f"QR code opens {res.short_name} ({code.payload}) but the text under it "
                         f"({code.label!r}) does not name {res.short_name}",
                     )
                 )
     return out
 
 
+def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Nothing in the file opens or runs anything by itself, and every link annotation opens a
+    registry target and sits over text that names it."""
+    out = [
+        _f(
+            doc,
+            None,
+            "actions",
+            f"the document has {what}: leaflets never makes one, and a viewer may run or open it",
+        )
+        for what in doc.actions
+    ]
+    for page in doc.pages:
+        out += [
+            _f(doc, page.number, "actions", f"the page has a {what}: a viewer may run it")
+            for what in page.actions
+        ]
+        for a in page.annotations:
+            if a.subtype in ("Popup", "Text"):
+                continue  # a comment: no target, printed as nothing
+            if a.subtype != "Link":
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "links",
+                        f"a {a.subtype} annotation: leaflets makes "
+                        "none, and it may open, play or submit something",
+                    )
+                )
+                continue
+            if a.action in ("", "GoTo"):
+                continue  # a place in the file
+            if a.action != "URI":
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "links",
+                        f"a link runs a {a.action} action "
+                        f"({a.target or 'no target'}): only tel: and https: links are allowed",
+                    )
+                )
+                continue
+            res, problem = target_of(a.target, registry)
+            if res is None:
+                out.append(_f(doc, page.number, "links", f"a clickable link {problem}"))
+            elif not _mentions(a.text, res) and not _names_link(a.text, res):
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "links",
+                        f"a clickable link opens {res.short_name} "
+                        f"({a.target}) over text that does not name it ({a.text.strip()!r})",
+                    )
+                )
+    return out
+
+
+def _names_link(text: str, res: Resource) -> bool:
+    """The text under a link is its number or host as printed."""
+    flat = phones.normalise(text)
+    if res.tel:
+        want = {phones.keypad_digits(res.display.split("(")[0]), res.tel.lstrip("+")}
+        if any(
+            n.digits in want or res.tel.endswith(n.digits) for n in phones.find_numbers(flat, 3)
+        ):
+            return True
+    host = links.split_url(res.url or res.display)[0]
+    return bool(host) and links.bare_host(host) in flat.casefold()
+
+
+def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """Pages verify could not read whole, text only visible in some renderings, and numbers
+    or links that stand where no print shows them."""
+    out = []
+    for page in doc.pages:
+        if page.too_big:
+            out.append(_f(doc, page.number, "limits", f"not checked: {page.too_big}"))
+        if page.layers_differ:
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "layers",
+                    "the page has optional content (layers) that "
+                    "prints differently from how it shows on screen",
+                )
+            )
+        hidden = [n.main for n in phones.find_numbers(page.hidden, 3)]
+        hidden += [lk.text for lk in links.find_links(page.hidden)]
+        for thing in hidden:
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "hidden",
+                    f"{thing!r} is in the text but outside the "
+                    "visible page (CropBox or TrimBox): no print shows it",
+                )
+            )
+    if doc.encrypted:
+        out.append(
+            _f(
+                doc,
+                None,
+                "pdf",
+                "the file is encrypted (with an owner password); it was read, "
+                "but leaflets never encrypts",
+                "warning",
+            )
+        )
+    return out
+
+
 def _present(res: Resource, doc: PDFRead, registry: Registry) -> bool:
     """Printed as text (its number or link), or as a QR code that opens it."""
-    if any(_opens(code.payload) == _opens(res.qr) for p in doc.pages for code in p.qr):
+    if any(not c.error and opens(c.payload) == opens(res.qr) for p in doc.pages for c in p.qr):
         return True
     text = "\n".join(p.seen for p in doc.pages)
     if res.tel is not None:
@@ -227,19 +381,6 @@ def required(doc: PDFRead, registry: Registry) -> tuple[tuple[str, ...] | None, 
             "(with the manifest.json it was built with)"
         )
     return from_registry, ""
-
-
-def _opens(payload: str) -> str:
-    """A payload as a phone or browser opens it: scheme and host in any case, a tel: number
-    without the separators a dialler skips."""
-    scheme, sep, rest = payload.partition(":")
-    if not sep:
-        return payload
-    scheme = scheme.lower()
-    if scheme == "tel":
-        return "tel:" + "".join(c for c in rest if c.isdigit() or c == "+")
-    host, slash, path = rest.removeprefix("//").partition("/")
-    return f"{scheme}://{host.lower()}{slash}{path}"
 
 
 def check_required(doc: PDFRead, registry: Registry) -> list[Finding]:
@@ -352,6 +493,8 @@ RULES: tuple[Rule, ...] = (
     check_numbers,
     check_links,
     check_qr,
+    check_targets,
+    check_readable,
     check_required,
     check_claims,
     check_fonts,
