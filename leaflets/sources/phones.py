@@ -144,3 +144,144 @@ def display_problem(display: str, tel: str, region: str) -> str | None:
         if gloss_digits != letters and to_e164(gloss_digits, region) != tel:
             return f"the gloss ({gloss}) in display {display!r} does not spell {tel}"
     return None
+
+
+# ----------------------------------------------------------------------------- as a person reads
+
+# Letters a reader takes for digits when they stand among digits.
+LOOKALIKE_DIGITS = {
+    "l": "1",
+    "I": "1",
+    "|": "1",
+    "ǀ": "1",
+    "О": "0",
+    "о": "0",
+    "O": "0",
+    "o": "0",
+    "І": "1",
+    "і": "1",
+    "ӏ": "1",
+}
+# What a person skips between the digits of a number they dial.
+NUMBER_SEPARATORS = set("-./·•‧∙_'’,|:") | set(_DASHES) | set(_SPACES) | {" "}
+_PLAIN_SEPARATORS = set("- .")  # the separators leaflets itself prints inside numbers
+
+
+def _digit(ch: str) -> str | None:
+    value = unicodedata.decimal(ch, None)
+    return str(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class DigitRun:
+    """Digits as a reader takes them in: a run of digits of any script, and letters that look
+    like digits among them, joined by whatever a person skips when dialling."""
+
+    text: str  # as printed
+    digits: str  # what a person dials (ASCII)
+    start: int
+    end: int
+    scripts: tuple[str, ...]  # the scripts of digits that are not ASCII ("BENGALI", ...)
+    lookalikes: tuple[str, ...]  # letters read as digits
+    separators: tuple[str, ...]  # separators other than the plain ones (space, '-', '.')
+
+
+def digit_runs(text: str) -> list[DigitRun]:
+    """Every run of digits in `text`, read as a person dials it. A comma followed by a space,
+    and any two separators in a row, end a run (a list, not a number)."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        if _digit(text[i]) is None and not _starts_lookalike(text, i):
+            i += 1
+            continue
+        start, j = i, i
+        digits, scripts, looks, seps = [], set(), [], set()
+        end = i
+        while j < n:
+            ch = text[j]
+            d = _digit(ch)
+            if d is not None:
+                digits.append(d)
+                if not ch.isascii():
+                    scripts.add(unicodedata.name(ch, "?").split(" DIGIT")[0])
+                end = j = j + 1
+                continue
+            if ch in LOOKALIKE_DIGITS and _among_digits(text, j):
+                digits.append(LOOKALIKE_DIGITS[ch])
+                looks.append(ch)
+                end = j = j + 1
+                continue
+            if ch in NUMBER_SEPARATORS and j + 1 < n:
+                nxt = text[j + 1]
+                if ch == "," and nxt.isspace():
+                    break
+                if _digit(nxt) is not None or (
+                    nxt in LOOKALIKE_DIGITS and _among_digits(text, j + 1)
+                ):
+                    if ch not in _PLAIN_SEPARATORS:
+                        seps.add(ch)
+                    j += 1
+                    continue
+            break
+        out.append(
+            DigitRun(
+                text[start:end],
+                "".join(digits),
+                start,
+                end,
+                tuple(sorted(scripts)),
+                tuple(looks),
+                tuple(sorted(seps)),
+            )
+        )
+        i = max(end, i + 1)
+    return out
+
+
+def _starts_lookalike(text: str, i: int) -> bool:
+    return text[i] in LOOKALIKE_DIGITS and _among_digits(text, i)
+
+
+def _among_digits(text: str, i: int) -> bool:
+    """A lookalike letter stands among digits: its word holds a digit and no other letter
+    (so '1lll' reads as digits, 'HOPE' and 'Office' do not)."""
+    lo = i
+    while lo > 0 and not text[lo - 1].isspace() and text[lo - 1] not in "-./·,()":
+        lo -= 1
+    hi = i
+    while hi < len(text) and not text[hi].isspace() and text[hi] not in "-./·,()":
+        hi += 1
+    word = text[lo:hi]
+    return any(_digit(c) is not None for c in word) and all(
+        _digit(c) is not None or c in LOOKALIKE_DIGITS for c in word
+    )
+
+
+def as_dialled(text: str) -> str:
+    """`text` with every digit run written as plain ASCII digits joined by '-' (what a person
+    reading it would dial), so that the number finders read '1/900/555/0199' or '0800 1lll'
+    as numbers."""
+    runs = digit_runs(text)
+    if not runs:
+        return normalise(text)
+    out, pos = [], 0
+    for run in runs:
+        out.append(text[pos : run.start])
+        plain = not (run.scripts or run.lookalikes or run.separators)
+        out.append(run.text if plain else _rejoined(run))
+        pos = run.end
+    out.append(text[pos:])
+    return normalise("".join(out))
+
+
+def _rejoined(run: DigitRun) -> str:
+    """A run's digits, keeping where its groups were split (as '-')."""
+    pieces, k = [], 0
+    for ch in run.text:
+        if _digit(ch) is not None or (ch in LOOKALIKE_DIGITS and k < len(run.digits)):
+            pieces.append(run.digits[k])
+            k += 1
+        elif pieces and pieces[-1] != "-":
+            pieces.append("-")
+    return "".join(pieces)

@@ -105,6 +105,7 @@ class PageRead:
     annotations: list[Annotation] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)  # the page's own actions (/AA)
     too_big: str = ""  # why the page was not (fully) read, if a limit was hit
+    segments: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
     layers_differ: bool = False  # optional content prints other than it shows
 
 
@@ -408,6 +409,7 @@ def _read_page(i: int, pg, pk_page, limits: Limits) -> PageRead:
     area = _visible_area(crop, trim)
     shown = [(t, b) for t, b in segments if _inside(b, area)]
     page.hidden = "\n".join(t for t, b in segments if not _inside(b, area))
+    page.segments = [(re.sub(r"\)([0-9][0-9 -]*)\(", r"(\1)", t), b) for t, b in shown]
     seen = "\n".join(t for t, _ in shown)
     # pdfium mirrors the brackets of a number's gloss when the line is right to left
     page.seen = re.sub(r"\)([0-9][0-9 -]*)\(", r"(\1)", seen)

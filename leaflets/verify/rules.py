@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..errors import LeafletsError
 from ..paper import PAPERS, to_mm
 from ..sources import links, phones
+from ..sources.guide import load_guides
+from ..sources.placeholders import PLACEHOLDER
 from ..sources.registry import Registry, Resource
 from .read import Finding, PDFRead
 
@@ -48,28 +51,185 @@ def dialled(num: phones.PrintedNumber, registry: Registry) -> Resource | None:
     return None
 
 
+def _edition(doc: PDFRead) -> str | None:
+    return doc.expected.guide if doc.expected else doc.meta.get("guide")
+
+
+_allowed_cache: dict[tuple, frozenset[str]] = {}
+
+
+def allowed_numbers(edition: str | None, registry: Registry) -> frozenset[str]:
+    """Digit runs of three or more that may be printed without being numbers to call: those
+    the edition's own guide text has ("24/7", "1-2-1"; a translation may hold no other), and
+    the registry's names and hours ("Mon-Fri 8:00-16:30"), and the parts of its checked dates
+    (the footer's "25 November 2026")."""
+    key = (
+        edition,
+        tuple((r.id, r.name, r.short_name, r.hours, r.cost, r.verified) for r in registry),
+    )
+    if key not in _allowed_cache:
+        out = set()
+        for r in registry:
+            d = r.verified
+            out |= {
+                str(d.year),
+                f"{d.day:02d}",
+                f"{d.month:02d}",
+                f"{d.year}{d.month:02d}{d.day:02d}",
+            }
+        try:
+            guides = load_guides([edition], registry) if edition else []
+        except LeafletsError:
+            guides = []  # an edition verify does not know: its numbers are all findings
+        texts = [PLACEHOLDER.sub(" ", t) for g in guides for _, t, _ in g.messages()]
+        texts += [x for r in registry for x in (r.name, r.short_name, r.hours, r.cost) if x]
+        for text in texts:
+            out |= {run.digits for run in phones.digit_runs(text)}
+        _allowed_cache[key] = frozenset(out)
+    return _allowed_cache[key]
+
+
+def _names(res: Resource) -> list[str]:
+    return [_fold(x) for x in (res.short_name, res.name) if x and not x.isdigit()]
+
+
+def _helplines_named(text: str, registry: Registry, edition: str | None) -> set[str]:
+    """The phone helplines whose names a text holds."""
+    text = _fold(text)
+    return {
+        res.id
+        for res in registry
+        if res.tel
+        and res.tel.startswith("+")
+        and (not edition or edition in res.editions)
+        and any(name in text for name in _names(res))
+    }
+
+
+def _named_near(page, index: int, number: str, registry: Registry, edition: str | None):
+    """The helplines named nearest a number: in its own line (the number left out), else in
+    the nearest line above it in the same column (within three lines)."""
+    text, box = page.segments[index]
+    own = _helplines_named(text.replace(number, " "), registry, edition)
+    if own:
+        return own
+    h = box[3] - box[1]
+    above = sorted(
+        (b[1], t)
+        for t, b in page.segments
+        if b[1] >= box[1] + 0.5 * h and b[1] <= box[3] + 3 * h and b[0] < box[2] and b[2] > box[0]
+    )
+    for _, t in above:
+        named = _helplines_named(t, registry, edition)
+        if named:
+            return named
+    return set()
+
+
 def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
-    """Every phone-like number printed is a registry number, its gloss included."""
+    """Every number printed, of every length, is read as a person dials it (digits of any
+    script, letters that look like digits, any separator) and must be a registry number of
+    the file's edition, printed next to its own helpline's name; its gloss must match. Short
+    runs of digits pass only when the guide's own text or a checked date has them."""
     out = []
+    edition = _edition(doc)
+    allowed = allowed_numbers(edition, registry)
     for page in doc.pages:
-        for num in phones.find_numbers(page.seen):
-            res = dialled(num, registry)
-            if res is None:
-                near = _nearest_number(num.digits, registry)
-                hint = (
-                    f"; it looks like {near.short_name}'s {near.display}"
-                    if near
-                    else "; if it is an organisation's own contact, verify with --config FILE"
-                )
+        for run in phones.digit_runs(page.seen):
+            if len(run.digits) < 3 or (run.digits in allowed and not run.lookalikes):
+                continue
+            if run.scripts:
+                scripts = ", ".join(s.title() for s in run.scripts)
                 out.append(
                     _f(
                         doc,
                         page.number,
                         "number",
-                        f"phone number {num.main!r} is not in the registry{hint}",
+                        f"the number {run.text!r} is written in "
+                        f"{scripts} digits (it reads {run.digits}); leaflets prints numbers in "
+                        "Latin digits, and digits of other scripts can look like other Latin ones",
+                    )
+                )
+            if run.lookalikes:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "number",
+                        f"the number {run.text!r} has letters that "
+                        f"look like digits ({', '.join(dict.fromkeys(run.lookalikes))}); a "
+                        f"reader dials {run.digits}",
+                    )
+                )
+        for index, (segment, _) in enumerate(page.segments):
+            out += _segment_numbers(doc, page, index, segment, registry, edition, allowed)
+    return out
+
+
+def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> list[Finding]:
+    """The numbers of one printed line, each checked against the registry and the helpline
+    named nearest it."""
+    out = []
+    short_codes = sorted(
+        r.display for r in registry if r.tel and not r.tel.startswith("+") and edition in r.editions
+    )
+    text = phones.as_dialled(segment)
+    for num in phones.find_numbers(text, min_digits=3):
+        res = dialled(num, registry)
+        if res is None:
+            if num.digits in allowed:
+                continue
+            if len(num.digits) < 5 and not any(c.isalpha() for c in num.main):
+                hint = f" (the edition's are {', '.join(short_codes)})" if short_codes else ""
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "number",
+                        f"the number {num.main!r} is printed but is "
+                        f"not a number to call in the registry{hint}",
                     )
                 )
                 continue
+            near = _nearest_number(num.digits, registry)
+            hint = (
+                f"; it looks like {near.short_name}'s {near.display}"
+                if near
+                else "; if it is an organisation's own contact, verify with --config FILE"
+            )
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "number",
+                    f"phone number {num.main!r} is not in the registry{hint}",
+                )
+            )
+            continue
+        if edition and edition not in res.editions:
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "number",
+                    f"{res.short_name}'s number {num.main!r} "
+                    f"belongs to another edition ({', '.join(res.editions)}), not {edition}",
+                )
+            )
+        if res.tel.startswith("+"):
+            named = _named_near(page, index, num.main, registry, edition)
+            if named and res.id not in named:
+                other = registry[sorted(named)[0]].short_name
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "number",
+                        f"{res.short_name}'s number {num.main!r} is "
+                        f"printed beside {other}'s name: a reader calling {other} would dial "
+                        f"{res.short_name}",
+                    )
+                )
             if num.gloss:
                 letters = "".join(phones.keypad_digits(c) for c in num.main if c.isalpha())
                 g = phones.keypad_digits(num.gloss)
