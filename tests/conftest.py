@@ -11,8 +11,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
+from click.testing import CliRunner
 
 from leaflets.build import render_pdf
+from leaflets.cli import main
 from leaflets.files import write_atomic
 from leaflets.formats import FORMATS
 from leaflets.i18n import localise
@@ -38,6 +40,30 @@ def build_card(guide, registry, path: Path, locale: str = "en") -> Path:
     """Render a card from the given guide and registry (tests pass tampered copies)."""
     write_atomic(path, render_pdf(localise(guide, locale), registry, FORMATS["card"], "cr80").data)
     return path
+
+
+@pytest.fixture(scope="session")
+def matrix(tmp_path_factory) -> Path:
+    """English: every guide, format and paper, built once (with its manifest)."""
+    out = tmp_path_factory.mktemp("matrix")
+    res = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--guide",
+            "all",
+            "--locale",
+            "en",
+            "--format",
+            "all",
+            "--paper",
+            "all",
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -37,29 +37,6 @@ EXPECTED_FILES = {
 
 
 @pytest.fixture(scope="session")
-def matrix(tmp_path_factory):
-    out = tmp_path_factory.mktemp("matrix")
-    res = CliRunner().invoke(
-        main,
-        [
-            "build",
-            "--guide",
-            "all",
-            "--locale",
-            "en",
-            "--format",
-            "all",
-            "--paper",
-            "all",
-            "--out",
-            str(out),
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    return out
-
-
-@pytest.fixture(scope="session")
 def matrix_bleed(tmp_path_factory):
     out = tmp_path_factory.mktemp("bleed")
     res = CliRunner().invoke(

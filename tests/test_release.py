@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,55 +23,98 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
+from leaflets import i18n
 from leaflets.build import manifest as b
 from leaflets.cli import main
+from leaflets.formats import FORMATS
 
 from .conftest import ROOT
 
 MATRIX = ["build", "--guide", "all", "--locale", "all", "--format", "all", "--paper", "all"]
+EPOCH = "1767225600"  # 2026-01-01, as a release build sets SOURCE_DATE_EPOCH
+# one language of each script family the fonts serve, for both guides: Latin (en, pl), Arabic
+# (right to left), Bengali (Indic), Chinese and Japanese (CJK): every format, every paper
+ONE_JOB_LOCALES = ["en", "pl", "ar", "bn", "zh-Hans", "ja"]
 
 
-def _build(out: Path, workers: int, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "make_leaflets.py"),
-            *MATRIX,
-            "--jobs",
-            str(workers),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
+@dataclass
+class Release:
+    out: Path  # the whole matrix, --jobs 2
+    stderr: str
+    one_job: Path  # ONE_JOB_LOCALES in one process (--jobs 1)
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory):
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    outs = []
-    for workers in (1, 2):
-        out = tmp_path_factory.mktemp(f"j{workers}")
-        res = _build(out, workers, env)
-        assert res.returncode == 0, res.stderr[-2000:]
-        outs.append((out, res))
-    return outs
+def release(tmp_path_factory) -> Release:
+    """The whole matrix as a release builds it (--jobs 2, SOURCE_DATE_EPOCH set) and, at the
+    same time, every format and paper of each script family in one process (--jobs 1): two
+    processes' worth of work for two CPUs, so the second costs little extra time."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    out, one_job = tmp_path_factory.mktemp("j2"), tmp_path_factory.mktemp("j1")
+    logs = tmp_path_factory.mktemp("logs")
+    one_job_script = (
+        "from leaflets.build import build\n"
+        f"r = build(guides='all', locales={ONE_JOB_LOCALES!r}, formats='all', paper='all', "
+        f"out={str(one_job)!r}, jobs=1)\n"
+        "assert not r.failures, r.failures\n"
+    )
+    commands = {
+        "j2": [sys.executable, str(ROOT / "make_leaflets.py"), *MATRIX, "-j", "2", "--out", out],
+        "j1": [sys.executable, "-c", one_job_script],
+    }
+    procs = {}
+    for name, args in commands.items():
+        with (logs / name).open("w") as err:  # a file, not a pipe: neither waits on a reader
+            procs[name] = subprocess.Popen(
+                [str(a) for a in args], cwd=ROOT, env=env, stdout=err, stderr=err
+            )
+    try:
+        for name, proc in procs.items():
+            rc = proc.wait(timeout=600)
+            assert rc == 0, (logs / name).read_text()[-2000:]
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    return Release(out, (logs / "j2").read_text(), one_job)
 
 
-def test_jobs_1_and_2_are_byte_identical(two_builds):
-    (a, _), (c, _) = two_builds
-    diff = subprocess.run(["diff", "-r", str(a), str(c)], capture_output=True, text=True)
-    assert diff.returncode == 0, diff.stdout[:2000]
+def _relpaths(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
 
 
-def test_the_manifest_lists_every_file_with_its_hash(two_builds, registry):
-    out, _ = two_builds[0]
+@pytest.mark.slow
+def test_jobs_1_and_2_are_byte_identical(release, guides):
+    files = _relpaths(release.one_job)
+    # the one-process build covers every format on every paper in each script family
+    every_file = {f"{f}-{p}.pdf" for f in FORMATS for p in FORMATS[f].papers}
+    editions = {
+        (g, loc)
+        for g in guides
+        for loc in ONE_JOB_LOCALES
+        if loc == "en" or loc in i18n.available_locales(g)
+    }
+    assert {tuple(f.split("/")[:2]) for f in files} == editions
+    assert {f.split("/")[2] for f in files} == every_file
+    assert len(files) == len(editions) * len(every_file)
+    # and each of its files is byte for byte the one the two workers made
+    differ = [
+        f for f in files if (release.one_job / f).read_bytes() != (release.out / f).read_bytes()
+    ]
+    assert differ == [], differ[:10]
+    # as is what the manifests record of them
+    one, full = (
+        json.loads((d / "manifest.json").read_text()) for d in (release.one_job, release.out)
+    )
+    full_entries = {e["path"]: e for e in full.pop("files")}
+    assert one.pop("files") == [full_entries[f] for f in files]
+    assert one == full  # the tool's versions and the registry's digest
+
+
+def _check_manifest(out: Path, registry) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
-    pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
-    assert [e["path"] for e in manifest["files"]] == pdfs
+    assert [e["path"] for e in manifest["files"]] == _relpaths(out)
     for e in manifest["files"]:
         data = (out / e["path"]).read_bytes()
         assert e["sha256"] == hashlib.sha256(data).hexdigest() and e["size"] == len(data)
@@ -85,21 +129,31 @@ def test_the_manifest_lists_every_file_with_its_hash(two_builds, registry):
     assert set(card["resources"]) >= {"emergency-us", "rainn", "ccri", "take-it-down"}
 
 
-def test_ci_output_is_one_line_per_edition_and_language(two_builds):
-    _, res = two_builds[0]
-    built = [line for line in res.stderr.splitlines() if line.startswith("built ")]
+def test_the_manifest_lists_every_file_with_its_hash(matrix, registry):
+    _check_manifest(matrix, registry)  # English: every guide, format and paper
+
+
+@pytest.mark.slow
+def test_the_release_manifest_lists_every_file_with_its_hash(release, registry):
+    _check_manifest(release.out, registry)  # every language too
+    assert len(_relpaths(release.out)) == 252
+
+
+@pytest.mark.slow
+def test_ci_output_is_one_line_per_edition_and_language(release):
+    built = [line for line in release.stderr.splitlines() if line.startswith("built ")]
     assert "built us/en" in built and "built uk-young-people/cy" in built
     assert len(built) == len(set(built)) == 28
-    last = res.stderr.strip().splitlines()[-1]
-    assert last == f"252 file(s) written to {two_builds[0][0]}, 0 failed"
+    last = release.stderr.strip().splitlines()[-1]
+    assert last == f"252 file(s) written to {release.out}, 0 failed"
 
 
-def test_verify_checks_the_manifest(two_builds, tmp_path):
+def test_verify_checks_the_manifest(matrix, tmp_path):
     import shutil
 
     out = tmp_path / "copy"
-    shutil.copytree(two_builds[0][0] / "us" / "en", out / "us" / "en")
-    manifest = json.loads((two_builds[0][0] / "manifest.json").read_text())
+    shutil.copytree(matrix / "us" / "en", out / "us" / "en")
+    manifest = json.loads((matrix / "manifest.json").read_text())
     manifest["files"] = [e for e in manifest["files"] if e["path"].startswith("us/en/")]
     (out / "manifest.json").write_text(json.dumps(manifest))
     runner = CliRunner()
