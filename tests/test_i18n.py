@@ -374,8 +374,8 @@ def test_pseudo_locale_keeps_placeholders():
     assert len(i18n.pseudo("Stop contact and get support")) >= 1.3 * len(
         "Stop contact and get support"
     )
-    out = i18n.pseudo("Call Childline or visit the Report Remove site today")
-    assert "Childline" in out and "Report Remove" in out  # names keep their letters
+    out = i18n.pseudo("Call Childline (CEOP) or visit the Report Remove site today")
+    assert "Childline (CEOP)" in out and "Report Remove" in out  # names keep their letters
     # the padding is words of its own: lines break in it, and no word grows
     assert max(map(len, out.strip("[]").split())) <= len("Childline")
 

@@ -53,6 +53,11 @@ def _padding(n: int) -> str:
     return "".join(words)
 
 
+def _is_name(word: str) -> bool:
+    """Capitalised, after any punctuation before it: "RAINN", "(CCRI)", "“Report"."""
+    return next((c for c in word if c.isalpha()), "").isupper()
+
+
 def pseudo(text: str) -> str:
     """Accented and about 30 % longer (more than any catalog so far), placeholders untouched:
     proves layouts survive long languages. The extra length is short words of its own, so
@@ -66,7 +71,7 @@ def pseudo(text: str) -> str:
         # capitalised words may be names of organisations, which are never translated: they
         # keep their letters; the text grows by padding after the last word of each run
         words = part.split(" ")
-        accented = " ".join(w if w[:1].isupper() else w.translate(_ACCENTS) for w in words)
+        accented = " ".join(w if _is_name(w) else w.translate(_ACCENTS) for w in words)
         body = accented.rstrip()
         out.append(body + _padding(len(part) * 3 // 10 if body else 0) + accented[len(body) :])
     return "[" + "".join(out) + "]"
