@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .errors import LeafletsError, OutputError
+from .errors import LeafletsError, OutputError, UsageError
 from .files import write_atomic
 from .paper import PAPERS
 
@@ -385,7 +385,7 @@ def _guides(guide: str):
 
 
 _guide_option = click.option(
-    "--guide", default="all", show_default=True, help="Edition: us, uk-young-people, or all."
+    "--guide", type=_Names(_guides_table), default="all", show_default=True, help="Edition."
 )
 
 
@@ -433,9 +433,10 @@ def i18n_check(guide: str, locale: str) -> None:
     from .i18n.checks import check_catalog
 
     count = 0
-    for g, loc in iter_catalogs(_guides(guide)):
-        if locale not in ("all", loc):
-            continue
+    catalogs = [(g, loc) for g, loc in iter_catalogs(_guides(guide)) if locale in ("all", loc)]
+    if not catalogs:
+        raise UsageError(f"locale {locale}: no catalog of {guide} to check")
+    for g, loc in catalogs:
         problems, _, _ = check_catalog(g, loc)
         for p in problems:
             click.echo(str(p))

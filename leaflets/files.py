@@ -10,6 +10,7 @@ and font maintainers edit them.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -20,6 +21,13 @@ from pathlib import Path
 from .errors import ProblemsError
 
 _REPO = Path(__file__).resolve().parent.parent  # a checkout's top level
+MANIFEST = "manifest.json"  # a build folder's record of its files (build writes, verify reads)
+
+
+def build_date() -> dt.date:
+    """Today, or SOURCE_DATE_EPOCH's date when set, so that a release build is repeatable."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
 
 
 def data_path(*parts: str) -> Path:
@@ -28,33 +36,44 @@ def data_path(*parts: str) -> Path:
 
 
 def data_folder(name: str) -> Path:
-    """``fonts`` or ``locales``: inside the installed package, or the checkout's own folder."""
+    """``fonts`` or ``locales``: inside the installed package, or the checkout's own folder
+    (a checkout or editable install: the repository's pyproject.toml is beside it)."""
     packaged = data_path(name)
-    if packaged.is_dir():
+    if packaged.is_dir() or not (_REPO / "pyproject.toml").is_file():
         return packaged
     return _REPO / name
 
 
-def user_cache_dir() -> Path:
+def user_cache_dir() -> Path | None:
     """This user's cache folder for leaflets (converted font faces), as the platform has it:
     ``LEAFLETS_CACHE`` if set, else ``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on
-    macOS and ``$XDG_CACHE_HOME`` or ``~/.cache`` elsewhere. Nothing here needs to exist:
-    callers fall back to memory when it cannot be written."""
+    macOS and ``$XDG_CACHE_HOME`` or ``~/.cache`` elsewhere; None when there is no home at
+    all. Nothing here needs to exist: callers fall back to memory when it cannot be written."""
     if os.environ.get("LEAFLETS_CACHE"):
         return Path(os.environ["LEAFLETS_CACHE"])
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         base = Path(os.environ["LOCALAPPDATA"])
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
+    elif sys.platform == "darwin" and os.environ.get("HOME"):
+        base = Path(os.environ["HOME"]) / "Library" / "Caches"
     elif os.environ.get("XDG_CACHE_HOME"):
         base = Path(os.environ["XDG_CACHE_HOME"])
     else:
-        base = Path.home() / ".cache"
+        try:
+            base = Path.home() / ".cache"
+        except (RuntimeError, KeyError):  # no HOME and no passwd entry (a container's user)
+            return None
     return base / "leaflets"
 
 
 def _umask() -> int:
-    """The process's umask (read by setting it and putting it back)."""
+    """The process's umask: from /proc where there is one (reading it there changes nothing,
+    so threads are safe), else by setting it and putting it back."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

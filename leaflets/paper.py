@@ -17,8 +17,9 @@ PAPERS: dict[str, tuple[float, float]] = {
     "tabloid": (279.4, 431.8),
 }
 
+CARD = "cr80"  # the wallet card's own size, which no printer is loaded with
 # The papers an office printer takes, for an organisation's [print] paper.
-OFFICE_PAPERS: tuple[str, ...] = ("a4", "letter", "a3", "tabloid")
+OFFICE_PAPERS: tuple[str, ...] = tuple(p for p in PAPERS if p != CARD)
 
 
 def mm(v: float) -> float:

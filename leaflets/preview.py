@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from .build.manifest import MANIFEST
-from .files import write_atomic
+from .files import MANIFEST, write_atomic
 from .i18n.locales import language_name
 
 THUMB_WIDTH_PX = 260

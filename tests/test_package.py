@@ -185,9 +185,10 @@ class BookmarkFormat(Format):
 
 
 @pytest.fixture
-def bookmark(monkeypatch):
-    monkeypatch.setitem(FORMATS, "bookmark", FORMATS.get("bookmark"))
-    return register(BookmarkFormat())
+def bookmark():
+    fmt = register(BookmarkFormat())
+    yield fmt
+    del FORMATS["bookmark"]
 
 
 def test_a_format_defined_in_a_test_builds_and_verifies(tmp_path, bookmark, registry, guides):
@@ -273,8 +274,8 @@ def test_every_output_file_is_readable_by_others_under_umask_022(tmp_path):
 @pytest.mark.parametrize("cache", ["missing home", "unwritable cache"])
 def test_a_missing_or_unwritable_cache_is_no_error(tmp_path, cache):
     env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "LEAFLETS_CACHE")}
-    if cache == "missing home":
-        env["HOME"] = "/nonexistent"
+    if cache == "missing home":  # a home that cannot be made, even by root (CI runs as root)
+        env["HOME"] = "/proc/leaflets-no-such-home"
     else:  # a cache folder that cannot be made, even by root: its parent is a file
         (tmp_path / "afile").write_text("")
         env["LEAFLETS_CACHE"] = str(tmp_path / "afile" / "leaflets")

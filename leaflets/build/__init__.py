@@ -29,7 +29,7 @@ def run_plan(
 ) -> BuildResult:
     """Make every file of `plan` in `jobs` worker processes (default: the number of CPUs)."""
     prepare_out(plan.out)
-    return run(
+    result = run(
         list(plan.jobs),
         plan.out,
         plan.registry,
@@ -39,6 +39,8 @@ def run_plan(
         jobs or os.cpu_count() or 1,
         on_done,
     )
+    result.notes, result.warnings = list(plan.notes), list(plan.warnings)
+    return result
 
 
 def build(

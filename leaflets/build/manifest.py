@@ -10,15 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
-from ..files import write_atomic
+from ..files import MANIFEST, build_date, write_atomic
 from ..sources.registry import Registry
 
-MANIFEST = "manifest.json"
 _DEPENDENCIES = (
     "reportlab",
     "segno",
@@ -43,9 +41,11 @@ def entry(
     job: dict[str, object],
     review: str,
     printed: tuple[str, ...],
+    coded: tuple[str, ...],
     registry: Registry,
 ) -> dict:
-    """One file of the manifest."""
+    """One file of the manifest: `resources` are the registry entries whose number or link it
+    prints as text (with their checked dates), `codes` those it prints as QR codes."""
     return {
         "path": relpath,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -54,6 +54,7 @@ def entry(
         **job,
         "review": review,
         "resources": {rid: registry[rid].verified.isoformat() for rid in printed},
+        "codes": {rid: registry[rid].verified.isoformat() for rid in coded},
     }
 
 
@@ -67,13 +68,17 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _earlier(path: Path, out: Path, rebuilt: set[str]) -> list[dict]:
+def _earlier(path: Path, out: Path, rebuilt: set[str], head: dict) -> list[dict]:
     """Entries of an earlier build into the same folder whose files are still there as it
-    wrote them (a second build of other formats adds to the manifest, it does not hide the
-    first build's files from verify)."""
+    wrote them, when it used the same registry and tools (a second build of other formats
+    adds to the manifest; files of a build with another registry or version are left out, so
+    verify names them as not listed)."""
     try:
-        files = json.loads(path.read_text("utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+        earlier = json.loads(path.read_text("utf-8"))
+        files = earlier["files"]
+        if any(earlier.get(k) != v for k, v in head.items()):
+            return []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []
     kept = []
     for e in files if isinstance(files, list) else []:
@@ -91,20 +96,11 @@ def _earlier(path: Path, out: Path, rebuilt: set[str]) -> list[dict]:
 def write_manifest(out: Path, entries: list[dict], registry: Registry) -> Path:
     """DIR/manifest.json, written last and atomically; byte-identical for the same inputs."""
     path = out / MANIFEST
-    entries = entries + _earlier(path, out, {e["path"] for e in entries})
-    manifest = {
-        "tool": versions(),
-        "registry_sha256": registry.digest,
-        "files": sorted(entries, key=lambda e: e["path"]),
-    }
+    head = {"tool": versions(), "registry_sha256": registry.digest}
+    entries = entries + _earlier(path, out, {e["path"] for e in entries}, head)
+    manifest = {**head, "files": sorted(entries, key=lambda e: e["path"])}
     write_atomic(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     return path
-
-
-def build_date() -> dt.date:
-    """The build's date: SOURCE_DATE_EPOCH's when set, so a release build is repeatable."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
 
 
 def stale_entries(

@@ -73,6 +73,8 @@ def _names(value: str | Sequence[str] | None, what: str) -> list[str] | None:
         return [value]
     if not all(isinstance(v, str) for v in value):
         raise UsageError(f"{what}: give names as strings")
+    if not value:
+        raise UsageError(f"{what}: give at least one name, or 'all'")
     return list(value)
 
 
@@ -162,7 +164,7 @@ def make_plan(
         guide_names = guide_names or list(org.guides)
         locale_names = locale_names or list(org.locales)
         format_names = format_names or list(org.formats)
-        paper = paper or org.paper
+        paper = paper or org.paper.casefold()
         bleed = org.bleed if bleed is None else bleed
         out = out or org.out
     guide_names = guide_names or ["all"]

@@ -30,11 +30,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Output:
-    """A rendered file: its bytes, its pages, and the registry entries it printed."""
+    """A rendered file: its bytes, its pages, and the registry entries it printed as text and
+    as QR codes."""
 
     data: bytes
     pages: int
     printed: tuple[str, ...]
+    coded: tuple[str, ...] = ()
 
 
 def metadata(
@@ -70,7 +72,8 @@ def prepared_stack(lg: LocalisedGuide, registry: Registry, org: OrgConfig | None
         chars = {c for _, text, _ in messages for c in text} | set(lg.language_name) | set(own)
         chars |= set(format_date(min(r.verified for r in registry), lg.locale, lg.guide.region))
         stack = fonts.stack(lg.locale, chars)
-        fonts.check_coverage(messages, stack, lg.locale)
+        own_texts = [("the language's name", lg.language_name, ""), ("the formats' marks", own, "")]
+        fonts.check_coverage(messages + own_texts, stack, lg.locale)
         _stacks[key] = stack
     return stack
 
@@ -118,12 +121,14 @@ def render_pdf(
     fmt.render(doc, canvas, spec)
     pages = canvas.getPageNumber() - 1
     canvas.save()
+    what = f"guide {lg.guide.id}, locale {lg.locale}, format {fmt.name}, paper {paper}"
+    if pages != fmt.pages:
+        raise BuildError(f"{what}: printed {pages} page(s), but the format declares {fmt.pages}")
     edition = registry.editions[lg.guide.id]
     missing = [rid for rid in edition.requires.get(fmt.name, ()) if rid not in doc.printed]
     if missing:
         names = ", ".join(f"{registry[r].name} ({registry[r].display})" for r in missing)
-        raise BuildError(
-            f"guide {lg.guide.id}, locale {lg.locale}, format {fmt.name}, paper {paper}: "
-            f"does not print {names}, which the registry requires on it"
-        )
-    return Output(buf.getvalue(), pages, tuple(sorted(doc.printed)))
+        raise BuildError(f"{what}: does not print {names}, which the registry requires on it")
+    if not any(registry[r].tel for r in doc.printed):
+        raise BuildError(f"{what}: prints no helpline number; every piece must carry one")
+    return Output(buf.getvalue(), pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))

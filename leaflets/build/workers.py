@@ -8,11 +8,13 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import CatalogError, LeafletsError
+from ..errors import BuildError, CatalogError, LeafletsError, OutputError
 from ..files import remove_own_temporaries, write_atomic
 from ..formats import FORMATS
 from ..i18n.localise import LocalisedGuide, localise
@@ -44,12 +46,15 @@ class Rendered:
     review: str = ""
     pages: int = 0
     printed: tuple[str, ...] = ()
+    coded: tuple[str, ...] = ()
 
 
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # one line per file that failed
+    notes: list[str] = field(default_factory=list)  # papers and catalogs skipped
+    warnings: list[str] = field(default_factory=list)  # registry entries due for a re-check
 
 
 _context: Context | None = None
@@ -84,7 +89,7 @@ def _render(job: Job) -> Rendered:
         out = render_pdf(lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed, org=ctx.org)
     except LeafletsError as e:
         return Rendered(job, None, (str(e),))
-    return Rendered(job, out.data, (), lg.status, out.pages, out.printed)
+    return Rendered(job, out.data, (), lg.status, out.pages, out.printed, out.coded)
 
 
 def run(
@@ -108,11 +113,24 @@ def run(
         failures.update(dict.fromkeys(r.failures))
         if r.data is not None:
             path = out / r.job.relpath
-            write_atomic(path, r.data)
+            try:
+                write_atomic(path, r.data)
+            except OSError as e:
+                raise OutputError(
+                    f"{path}: cannot be written ({e.strerror or e}); the files written so far "
+                    "are complete; free the space or fix the folder and build again"
+                ) from None
             result.written.append(path)
             entries.append(
                 manifest.entry(
-                    r.job.relpath, r.data, r.pages, r.job.described, r.review, r.printed, registry
+                    r.job.relpath,
+                    r.data,
+                    r.pages,
+                    r.job.described,
+                    r.review,
+                    r.printed,
+                    r.coded,
+                    registry,
                 )
             )
         if on_done:
@@ -125,14 +143,32 @@ def run(
             receive(_render(job))
     else:
         # jobs of one guide and language go to one worker where possible (its catalog and
-        # fonts are loaded once): hand them out in that order. Leaving the pool's block for
-        # any reason (Ctrl-C, SIGTERM) terminates the workers: nothing is half-written,
-        # since only this process writes.
+        # fonts are loaded once): hand them out in that order. Leaving for any reason (Ctrl-C,
+        # SIGTERM, a worker killed) stops the workers: nothing is half-written, since only
+        # this process writes.
         ordered = sorted(jobs, key=lambda j: (j.guide, j.locale))
-        fork = multiprocessing.get_context("fork")
-        with fork.Pool(min(workers, len(jobs)), _start_worker, (context,)) as pool:
-            for rendered in pool.imap_unordered(_render, ordered):
-                receive(rendered)
+        methods = multiprocessing.get_all_start_methods()
+        context_ = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        pool = ProcessPoolExecutor(
+            min(workers, len(jobs)),
+            mp_context=context_,
+            initializer=_start_worker,
+            initargs=(context,),
+        )
+        try:
+            for future in as_completed([pool.submit(_render, job) for job in ordered]):
+                receive(future.result())
+        except BrokenProcessPool:
+            raise BuildError(
+                "a worker process died (killed, or out of memory); the files written are "
+                "complete; build again, or with --jobs 1"
+            ) from None
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for child in multiprocessing.active_children():
+                child.terminate()
+            for child in multiprocessing.active_children():
+                child.join(5)
     result.failures = list(failures)
     if entries:
         manifest.write_manifest(out, entries, registry)

@@ -17,10 +17,13 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def register(fmt: Format) -> Format:
-    """Add a format defined elsewhere (a plugin, a test) to the table; returns it."""
+def register(fmt: Format, replace: bool = False) -> Format:
+    """Add a format defined elsewhere (a plugin, a test) to the table; returns it. A name the
+    table has is refused unless `replace` is given."""
     if not isinstance(fmt, Format):
         raise TypeError(f"{fmt!r} is not a Format")
+    if fmt.name in FORMATS and not replace:
+        raise ValueError(f"a format named {fmt.name!r} is already registered")
     FORMATS[fmt.name] = fmt
     return fmt
 

@@ -83,7 +83,13 @@ def write_catalog(path: Path, catalog, headers: dict[str, str] | None = None) ->
     text = buf.getvalue().decode("utf-8")
     if headers:
         text = _with_review_headers(text, headers)
-    write_atomic(path, text.encode("utf-8"))
+    try:
+        write_atomic(path, text.encode("utf-8"))
+    except OSError as e:
+        raise SourceError(
+            f"{path}: cannot be written ({e.strerror or e}); catalogs are edited in a checkout "
+            "of leaflets (pip install -e .), not in an installed package"
+        ) from None
 
 
 def template(guide: Guide):

@@ -33,7 +33,7 @@ def qr_block(
     `label_margin` on each side, so labels of codes side by side never run together.
     """
     res = doc.registry[resource_id]
-    doc.record((resource_id,))
+    doc.record((resource_id,), as_code=True)
     own = qr.outer_size(symbol, res.qr)
     outer = max(code_area or own, own)
     qr.draw(canvas, res.qr, x + (width - symbol) / 2, top - (outer + symbol) / 2, symbol)

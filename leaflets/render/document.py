@@ -67,9 +67,10 @@ class PageSpec:
 class Document:
     """What a format needs to draw one guide in one language, and the record of what it drew.
 
-    Every registry entry whose number or link is drawn (in text, through a typography made
-    here, or as a QR code, through :meth:`record`) lands in :attr:`printed`: the manifest and
-    the build's check of what each edition must carry read that record, not a list.
+    Every registry entry whose number or link is drawn lands in the record: in text (through
+    a typography made here) in :attr:`printed`, as a QR code (:meth:`record`) in
+    :attr:`coded`. The manifest, the build's check of what each edition must carry and verify
+    read that record, not a list.
     """
 
     lg: LocalisedGuide
@@ -77,11 +78,12 @@ class Document:
     theme: Theme
     stack: Stack
     org: OrgConfig | None = None
-    printed: set[str] = field(default_factory=set)
+    printed: set[str] = field(default_factory=set)  # numbers and links drawn as text
+    coded: set[str] = field(default_factory=set)  # drawn as QR codes
 
-    def record(self, resource_ids: Iterable[str]) -> None:
-        """Note registry entries as printed on this document."""
-        self.printed.update(resource_ids)
+    def record(self, resource_ids: Iterable[str], as_code: bool = False) -> None:
+        """Note registry entries as printed on this document, as text or as a code."""
+        (self.coded if as_code else self.printed).update(resource_ids)
 
     @property
     def rtl(self) -> bool:

@@ -11,7 +11,6 @@ become registry entries of their own so that numbers, links and QR codes have on
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import phonenumbers
 
 from ..colour import MIN_CONTRAST, contrast_with_white, darker, is_hex_colour
 from ..errors import ConfigError
-from ..files import data_path, read_toml
+from ..files import build_date, data_path, read_toml
 from ..paper import OFFICE_PAPERS
 from . import links
 from .guide import guide_ids
@@ -78,7 +77,7 @@ class OrgConfig:
     def registry(self, base: Registry) -> Registry:
         """The registry with the local contacts added as entries of every edition."""
         res = dict(base.resources)
-        today = dt.date.today()
+        today = build_date()
         for c in self.contacts:
             res[c.id] = Resource(
                 id=c.id,
@@ -238,7 +237,7 @@ def load_config(path: Path | str, known_formats: Collection[str] | None = None) 
     for k in sorted(set(pr) - CONFIG_KEYS["print"]):
         problem(f"print.{k}", "unknown key; use paper, accent, bleed")
     paper = pr.get("paper", "all")
-    if paper not in (*OFFICE_PAPERS, "all"):
+    if not isinstance(paper, str) or paper.casefold() not in (*OFFICE_PAPERS, "all"):
         problem("print.paper", f"{paper!r}: use {', '.join(OFFICE_PAPERS)} or all")
     accent = pr.get("accent")
     if accent is not None:
@@ -268,15 +267,19 @@ def load_config(path: Path | str, known_formats: Collection[str] | None = None) 
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problem(f"build.{key}", "give a list of names")
             return default
+        if not value:
+            problem(f"build.{key}", "give at least one name, or leave the key out for the default")
+            return default
         return tuple(value)
 
     guides = names("guides", tuple(guide_ids()))
     for g in guides:
-        if g not in guide_ids() and g != "all":
+        if g.casefold() not in {x.casefold() for x in guide_ids()} | {"all"}:
             problem("build.guides", f"{g!r} is not a guide; use {', '.join(guide_ids())}")
     formats = names("formats", ("all",))
     for f in formats:
-        if known_formats is not None and f not in known_formats and f != "all":
+        known = {x.casefold() for x in known_formats or ()} | {"all"}
+        if known_formats is not None and f.casefold() not in known:
             problem("build.formats", f"{f!r} is not a format; use {', '.join(known_formats)}")
     locales = names("locales", ("en",))
     out = b.get("out")

@@ -49,8 +49,12 @@ def fonts_dir() -> Path:
     return FONTS_DIR or data_folder("fonts")
 
 
-def cache_dir() -> Path:
-    return user_cache_dir() / "fonts"
+CACHE_VERSION = 1  # raise it when the way fonts are made changes: old entries are not read
+
+
+def cache_dir() -> Path | None:
+    base = user_cache_dir()
+    return base / "fonts" if base is not None else None
 
 
 def font_file(rel: str) -> Path | None:
@@ -68,21 +72,34 @@ def font_file(rel: str) -> Path | None:
 
 
 def _cached(name: str, make) -> bytes:
-    """The bytes of a made font from the user's cache, or made by `make()` and cached; where
-    the cache cannot be read or written they are made in memory."""
-    path = cache_dir() / name
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
+    """The bytes of a made font from the user's cache, or made by `make()` and cached. Each
+    entry's file name ends in the hash of its bytes: an entry truncated, damaged or swapped
+    for another file is not used but made again. Where the cache cannot be read or written,
+    the font is made in memory."""
+    folder = cache_dir()
+    stem = f"v{CACHE_VERSION}-{Path(name).stem}"
+    if folder is not None:
+        try:
+            for entry in folder.glob(f"{stem}-*.ttf"):
+                data = entry.read_bytes()
+                if entry.stem.rsplit("-", 1)[-1] == hashlib.sha256(data).hexdigest()[:16]:
+                    return data
+        except OSError:
+            pass
     data = make()
+    if folder is None:
+        return data
+    path = folder / f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}.ttf"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        folder.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only or missing cache: the font stays in memory
+    except OSError:  # a read-only, full or missing cache: the font stays in memory
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
     return data
 
 

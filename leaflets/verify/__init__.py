@@ -122,26 +122,44 @@ def check_isolated(
     return results
 
 
+def _manifest_folder(path: Path) -> Path | None:
+    """The build folder a PDF belongs to: the nearest folder above it (within the build's
+    <guide>/<locale>/ layout) with a manifest.json."""
+    for parent in list(path.resolve().parents)[:3]:
+        if (parent / MANIFEST).is_file():
+            return parent
+    return None
+
+
 def check_paths(
     paths: Iterable[Path], registry: Registry, require_reviewed: bool = False
 ) -> tuple[list[Path], list[Finding]]:
-    """Every PDF under `paths` (files or folders), each checked against what its folder's
-    manifest.json recorded of it when there is one. No PDF at all is a finding."""
+    """Every PDF under `paths` (files or folders), each checked against what the manifest.json
+    of its build folder recorded of it when it has one (for a folder asked for, every file
+    the manifest lists must be there, unchanged, and every PDF in it listed). No PDF at all is
+    a finding."""
     paths = list(paths)
     files = collect(paths)
+    asked = [p.resolve() for p in paths if p.is_dir()]
     findings: list[Finding] = []
     expected: dict[Path, Expected] = {}
-    for p in paths:
-        if p.is_dir():
-            listed, problems = read_manifest(p)
-            expected.update(listed)
-            findings += problems
-            if (p / MANIFEST).is_file():
-                findings += [
-                    Finding(str(f), None, "error", "manifest", "is not listed in manifest.json")
-                    for f in collect([p])
-                    if f.resolve() not in listed
-                ]
+    manifests: dict[Path, dict[Path, Expected]] = {}
+    wanted = {f.resolve() for f in files}
+    for f in files:
+        folder = _manifest_folder(f)
+        if folder is None:
+            continue
+        if folder not in manifests:
+            listed, problems = read_manifest(folder)
+            manifests[folder] = listed
+            whole = any(folder.is_relative_to(a) for a in asked)
+            findings += [x for x in problems if whole or Path(x.file).resolve() in wanted]
+        if f.resolve() in manifests[folder]:
+            expected[f.resolve()] = manifests[folder][f.resolve()]
+        elif manifests[folder] or (folder / MANIFEST).is_file():
+            findings.append(
+                Finding(str(f), None, "error", "manifest", f"is not listed in {folder / MANIFEST}")
+            )
     if not files:
         where = ", ".join(str(p) for p in paths)
         findings.append(Finding(where, None, "error", "pdf", "no PDF file found to check"))

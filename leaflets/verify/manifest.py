@@ -8,9 +8,16 @@ import hashlib
 import json
 from pathlib import Path
 
+from ..files import MANIFEST
 from .read import Expected, Finding
 
-MANIFEST = "manifest.json"
+
+def _inside(folder: Path, rel: object) -> Path:
+    """A manifest path, which must stay inside its folder ("../../etc/passwd" is refused)."""
+    target = (folder / str(rel)).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ValueError(f"the path {rel!r} is outside the folder")
+    return target
 
 
 def read_manifest(folder: Path) -> tuple[dict[Path, Expected], list[Finding]]:
@@ -23,13 +30,14 @@ def read_manifest(folder: Path) -> tuple[dict[Path, Expected], list[Finding]]:
         manifest = json.loads(path.read_text("utf-8"))
         files = manifest["files"]
         expected = {
-            (folder / e["path"]).resolve(): Expected(
+            _inside(folder, e["path"]): Expected(
                 str(e["guide"]),
                 str(e["locale"]),
                 str(e["format"]),
                 str(e["paper"]),
                 str(e["review"]),
                 tuple(str(r) for r in e["resources"]),
+                tuple(str(r) for r in e.get("codes", ())),
             )
             for e in files
         }
@@ -38,7 +46,7 @@ def read_manifest(folder: Path) -> tuple[dict[Path, Expected], list[Finding]]:
         return {}, [Finding(str(path), None, "error", "manifest", message)]
     out = []
     for entry in files:
-        target = folder / entry["path"]
+        target = _inside(folder, entry["path"])
         if not target.is_file():
             out.append(
                 Finding(

@@ -119,7 +119,8 @@ class Expected:
     format: str
     paper: str
     review: str
-    resources: tuple[str, ...]  # the registry entries the build recorded it printing
+    resources: tuple[str, ...]  # the registry entries the build recorded it printing as text
+    codes: tuple[str, ...] = ()  # and as QR codes
 
 
 @dataclass

@@ -496,31 +496,35 @@ def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
     return out
 
 
-def _present(res: Resource, doc: PDFRead, registry: Registry) -> bool:
-    """Printed as text (its number or link), or as a QR code that opens it."""
-    if any(not c.error and opens(c.payload) == opens(res.qr) for p in doc.pages for c in p.qr):
-        return True
+def _in_codes(res: Resource, doc: PDFRead) -> bool:
+    return any(not c.error and opens(c.payload) == opens(res.qr) for p in doc.pages for c in p.qr)
+
+
+def _in_text(res: Resource, doc: PDFRead, registry: Registry) -> bool:
+    """Its number, or its link, printed where a reader sees it (a QR code alone does not
+    count: not every reader has a phone that scans)."""
     text = "\n".join(p.seen for p in doc.pages)
     if res.tel is not None:
         if not res.tel.startswith("+"):
-            return (
-                re.search(
-                    rf"(?<![0-9A-Za-z]){re.escape(res.tel)}(?![0-9A-Za-z])", phones.normalise(text)
-                )
-                is not None
+            found = re.search(
+                rf"(?<![0-9A-Za-z]){re.escape(res.tel)}(?![0-9A-Za-z])", phones.normalise(text)
             )
-        return any(dialled(n, registry) is res for n in phones.find_numbers(text))
-    want = links.split_url(res.display)
-    return any((lk.host, lk.path) == want for lk in links.find_links(text))
+            if found:
+                return True
+        elif any(dialled(n, registry) is res for n in phones.find_numbers(text)):
+            return True
+    wanted = {links.split_url(x) for x in (res.url, None if res.tel else res.display) if x}
+    return bool(wanted & {(lk.host, lk.path) for lk in links.find_links(text)})
 
 
-def required(doc: PDFRead, registry: Registry) -> tuple[tuple[str, ...] | None, str]:
-    """The registry entries the file must print, and where that was learnt; None (with why)
-    when verify cannot tell.
+def required(doc: PDFRead, registry: Registry):
+    """What the file must print, as [(registry id, "text" or "code")], and where that was
+    learnt; None (with why) when verify cannot tell.
 
-    From the manifest the file was built with: everything the build recorded it printing. Else
-    from the registry: what the edition requires of its format. A format the registry names no
-    requirements for, outside a build folder, cannot be checked."""
+    From the manifest the file was built with: everything the build recorded it printing, as
+    text and as codes. Else from the registry: what the edition requires of its format, as
+    text. A format the registry names no requirements for, outside a build folder, cannot be
+    checked."""
     guide = doc.expected.guide if doc.expected else doc.meta.get("guide")
     fmt = doc.expected.format if doc.expected else doc.meta.get("format")
     if not guide or not fmt:
@@ -533,37 +537,51 @@ def required(doc: PDFRead, registry: Registry) -> tuple[tuple[str, ...] | None, 
         return None, f"edition {guide!r} is not in the registry"
     from_registry = edition.requires.get(fmt)
     if doc.expected is not None:
-        return tuple(dict.fromkeys([*doc.expected.resources, *(from_registry or ())])), ""
+        text = dict.fromkeys([*doc.expected.resources, *(from_registry or ())])
+        return [(r, "text") for r in text] + [(r, "code") for r in doc.expected.codes], ""
     if from_registry is None:
         return None, (
             f"format {fmt!r} is not one the registry says what to require of for {guide}: "
             "cannot tell which helplines it must carry; verify it in its build folder "
             "(with the manifest.json it was built with)"
         )
-    return from_registry, ""
+    return [(r, "text") for r in from_registry], ""
 
 
 def check_required(doc: PDFRead, registry: Registry) -> list[Finding]:
-    """The helplines the file must carry are printed on it."""
+    """The helplines the file must carry are printed on it: as text, and as a QR code where
+    it was built with one."""
     ids, why = required(doc, registry)
     if ids is None:
         return [_f(doc, None, "required", why)]
     guide = doc.expected.guide if doc.expected else doc.meta.get("guide")
     fmt = doc.expected.format if doc.expected else doc.meta.get("format")
     out = []
-    for rid in ids:
+    if not any(how == "text" and registry.resources.get(r) and registry[r].tel for r, how in ids):
+        out.append(_f(doc, None, "required", f"no helpline number is required of {guide} {fmt}"))
+    for rid, how in ids:
         if rid not in registry.resources:
-            out.append(
-                _f(doc, None, "required", f"the manifest lists {rid!r}, not in the registry")
-            )
-        elif not _present(registry[rid], doc, registry):
-            res = registry[rid]
+            message = f"the manifest lists {rid!r}, which is not in the registry"
+            out.append(_f(doc, None, "required", message))
+            continue
+        res = registry[rid]
+        if how == "text" and not _in_text(res, doc, registry):
             out.append(
                 _f(
                     doc,
                     None,
                     "required",
                     f"required for {guide} {fmt}: {res.name} ({res.display}) is missing",
+                )
+            )
+        if how == "code" and not _in_codes(res, doc):
+            out.append(
+                _f(
+                    doc,
+                    None,
+                    "required",
+                    f"required for {guide} {fmt}: the QR code of "
+                    f"{res.short_name} ({res.qr}) is missing or does not decode",
                 )
             )
     return out
@@ -574,7 +592,7 @@ def check_claims(doc: PDFRead, registry: Registry) -> list[Finding]:
     if doc.expected is None:
         return []
     out = []
-    for key in ("guide", "locale", "format", "paper"):
+    for key in ("guide", "locale", "format", "paper", "review"):
         claimed, built = doc.meta.get(key), getattr(doc.expected, key)
         if claimed != built:
             out.append(
@@ -666,7 +684,8 @@ RULES: tuple[Rule, ...] = (
 def check_review(doc: PDFRead, require_reviewed: bool) -> list[Finding]:
     """A draft translation (or one whose status cannot be told) is a warning, or an error when
     reviewed text is required."""
-    review = doc.expected.review if doc.expected else doc.meta.get("review")
+    said = {doc.expected.review if doc.expected else None, doc.meta.get("review")} - {None}
+    review = "draft" if "draft" in said else (said.pop() if said else None)
     if review == "reviewed":
         return []
     level = "error" if require_reviewed else "warning"
