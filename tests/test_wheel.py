@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
@@ -35,6 +36,25 @@ def wheels(tmp_path_factory) -> dict[str, Path]:
         "leaflets": next(dist.glob("leaflets-*.whl")),
         "cjk": next(dist.glob("leaflets_cjk_fonts-*.whl")),
     }
+
+
+def test_the_sdist_holds_the_data_a_wheel_is_built_from(tmp_path):
+    _run([sys.executable, "-m", "build", "--sdist", "--outdir", tmp_path, ROOT])
+    sdist = next(tmp_path.glob("leaflets-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    for needed in (
+        "pyproject.toml",
+        "LICENSE",
+        "leaflets/data/resources.toml",
+        "leaflets/data/guides/uk-young-people.toml",
+        "fonts/fonts.toml",
+        "fonts/NotoSansArabic-Regular.ttf",
+        "locales/uk-young-people.pot",
+        "locales/cy/LC_MESSAGES/uk-young-people.po",
+    ):
+        assert needed in names, needed
+    assert not [n for n in names if n.endswith(".ttc")]
 
 
 def test_the_wheel_holds_its_data_and_not_the_cjk_fonts(wheels):
@@ -85,12 +105,13 @@ def test_the_installed_wheel_prints_every_script_outside_the_checkout(tmp_path, 
     assert str(env_dir) in where.stdout and str(ROOT) not in where.stdout
     script = (
         "from leaflets.build import build\n"
-        "r = build(locales=['en', 'ar', 'bn', 'zh-Hans'], formats='card', out='out', jobs=2)\n"
+        "r = build(locales=['en', 'ar', 'bn', 'zh-Hans'], out='out', jobs=2)\n"
         "assert not r.failures, r.failures\n"
         "print(len(r.written))\n"
     )
-    # en and ar in both editions, zh-Hans in the US one, bn in the UK one
-    assert _run([python, "-c", script], **run).stdout.strip() == "6"
+    # every format on every paper (9 files) of en and ar in both editions, zh-Hans in the US
+    # one, bn in the UK one
+    assert _run([python, "-c", script], **run).stdout.strip() == str(6 * 9)
     for rel in (
         "us/en",
         "us/ar",
@@ -101,8 +122,9 @@ def test_the_installed_wheel_prints_every_script_outside_the_checkout(tmp_path, 
     ):
         assert (work / "out" / rel / "card-cr80.pdf").is_file()
     res = _run([env_dir / "bin" / "leaflets", "verify", "out"], **run)
-    assert "6 file(s) checked, 0 error(s)" in res.stderr
-    # without the CJK fonts, Chinese is one line saying what to install, and exit code 2
+    assert f"{6 * 9} file(s) checked, 0 error(s)" in res.stderr
+    # without the CJK fonts, Chinese is one line saying what to install; that file fails
+    # (exit code 1) and the others of the build would still be written
     _run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "leaflets-cjk-fonts"])
     res = subprocess.run(
         [

@@ -101,6 +101,7 @@ class PageRead:
     trimbox: tuple[float, float, float, float] | None
     bleedbox: tuple[float, float, float, float] | None
     cropbox: tuple[float, float, float, float] | None = None
+    mediabox: tuple[float, float, float, float] | None = None
     hidden: str = ""  # text outside the visible area (CropBox and TrimBox), one line a segment
     annotations: list[Annotation] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)  # the page's own actions (/AA)
@@ -129,10 +130,11 @@ class PDFRead:
     pages: list[PageRead]
     lang: str | None
     info: dict[str, str]
-    fonts: dict[str, bool]  # font name -> embedded (and draws glyphs)
+    fonts: dict[str, bool]  # font name -> embedded
     meta: dict[str, str] = field(default_factory=dict)  # from leaflets' Keywords
     actions: list[str] = field(default_factory=list)  # document actions, scripts, attachments
     encrypted: bool = False  # owner-password protected (read all the same)
+    fonts_used: set[str] = field(default_factory=set)  # fonts a content stream draws with
     expected: Expected | None = None
 
     @property
@@ -299,6 +301,49 @@ def _fonts(pdf: pikepdf.Pdf) -> dict[str, bool]:
     return found
 
 
+def _fonts_used(pdf: pikepdf.Pdf) -> set[str]:
+    """The fonts the pages' content streams (and their forms) show text in: a font selected
+    with Tf and then used by Tj, TJ, ' or " with something to show."""
+    used: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+
+    def visit(holder, resources, depth: int) -> None:
+        if depth > LIMITS.max_depth or not isinstance(resources, pikepdf.Dictionary):
+            return
+        fonts = resources.get("/Font")
+        try:
+            ops = pikepdf.parse_content_stream(holder, "Tf Tj TJ ' \"")
+        except (pikepdf.PdfError, TypeError, ValueError):
+            ops = []
+        current = None
+        for operands, operator in ops:
+            if str(operator) == "Tf":
+                current = operands[0] if operands else None
+                continue
+            shown = operands[-1] if operands else None
+            if current is None or not shown or not isinstance(fonts, pikepdf.Dictionary):
+                continue
+            if isinstance(shown, pikepdf.Array) and not any(
+                isinstance(x, pikepdf.String) and len(bytes(x)) for x in shown
+            ):
+                continue
+            font = fonts.get(current)
+            if isinstance(font, pikepdf.Dictionary):
+                used.add(str(font.get("/BaseFont", "?")))
+        xobjects = resources.get("/XObject")
+        if isinstance(xobjects, pikepdf.Dictionary):
+            for xo in xobjects.values():
+                if isinstance(xo, pikepdf.Stream) and _name(xo.get("/Subtype")) == "Form":
+                    if xo.objgen in seen:
+                        continue
+                    seen.add(xo.objgen)
+                    visit(xo, xo.get("/Resources"), depth + 1)
+
+    for page in pdf.pages:
+        visit(page, page.obj.get("/Resources"), 0)
+    return used
+
+
 def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str]]:
     """(subtype, rect, action kind, target) of each annotation of a page."""
     out = []
@@ -381,7 +426,7 @@ def _read_page(i: int, pg, pk_page, limits: Limits) -> PageRead:
     crop = _box(pk_page.obj, "/CropBox")
     trim = _box(pk_page.obj, "/TrimBox")
     bleed = _box(pk_page.obj, "/BleedBox")
-    page = PageRead(i + 1, "", "", [], w, h, trim, bleed, crop)
+    page = PageRead(i + 1, "", "", [], w, h, trim, bleed, crop, _box(pk_page.obj, "/MediaBox"))
     for subtype, rect, kind, target in _annotations(pk_page.obj):
         page.annotations.append(Annotation(subtype, rect, kind, target, ""))
     page.actions = _additional(pk_page.obj.get("/AA"))
@@ -486,6 +531,7 @@ def read_pdf(path: Path, limits: Limits = LIMITS) -> PDFRead:
                 info,
                 _fonts(pk),
                 actions=_document_actions(pk),
+                fonts_used=_fonts_used(pk),
                 encrypted=pk.is_encrypted,
             )
         finally:

@@ -608,11 +608,22 @@ def check_claims(doc: PDFRead, registry: Registry) -> list[Finding]:
 
 
 def check_fonts(doc: PDFRead, registry: Registry) -> list[Finding]:
-    return [
-        _f(doc, None, "fonts", f"font {name} is not embedded")
-        for name, embedded in doc.fonts.items()
-        if not embedded
-    ]
+    """Every font that draws text is embedded (a viewer would print another); one that is
+    only listed and never used is a warning."""
+    out = []
+    for name, embedded in doc.fonts.items():
+        if not embedded:
+            used = name in doc.fonts_used
+            out.append(
+                _f(
+                    doc,
+                    None,
+                    "fonts",
+                    f"font {name} is not embedded" + ("" if used else " (it draws no text)"),
+                    "error" if used else "warning",
+                )
+            )
+    return out
 
 
 def check_lang(doc: PDFRead, registry: Registry) -> list[Finding]:
@@ -662,7 +673,8 @@ def check_boxes(doc: PDFRead, registry: Registry) -> list[Finding]:
                 out.append(
                     _f(doc, page.number, "boxes", "the BleedBox does not contain the TrimBox")
                 )
-        if x1 > page.width + 0.01 or y1 > page.height + 0.01 or x0 < -0.01 or y0 < -0.01:
+        mx0, my0, mx1, my1 = page.mediabox or (0, 0, page.width, page.height)
+        if x1 > mx1 + 0.01 or y1 > my1 + 0.01 or x0 < mx0 - 0.01 or y0 < my0 - 0.01:
             out.append(_f(doc, page.number, "boxes", "the TrimBox is outside the MediaBox"))
     return out
 
