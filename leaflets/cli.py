@@ -312,6 +312,13 @@ def init_config(path: Path) -> None:
     help="Treat draft (unreviewed) translations as errors, not warnings.",
 )
 @click.option(
+    "--deep",
+    is_flag=True,
+    help="Also read every printed page with OCR (Tesseract) and check that each number and "
+    "link the text layer reports is visibly printed, and that no number is printed that the "
+    "text layer lacks; and look again for codes at a higher resolution. About 1-3 s a page.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -323,6 +330,7 @@ def verify(
     as_json: bool,
     registry_path: Path | None,
     require_reviewed: bool,
+    deep: bool,
     config_path: Path | None,
 ) -> None:
     """Read PDFs back as a stranger would and check every number, link and QR code.
@@ -342,7 +350,7 @@ def verify(
     registry = load_registry(registry_path) if registry_path else default_registry()
     if config_path:
         registry = load_config(config_path).registry(registry)
-    files, findings = check_paths(paths, registry, require_reviewed)
+    files, findings = check_paths(paths, registry, require_reviewed, deep)
     if as_json:
         click.echo(
             json.dumps(

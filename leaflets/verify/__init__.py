@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..sources.registry import Registry
 from .manifest import MANIFEST, read_manifest
+from .ocr import require_tesseract
 from .read import LIMITS, Expected, Finding, Limits, PDFRead, Unreadable, collect, read_pdf
 from .rules import RULES, check_review
 
@@ -27,11 +28,13 @@ def check_file(
     require_reviewed: bool = False,
     expected: Expected | None = None,
     limits: Limits = LIMITS,
+    deep: bool = False,
 ) -> list[Finding]:
-    """All findings for one file; a file that is not a readable PDF, or that verify cannot
-    read within its limits, is one finding (an error)."""
+    """All findings for one file (with `deep`, also what OCR reads on its print renderings);
+    a file that is not a readable PDF, or that verify cannot read within its limits, is one
+    finding (an error)."""
     try:
-        doc = read_pdf(path, limits)
+        doc = read_pdf(path, limits, deep)
     except Unreadable as e:
         return [Finding(str(path), None, "error", "pdf", str(e))]
     except MemoryError:
@@ -46,14 +49,14 @@ def check_file(
     return out + check_review(doc, require_reviewed)
 
 
-def _child(conn, path, registry, require_reviewed, expected, limits) -> None:
+def _child(conn, path, registry, require_reviewed, expected, limits, deep) -> None:
     """Check one file in a process of its own, within the memory limit."""
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
     except (ValueError, OSError):
         pass  # a platform without the limit still has the time limit
     try:
-        conn.send(check_file(path, registry, require_reviewed, expected, limits))
+        conn.send(check_file(path, registry, require_reviewed, expected, limits, deep))
     except BaseException as e:  # noqa: BLE001 -- the parent turns anything into a finding
         conn.send([Finding(str(path), None, "error", "limits", f"could not be checked ({e})")])
     finally:
@@ -67,6 +70,7 @@ def check_isolated(
     expected: dict[Path, Expected],
     limits: Limits = LIMITS,
     workers: int | None = None,
+    deep: bool = False,
 ) -> dict[Path, list[Finding]]:
     """Each file checked in a forked process of its own (up to `workers` at once), killed
     when it runs out of time or memory: a hostile file is a finding, and the rest of the
@@ -80,7 +84,15 @@ def check_isolated(
         while queue and len(running) < workers:
             path = queue.pop(0)
             reader, writer = fork.Pipe(duplex=False)
-            args = (writer, path, registry, require_reviewed, expected.get(path.resolve()), limits)
+            args = (
+                writer,
+                path,
+                registry,
+                require_reviewed,
+                expected.get(path.resolve()),
+                limits,
+                deep,
+            )
             process = fork.Process(target=_child, args=args, daemon=True)
             process.start()
             writer.close()
@@ -132,7 +144,7 @@ def _manifest_folder(path: Path) -> Path | None:
 
 
 def check_paths(
-    paths: Iterable[Path], registry: Registry, require_reviewed: bool = False
+    paths: Iterable[Path], registry: Registry, require_reviewed: bool = False, deep: bool = False
 ) -> tuple[list[Path], list[Finding]]:
     """Every PDF under `paths` (files or folders), each checked against what the manifest.json
     of its build folder recorded of it when it has one (for a folder asked for, every file
@@ -163,7 +175,9 @@ def check_paths(
     if not files:
         where = ", ".join(str(p) for p in paths)
         findings.append(Finding(where, None, "error", "pdf", "no PDF file found to check"))
-    results = check_isolated(files, registry, require_reviewed, expected)
+    if deep:
+        require_tesseract()
+    results = check_isolated(files, registry, require_reviewed, expected, deep=deep)
     for f in files:
         findings += results[f]
     return files, findings

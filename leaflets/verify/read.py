@@ -39,7 +39,8 @@ class Limits:
     max_chars: int = 100_000  # text characters on one page
     max_objects: int = 2_000_000  # objects in the file
     max_depth: int = 32  # nested form XObjects, action chains
-    seconds: float = 120.0  # one file, in its own process (check_paths)
+    seconds: float = 300.0  # one file, in its own process (check_paths)
+    deep_dpi: float = 400.0  # --deep: pages rendered for OCR and small codes (A4 and up: 250)
     memory: int = 4 * 1024 * 1024 * 1024  # one file's process
 
 
@@ -108,6 +109,8 @@ class PageRead:
     too_big: str = ""  # why the page was not (fully) read, if a limit was hit
     segments: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
     layers_differ: bool = False  # optional content prints other than it shows
+    printed: str | None = None  # --deep: the text OCR reads on the print rendering
+    printed_lines: dict[int, str] = field(default_factory=dict)  # --deep: segment -> its OCR
 
 
 @dataclass(frozen=True)
@@ -362,6 +365,15 @@ def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str]]:
     return out
 
 
+def _to_device(page, bitmap_w: int, bitmap_h: int, x: float, y: float) -> tuple[int, int]:
+    """PDF page coordinates to a pixel of a rendering of the whole page."""
+    dx, dy = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDF_PageToDevice(
+        page.raw, 0, 0, bitmap_w, bitmap_h, 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
+    )
+    return dx.value, dy.value
+
+
 def _to_page(page, bitmap_w: int, bitmap_h: int, x: float, y: float) -> tuple[float, float]:
     """A pixel of a rendering of the whole page to PDF page coordinates (rotation and
     CropBox offset included)."""
@@ -421,7 +433,7 @@ def _visible_area(crop, trim):
     )
 
 
-def _read_page(i: int, pg, pk_page, limits: Limits) -> PageRead:
+def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageRead:
     w, h = pg.get_size()
     crop = _box(pk_page.obj, "/CropBox")
     trim = _box(pk_page.obj, "/TrimBox")
@@ -470,12 +482,49 @@ def _read_page(i: int, pg, pk_page, limits: Limits) -> PageRead:
     scale = min(dpi, budget) / 72
     image = pg.render(scale=scale, grayscale=True).to_pil()
     page.qr = _codes(pg, image, shown)
+    if deep:
+        _read_deep(pg, page, shown, budget, limits)
     return page
 
 
-def read_pdf(path: Path, limits: Limits = LIMITS) -> PDFRead:
-    """Everything the rules look at. Raises Unreadable for a file that is not a readable PDF
-    or is beyond the limits."""
+def _read_deep(pg, page: PageRead, shown, budget: float, limits: Limits) -> None:
+    """--deep: the print rendering at a higher resolution, read with OCR, and searched again
+    for codes too small for the first rendering."""
+    from .ocr import read_image  # imported here to keep start-up fast: only --deep needs it
+
+    small = page.width * page.height / 72 / 72 < 40
+    dpi = min(limits.deep_dpi if small else 250.0, budget)
+    image = pg.render(scale=dpi / 72, grayscale=True, optimize_mode="print").to_pil()
+    page.printed = read_image(image)
+    w, h = image.size
+    for k, (text, box) in enumerate(page.segments):
+        if not any(c.isdigit() for c in text) and "." not in text:
+            continue
+        corners = [
+            _to_device(pg, w, h, x, y)
+            for x in (box[0] - 2, box[2] + 2)
+            for y in (box[1] - 2, box[3] + 2)
+        ]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        crop = (max(0, min(xs)), max(0, min(ys)), min(w, max(xs)), min(h, max(ys)))
+        if crop[2] - crop[0] > 4 and crop[3] - crop[1] > 4:
+            page.printed_lines[k] = read_image(image.crop(crop), line=True)
+    for code in _codes(pg, image, shown):
+        if not any(_same_place(code, known) for known in page.qr):
+            page.qr.append(code)
+        elif code.error == "":
+            page.qr = [code if _same_place(code, k) and k.error else k for k in page.qr]
+
+
+def _same_place(a: Code, b: Code) -> bool:
+    cx, cy = (a.bbox[0] + a.bbox[2]) / 2, (a.bbox[1] + a.bbox[3]) / 2
+    return b.bbox[0] - 2 <= cx <= b.bbox[2] + 2 and b.bbox[1] - 2 <= cy <= b.bbox[3] + 2
+
+
+def read_pdf(path: Path, limits: Limits = LIMITS, deep: bool = False) -> PDFRead:
+    """Everything the rules look at (with `deep`, also what OCR reads on each print
+    rendering). Raises Unreadable for a file that is not a readable PDF or is beyond the
+    limits."""
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
@@ -518,7 +567,7 @@ def read_pdf(path: Path, limits: Limits = LIMITS) -> PDFRead:
             for i in range(n_pages):
                 pg = pdf[i]
                 try:
-                    page = _read_page(i, pg, pk.pages[i], limits)
+                    page = _read_page(i, pg, pk.pages[i], limits, deep)
                     if layers and not page.too_big:
                         page.layers_differ = _layers_differ(pg, page)
                 finally:

@@ -16,6 +16,7 @@ from ..sources import links, phones
 from ..sources.guide import load_guides
 from ..sources.placeholders import PLACEHOLDER
 from ..sources.registry import Registry, Resource
+from . import ocr
 from .read import Finding, PDFRead
 
 TRIM_TOLERANCE_MM = 0.3
@@ -453,6 +454,73 @@ def _names_link(text: str, res: Resource) -> bool:
     return bool(host) and links.bare_host(host) in flat.casefold()
 
 
+def check_printed(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """--deep: every number and host the text layer reports is visibly printed where it
+    stands (OCR of its line), and the print shows no valid phone number the text layer does
+    not report (OCR of the page)."""
+    out = []
+    edition = _edition(doc)
+    regions = sorted(
+        {r.region for r in registry if r.region and (not edition or edition in r.editions)}
+    )
+    for page in doc.pages:
+        if page.printed is None:
+            continue
+        said: set[str] = set()
+        for k, (segment, _) in enumerate(page.segments):
+            ink = page.printed_lines.get(k, page.printed)
+            for num in phones.find_numbers(phones.as_dialled(segment), 3):
+                said.add(num.digits)
+                key = ocr.stream(num.main)
+                if key and key not in ocr.stream(ink) and key not in ocr.stream(page.printed):
+                    out.append(
+                        _f(
+                            doc,
+                            page.number,
+                            "printed",
+                            f"the text layer has the number "
+                            f"{num.main!r}, but it is not visible where it stands (OCR of the "
+                            f"line reads {' '.join(ink.split())!r}): covered, hidden, or drawn "
+                            "with other glyphs",
+                        )
+                    )
+            for link in links.find_links(segment):
+                host = ocr.host_stream(links.bare_host(link.host))
+                if host.isascii() and host not in ocr.host_stream(ink) + ocr.host_stream(
+                    page.printed
+                ):
+                    out.append(
+                        _f(
+                            doc,
+                            page.number,
+                            "printed",
+                            f"the text layer has the link "
+                            f"{link.text!r}, but it is not visible where it stands (OCR reads "
+                            f"{' '.join(ink.split())!r})",
+                        )
+                    )
+        read = phones.as_dialled(page.printed.translate(ocr.DIGITS))
+        years = tuple({str(r.verified.year) for r in registry})
+        for num in phones.find_numbers(read, 7):
+            if any(num.digits in d or d in num.digits for d in said if len(d) >= 5):
+                continue
+            if num.digits.startswith(years):
+                continue  # a checked date whose CJK year, month and day marks OCR read as digits
+            valid = any(phones.to_e164(num.digits, r, plus=num.has_plus) for r in regions)
+            if valid:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "printed",
+                        f"the printed page shows the number "
+                        f"{num.main!r} (OCR), which the text layer does not have: printed as "
+                        "outlines or an image, it is not what a search or a screen reader finds",
+                    )
+                )
+    return out
+
+
 def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
     """Pages verify could not read whole, text only visible in some renderings, and numbers
     or links that stand where no print shows them."""
@@ -685,6 +753,7 @@ RULES: tuple[Rule, ...] = (
     check_qr,
     check_targets,
     check_readable,
+    check_printed,
     check_required,
     check_claims,
     check_fonts,
