@@ -365,3 +365,71 @@ def test_a_build_folder_inside_the_folder_asked_for_is_checked(tmp_path, cards):
     shutil.copy(cards["uk-young-people"], out / "us" / "en" / "card-cr80.pdf")
     res = CliRunner().invoke(main, ["verify", str(tmp_path / "all")])
     assert res.exit_code == 1 and "differs from manifest.json (sha256)" in res.output
+
+
+# ----------------------------------------------------------------------------- --deep: the ink
+
+
+def _ink(text: str, height_px: int = 60) -> Image.Image:
+    """`text` as a picture, in Noto Sans, black on white."""
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(ROOT / "fonts" / "NotoSans-Regular.ttf"), height_px)
+    width = int(font.getlength(text)) + 20
+    image = Image.new("L", (width, int(height_px * 1.4)), 255)
+    ImageDraw.Draw(image).text((10, 0), text, font=font, fill=0)
+    return image
+
+
+def _forged(path, cover=None, invisible=False, picture=None):
+    """The good UK card text, its first line (with Childline's number) covered by a white box,
+    drawn invisibly (render mode 3), or with a picture of other text pasted over it."""
+    w, h = 85.6 * MM, 54 * MM
+    c = Canvas(str(path), pagesize=(w, h), lang="en")
+    c.setKeywords(UK)
+    c.setTrimBox((0, 0, w, h))
+    text = c.beginText(12, h - 14)
+    text.setFont(_font(), 7)
+    if invisible:
+        text.setTextRenderMode(3)
+    text.textLine(UK_GOOD[0])
+    c.drawText(text)
+    c.setFont(_font(), 7)
+    c.drawString(12, h - 24, UK_GOOD[1])
+    if cover:
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(10, h - 17, 130, 10, stroke=0, fill=1)
+    if picture:
+        image = _ink(picture)
+        c.drawImage(ImageReader(image), 10, h - 17, 10 * image.width / image.height, 10)
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ({"cover": True}, "the text layer has the number '0800 1111', but it is not visible"),
+        (
+            {"picture": "Call Childline on 0800 1112."},
+            "the printed page shows the number '0800 1112' (OCR), which the text layer does not",
+        ),
+        (
+            {"invisible": True, "picture": "Call Childline on 0800 1112."},
+            "the text layer has the number '0800 1111', but it is not visible",
+        ),
+    ],
+)
+def test_deep_reads_what_is_printed_not_the_text_layer(tmp_path, registry, kind, message):
+    path = _forged(tmp_path / "c.pdf", **kind)
+    assert [f for f in check_file(path, registry) if f.rule == "printed"] == []  # text layer
+    found = [f.message for f in check_file(path, registry, deep=True) if f.level == "error"]
+    assert any(message in m for m in found), found
+
+
+@pytest.mark.slow
+def test_deep_passes_good_cards(cards, registry):
+    for path in cards.values():
+        assert [f.message for f in check_file(path, registry, deep=True)] == []

@@ -507,7 +507,7 @@ def check_printed(doc: PDFRead, registry: Registry) -> list[Finding]:
             if num.digits.startswith(years):
                 continue  # a checked date whose CJK year, month and day marks OCR read as digits
             valid = any(phones.to_e164(num.digits, r, plus=num.has_plus) for r in regions)
-            if valid:
+            if valid or _nearest_number(num.digits, registry):  # a number, or one like a helpline's
                 out.append(
                     _f(
                         doc,
