@@ -433,3 +433,30 @@ def test_deep_reads_what_is_printed_not_the_text_layer(tmp_path, registry, kind,
 def test_deep_passes_good_cards(cards, registry):
     for path in cards.values():
         assert [f.message for f in check_file(path, registry, deep=True)] == []
+
+
+def test_a_print_only_layer_is_caught(tmp_path, cards, registry):
+    def change(pdf):
+        layer = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.OCG,
+                Name="print only",
+                Usage=pikepdf.Dictionary(
+                    Print=pikepdf.Dictionary(PrintState=pikepdf.Name.ON),
+                    View=pikepdf.Dictionary(ViewState=pikepdf.Name.OFF),
+                ),
+            )
+        )
+        auto = [
+            pikepdf.Dictionary(Event=pikepdf.Name[e], OCGs=[layer], Category=[pikepdf.Name[e]])
+            for e in ("/Print", "/View")
+        ]
+        default = pikepdf.Dictionary(Order=[layer], ON=[], OFF=[layer], AS=auto)
+        pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[layer], D=default)
+        page = pdf.pages[1]
+        page.obj.Resources.Properties = pikepdf.Dictionary(L=layer)
+        # a box that only the printer draws, over the whole back
+        page.contents_add(pdf.make_stream(b"/OC /L BDC 0 0 0 rg 0 0 400 400 re f EMC"))
+
+    found = errors(_edit(cards["uk-young-people"], tmp_path / "c.pdf", change), registry)
+    assert "the page has optional content (layers) that prints differently" in " ".join(found)
