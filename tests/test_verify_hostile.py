@@ -448,7 +448,7 @@ def test_a_print_only_layer_is_caught(tmp_path, cards, registry):
             )
         )
         auto = [
-            pikepdf.Dictionary(Event=pikepdf.Name[e], OCGs=[layer], Category=[pikepdf.Name[e]])
+            pikepdf.Dictionary(Event=pikepdf.Name(e), OCGs=[layer], Category=[pikepdf.Name(e)])
             for e in ("/Print", "/View")
         ]
         default = pikepdf.Dictionary(Order=[layer], ON=[], OFF=[layer], AS=auto)
