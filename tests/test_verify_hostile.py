@@ -460,3 +460,21 @@ def test_a_print_only_layer_is_caught(tmp_path, cards, registry):
 
     found = errors(_edit(cards["uk-young-people"], tmp_path / "c.pdf", change), registry)
     assert "the page has optional content (layers) that prints differently" in " ".join(found)
+
+
+@pytest.mark.slow
+def test_deep_catches_a_font_whose_text_says_other_digits_than_it_draws(tmp_path, registry):
+    path = card(tmp_path / "a.pdf", ["Call Childline on 0800 2222.", UK_GOOD[1]])
+
+    def lie(pdf):  # the glyph of '2' says it is '1' (ToUnicode), so the text layer reads 1111
+        for font in pdf.pages[0].obj.Resources.Font.values():
+            if "/ToUnicode" in font:
+                cmap = font.ToUnicode.read_bytes().replace(b"<0032>", b"<0031>")
+                font.ToUnicode.write(cmap)
+
+    forged = _edit(path, tmp_path / "c.pdf", lie)
+    assert errors(forged, registry) == []  # the text layer alone is fooled
+    found = [f.message for f in check_file(forged, registry, deep=True) if f.level == "error"]
+    assert any(
+        "the text layer has the number '0800 1111', but it is not visible" in m for m in found
+    ), found
