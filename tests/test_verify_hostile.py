@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from leaflets.cli import main
 from leaflets.paper import MM
-from leaflets.verify import check_file, check_paths
+from leaflets.verify import check_file, check_paths, read_pdf
 
 from .conftest import ROOT
 
@@ -478,3 +478,29 @@ def test_deep_catches_a_font_whose_text_says_other_digits_than_it_draws(tmp_path
     assert any(
         "the text layer has the number '0800 1111', but it is not visible" in m for m in found
     ), found
+
+
+def test_low_contrast_and_cmyk_codes_that_scan_are_no_false_alarm(tmp_path, registry):
+    grey = segno.make_qr("tel:+448001111", error="m")
+    buf = io.BytesIO()
+    grey.save(buf, kind="png", scale=10, border=4, dark="#606060", light="#e0e0e0")
+    cmyk = Image.open(io.BytesIO(buf.getvalue())).convert("CMYK")
+    lines = UK_GOOD + ["", "", "", "", "", "", "Call Childline", "", "", "Call Childline"]
+    images = [(Image.open(io.BytesIO(buf.getvalue())), 50, 2, 22), (cmyk, 25, 2, 22)]
+    path = card(tmp_path / "c.pdf", lines, images=images)
+    codes = [
+        c
+        for p in __import__("leaflets.verify", fromlist=["read_pdf"]).read_pdf(path).pages
+        for c in p.qr
+    ]
+    assert len([c for c in codes if c.payload == "tel:+448001111"]) == 2
+    found = check_file(path, registry)
+    assert [f.message for f in found if f.level == "error" and f.rule != "qr-label"] == []
+
+
+def test_a_deeply_nested_object_is_a_finding_not_a_crash(tmp_path, cards, registry):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    data = cards["us"].read_bytes().replace(b"/Creator", b"/Deep " + deep + b" /Creator", 1)
+    (tmp_path / "deep.pdf").write_bytes(data)
+    files, findings = check_paths([tmp_path / "deep.pdf"], registry)
+    assert files and all(f.file == str(tmp_path / "deep.pdf") for f in findings)
