@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from leaflets.cli import main
 from leaflets.paper import MM
-from leaflets.verify import check_file, check_paths, read_pdf
+from leaflets.verify import check_file, check_paths
 
 from .conftest import ROOT
 
