@@ -504,3 +504,50 @@ def test_a_deeply_nested_object_is_a_finding_not_a_crash(tmp_path, cards, regist
     (tmp_path / "deep.pdf").write_bytes(data)
     files, findings = check_paths([tmp_path / "deep.pdf"], registry)
     assert files and all(f.file == str(tmp_path / "deep.pdf") for f in findings)
+
+
+@pytest.mark.slow
+def test_deep_catches_actual_text_that_says_another_number(tmp_path, registry):
+    w, h = 85.6 * MM, 54 * MM
+    c = Canvas(str(tmp_path / "c.pdf"), pagesize=(w, h), lang="en")
+    c.setKeywords(UK)
+    c.setTrimBox((0, 0, w, h))
+    c.setFont(_font(), 7)
+    c.addLiteral("/Span <</ActualText (Call Childline on 0800 1111.)>> BDC")
+    c.drawString(12, h - 14, "Call Childline on 0800 1112.")
+    c.addLiteral("EMC")
+    c.drawString(12, h - 24, UK_GOOD[1])
+    c.showPage()
+    c.save()
+    path = tmp_path / "c.pdf"
+    assert errors(path, registry) == []  # the text layer says 0800 1111
+    found = [f.message for f in check_file(path, registry, deep=True) if f.level == "error"]
+    assert any("'0800 1111', but it is not visible" in m for m in found), found
+
+
+def test_a_pdf417_code_is_read_and_named(tmp_path, registry):
+    image = zx_image("tel:+448001111", zxingcpp.BarcodeFormat.PDF417)
+    w, h = 85.6 * MM, 54 * MM
+    c = Canvas(str(tmp_path / "c.pdf"), pagesize=(w, h), lang="en")
+    c.setKeywords(UK)
+    c.setTrimBox((0, 0, w, h))
+    c.setFont(_font(), 7)
+    for i, line in enumerate(UK_GOOD):
+        c.drawString(12, h - 14 - 10 * i, line)
+    c.drawImage(ImageReader(image), 5 * MM, 3 * MM, 60 * MM, 60 * MM * image.height / image.width)
+    c.showPage()
+    c.save()
+    found = errors(tmp_path / "c.pdf", registry)
+    assert any("a PDF417 code" in m for m in found), found
+
+
+@pytest.mark.slow
+def test_deep_reads_a_code_too_small_for_the_first_rendering(tmp_path, registry):
+    # 3 mm with its quiet zone: 0.09 mm a module, under 1.1 pixels at the 300 dpi of the
+    # default reading (a code of 3.5 mm and more is read by default)
+    images = [(qr_image("https://evil.example/"), 70, 3, 3.0)]
+    path = card(tmp_path / "c.pdf", UK_GOOD, images=images)
+    evil = "QR code opens 'https://evil.example/'"
+    assert not [f for f in check_file(path, registry) if evil in f.message]
+    found = [f.message for f in check_file(path, registry, deep=True) if f.level == "error"]
+    assert any(evil in m for m in found), found
