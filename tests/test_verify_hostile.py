@@ -106,6 +106,10 @@ def test_a_good_bare_card_is_clean(tmp_path, registry):
         ("Call 1,9,0,0,5,5,5,0,1,9,9", US, "is not in the registry"),
         ("Call Childline on 911.", UK, "belongs to another edition (us), not uk-young-people"),
         ("RAINN: 1-800-656-HOPE (4673)", UK, "belongs to another edition (us)"),
+        ("Childline08001112", UK, "the digits '08001112' (08001112) are printed against letters"),
+        ("Childline: 08~00~11~12", UK, "phone number '08-00-11-12' is not in the registry"),
+        ("Childline: 08 - 00 - 11 - 12", UK, "phone number '08-00-11-12' is not in the registry"),
+        ("Adults: rainn.org", UK, "printed link 'rainn.org' belongs to edition us"),
     ],
 )
 def test_a_wrong_number_in_any_spelling_is_caught(tmp_path, registry, line, keywords, message):
@@ -239,7 +243,13 @@ def test_a_micro_qr_code_is_named(tmp_path, registry):
 
 
 @pytest.mark.parametrize(
-    "payload", ["HTTPS://WWW.CEOP.POLICE.UK/Safety-Centre/", "tel:+44-800-1111", "TEL:+448001111"]
+    "payload",
+    [
+        "HTTPS://WWW.CEOP.POLICE.UK/Safety-Centre/",
+        "tel:+44-800-1111",
+        "TEL:+448001111",
+        "tel:08001111",
+    ],
 )
 def test_payloads_are_compared_as_a_phone_opens_them(tmp_path, registry, payload):
     lines = ["Call Childline on 0800 1111.", "Report to CEOP: ceop.police.uk", "", "", ""]
@@ -551,3 +561,42 @@ def test_deep_reads_a_code_too_small_for_the_first_rendering(tmp_path, registry)
     assert not [f for f in check_file(path, registry) if evil in f.message]
     found = [f.message for f in check_file(path, registry, deep=True) if f.level == "error"]
     assert any(evil in m for m in found), found
+
+
+@pytest.mark.parametrize("angle", [25, 90])
+def test_a_wrong_number_at_an_angle_is_caught(tmp_path, registry, angle):
+    w, h = 85.6 * MM, 54 * MM
+    c = Canvas(str(tmp_path / "c.pdf"), pagesize=(w, h), lang="en")
+    c.setKeywords(UK)
+    c.setTrimBox((0, 0, w, h))
+    c.setFont(_font(), 7)
+    for i, line in enumerate(UK_GOOD):
+        c.drawString(12, h - 14 - 10 * i, line)
+    c.translate(w - 30 * MM, 4 * MM)
+    c.rotate(angle)
+    c.drawString(0, 0, "Childline 0800 1112")
+    c.showPage()
+    c.save()
+    found = errors(tmp_path / "c.pdf", registry)
+    assert any("phone number '0800 1112' is not in the registry" in m for m in found), found
+
+
+def test_a_code_of_the_other_edition_is_caught(tmp_path, registry):
+    lines = UK_GOOD + ["", "", "", "", "", "", "", "", "Emergency services"]
+    path = card(tmp_path / "c.pdf", lines, images=[(qr_image("tel:911"), 50, 2, 25)])
+    found = errors(path, registry)
+    assert any("which belongs to edition us, not uk-young-people" in m for m in found), found
+
+
+def test_an_action_on_a_comment_is_caught(tmp_path, cards, registry):
+    def change(pdf):
+        annot = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Text,
+            Rect=[0, 0, 20, 20],
+            A=pikepdf.Dictionary(S=pikepdf.Name.Launch, F="cmd.exe"),
+        )
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(annot)]))
+
+    found = errors(_edit(cards["uk-young-people"], tmp_path / "c.pdf", change), registry)
+    assert any("runs a Launch action (cmd.exe)" in m for m in found), found

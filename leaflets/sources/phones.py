@@ -212,16 +212,19 @@ def digit_runs(text: str) -> list[DigitRun]:
                 looks.append(ch)
                 end = j = j + 1
                 continue
-            if ch in NUMBER_SEPARATORS and j + 1 < n:
-                nxt = text[j + 1]
-                if ch == "," and nxt.isspace():
+            if _separator(ch) and j + 1 < n:
+                # one separator, or one mark with spaces around it ("08 - 00"), then a digit
+                k, marks = j, []
+                while k < n and _separator(text[k]) and k - j < 4:
+                    if not text[k].isspace():
+                        marks.append(text[k])
+                    k += 1
+                if len(marks) > 1 or k >= n or (ch == "," and text[j + 1].isspace()):
                     break
-                if _digit(nxt) is not None or (
-                    nxt in LOOKALIKE_DIGITS and _among_digits(text, j + 1)
-                ):
-                    if ch not in _PLAIN_SEPARATORS:
-                        seps.add(ch)
-                    j += 1
+                nxt = text[k]
+                if _digit(nxt) is not None or (nxt in LOOKALIKE_DIGITS and _among_digits(text, k)):
+                    seps.update(c for c in text[j:k] if c not in _PLAIN_SEPARATORS)
+                    j = k
                     continue
             break
         out.append(
@@ -237,6 +240,14 @@ def digit_runs(text: str) -> list[DigitRun]:
         )
         i = max(end, i + 1)
     return out
+
+
+def _separator(ch: str) -> bool:
+    """What a person skips between digits: punctuation, symbols and spaces of any kind, but
+    not brackets (a gloss) or '+' (a country code)."""
+    if ch in "()+[]{}":
+        return False
+    return ch in NUMBER_SEPARATORS or unicodedata.category(ch)[0] in "PSZ"
 
 
 def _starts_lookalike(text: str, i: int) -> bool:
@@ -268,7 +279,7 @@ def as_dialled(text: str) -> str:
     out, pos = [], 0
     for run in runs:
         out.append(text[pos : run.start])
-        plain = not (run.scripts or run.lookalikes or run.separators)
+        plain = re.fullmatch(r"\d+(?:[-. ]\d+)*", run.text) is not None
         out.append(run.text if plain else _rejoined(run))
         pos = run.end
     out.append(text[pos:])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import io
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -613,11 +614,23 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
     starts with '/') is joined back to the segment above it. Time grows as n log n.
     """
     lines: list[list] = [[]]
+    turned: list[tuple[float, list]] = []  # text at an angle: (angle, letters in pdfium's order)
+    turned_last = False
     for i in range(tp.count_chars()):
         ch = tp.get_text_range(i, 1)  # by index: the whole-page string can differ in length
         if ch in "\r\n":
             if lines[-1]:
                 lines.append([])
+            continue
+        angle = pdfium_c.FPDFText_GetCharAngle(tp.raw, i)
+        if not ch.strip() and turned_last:
+            turned[-1][1].append((" ", None))
+            continue
+        turned_last = 0.02 < angle % (2 * math.pi) < 2 * math.pi - 0.02
+        if turned_last:
+            if not turned or abs(turned[-1][0] - angle) > 0.02:
+                turned.append((angle, []))
+            turned[-1][1].append((ch, tp.get_charbox(i, loose=True)))
             continue
         if ch in links.INVISIBLE and lines[-1]:
             # no width and no box of its own: it stays with the letter it follows
@@ -657,7 +670,35 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
             current.append((ch, box))
         if current:
             out.append(_segment(current))
+    for _, items in turned:
+        out += [_segment(block) for block in _spaced(items) if any(b for _, b in block)]
     return _join_continued_links(_merge_neighbours(out))
+
+
+def _spaced(items: list) -> list[list]:
+    """Text at an angle cut into blocks (where the next letter is far away), with pdfium's own
+    spaces, and a space added where the step from one letter to the next is clearly longer
+    than the usual step."""
+    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for _, b in items if b is not None]
+    steps = sorted(math.dist(a, b) for a, b in zip(centres, centres[1:]))
+    usual = steps[len(steps) // 2] if steps else 0.0
+    blocks: list[list] = [[]]
+    last = None
+    for ch, box in items:
+        out = blocks[-1]
+        if box is None:
+            if out and out[-1][0] != " ":
+                out.append((" ", None))
+            continue
+        centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+        step = math.dist(last, centre) if last is not None else 0.0
+        if usual and step > 6 * usual:
+            blocks.append([])
+        elif usual and step > 1.8 * usual and out and out[-1][0] != " ":
+            out.append((" ", None))
+        blocks[-1].append((ch, box))
+        last = centre
+    return blocks
 
 
 def _cy(box) -> float:

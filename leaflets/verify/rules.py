@@ -72,12 +72,10 @@ def allowed_numbers(edition: str | None, registry: Registry) -> frozenset[str]:
         out = set()
         for r in registry:
             d = r.verified
-            out |= {
-                str(d.year),
-                f"{d.day:02d}",
-                f"{d.month:02d}",
-                f"{d.year}{d.month:02d}{d.day:02d}",
-            }
+            parts = {str(d.year), f"{d.day:02d}", f"{d.month:02d}", str(d.day), str(d.month)}
+            # a date written with its parts in any order and joined ("11 25", "25.11.2026")
+            out |= parts | {a + b for a in parts for b in parts if a != b}
+            out |= {a + b + c for a in parts for b in parts for c in parts if len({a, b, c}) == 3}
         try:
             guides = load_guides([edition], registry) if edition else []
         except LeafletsError:
@@ -137,7 +135,9 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
     allowed = allowed_numbers(edition, registry)
     for page in doc.pages:
         for run in phones.digit_runs(page.seen):
-            if len(run.digits) < 3 or (run.digits in allowed and not run.lookalikes):
+            if run.digits in allowed and not run.lookalikes:
+                continue
+            if len(run.digits) < 3 and not run.scripts:
                 continue
             if run.scripts:
                 scripts = ", ".join(s.title() for s in run.scripts)
@@ -167,6 +167,10 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
     return out
 
 
+def _percent(text: str, end: int) -> bool:
+    return re.match(r"\s?[%％٪]", text[end:]) is not None
+
+
 def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> list[Finding]:
     """The numbers of one printed line, each checked against the registry and the helpline
     named nearest it."""
@@ -175,7 +179,26 @@ def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> l
         r.display for r in registry if r.tel and not r.tel.startswith("+") and edition in r.editions
     )
     text = phones.as_dialled(segment)
-    for num in phones.find_numbers(text, min_digits=3):
+    found = phones.find_numbers(text, min_digits=3)
+    covered = [n.digits + phones.keypad_digits(n.gloss) for n in found]
+    for run in phones.digit_runs(segment):
+        if _percent(segment, run.end):
+            continue
+        if len(run.digits) >= 3 and run.digits not in allowed:
+            if not any(run.digits in c for c in covered):
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "number",
+                        f"the digits {run.text!r} ({run.digits}) are "
+                        "printed against letters, where no number can be read as one to call: "
+                        "a reader would still dial them",
+                    )
+                )
+    for num in found:
+        if _percent(text, num.end):
+            continue  # "100 %": a share, not a number to call
         res = dialled(num, registry)
         if res is None:
             if num.digits in allowed:
@@ -276,11 +299,34 @@ def _link_problem(host_text: str, path: str, registry: Registry) -> str | None:
 def check_links(doc: PDFRead, registry: Registry) -> list[Finding]:
     """Every host or URL printed belongs to a registry link, spelled in plain ASCII."""
     out = []
+    edition = _edition(doc)
     for page in doc.pages:
         for link in links.find_links(page.seen):
             problem = _link_problem(link.host, link.path, registry)
             if problem:
                 out.append(_f(doc, page.number, "link", f"printed link {link.text!r} {problem}"))
+                continue
+            host = links.bare_host(link.host)
+            owners = [
+                r
+                for r in registry
+                if host
+                in {
+                    links.split_url(x)[0]
+                    for x in (r.url, r.display)
+                    if x and not (x == r.display and r.tel)
+                }
+            ]
+            if edition and owners and not any(edition in r.editions for r in owners):
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "link",
+                        f"printed link {link.text!r} belongs to edition "
+                        f"{', '.join(owners[0].editions)}, not {edition}",
+                    )
+                )
     return out
 
 
@@ -301,9 +347,14 @@ def opens(payload: str) -> str:
         return payload
     scheme = scheme.lower()
     if scheme == "tel":
-        return "tel:" + "".join(c for c in phones.normalise(rest) if c.isdigit() or c == "+")
+        dialled_ = "".join(c for c in phones.normalise(rest) if c.isdigit() or c == "+")
+        for region in ("GB", "US"):  # a national number dials what its E.164 form dials
+            e164 = phones.to_e164(dialled_.lstrip("+"), region, plus=dialled_.startswith("+"))
+            if e164 and not dialled_.startswith("+"):
+                return "tel:" + e164
+        return "tel:" + dialled_
     host, slash, path = rest.removeprefix("//").partition("/")
-    return f"{scheme}://{host.lower()}{slash}{path}"
+    return f"{scheme}://{host.lower()}/{path}"
 
 
 def target_of(payload: str, registry: Registry) -> tuple[Resource | None, str]:
@@ -368,6 +419,17 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
             if res is None:
                 out.append(_f(doc, page.number, "qr", f"QR code {problem}"))
                 continue
+            edition = _edition(doc)
+            if edition and edition not in res.editions:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "qr",
+                        f"QR code opens {res.short_name} ({code.payload}), "
+                        f"which belongs to edition {', '.join(res.editions)}, not {edition}",
+                    )
+                )
             if not _mentions(code.label, res):
                 out.append(
                     _f(
@@ -399,16 +461,21 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
             for what in page.actions
         ]
         for a in page.annotations:
-            if a.subtype in ("Popup", "Text"):
-                continue  # a comment: no target, printed as nothing
+            if a.subtype in ("Popup", "Text") and not a.action:
+                continue  # a comment: no target
             if a.subtype != "Link":
                 out.append(
                     _f(
                         doc,
                         page.number,
                         "links",
-                        f"a {a.subtype} annotation: leaflets makes "
-                        "none, and it may open, play or submit something",
+                        f"a {a.subtype} annotation"
+                        + (
+                            f" that runs a {a.action} action ({a.target or 'no target'})"
+                            if a.action
+                            else ""
+                        )
+                        + ": leaflets makes none, and it may open, play or submit something",
                     )
                 )
                 continue
@@ -426,6 +493,17 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
                 )
                 continue
             res, problem = target_of(a.target, registry)
+            edition = _edition(doc)
+            if res is not None and edition and edition not in res.editions:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "links",
+                        f"a clickable link opens {res.short_name}, of "
+                        f"edition {', '.join(res.editions)}, not {edition}",
+                    )
+                )
             if res is None:
                 out.append(_f(doc, page.number, "links", f"a clickable link {problem}"))
             elif not _mentions(a.text, res) and not _names_link(a.text, res):
@@ -472,7 +550,7 @@ def check_printed(doc: PDFRead, registry: Registry) -> list[Finding]:
             for num in phones.find_numbers(phones.as_dialled(segment), 3):
                 said.add(num.digits)
                 key = ocr.stream(num.main)
-                if key and key not in ocr.stream(ink) and key not in ocr.stream(page.printed):
+                if key and key not in ocr.stream(ink):
                     out.append(
                         _f(
                             doc,
@@ -486,9 +564,7 @@ def check_printed(doc: PDFRead, registry: Registry) -> list[Finding]:
                     )
             for link in links.find_links(segment):
                 host = ocr.host_stream(links.bare_host(link.host))
-                if host.isascii() and host not in ocr.host_stream(ink) + ocr.host_stream(
-                    page.printed
-                ):
+                if host.isascii() and host not in ocr.host_stream(ink):
                     out.append(
                         _f(
                             doc,
