@@ -198,7 +198,14 @@ def test_a_format_defined_in_a_test_builds_and_verifies(tmp_path, bookmark, regi
         out / "uk-young-people" / "en" / "bookmark-a4.pdf"
     ]
     files, findings = check_paths([out], registry)
-    assert files == result.written and findings == []
+    assert files == result.written
+    assert [(f.level, f.message) for f in findings] == [
+        (
+            "warning",
+            "format 'bookmark' is not one the registry names requirements for: it was "
+            "checked against its own manifest only",
+        )
+    ]
     # the manifest lists exactly what the bookmark prints: the contact's number and the code
     import json
 

@@ -139,6 +139,7 @@ class PDFRead:
     actions: list[str] = field(default_factory=list)  # document actions, scripts, attachments
     encrypted: bool = False  # owner-password protected (read all the same)
     fonts_used: set[str] = field(default_factory=set)  # fonts a content stream draws with
+    conflicting: list[str] = field(default_factory=list)  # Keywords given twice, differently
     expected: Expected | None = None
 
     @property
@@ -254,9 +255,29 @@ def _document_actions(pdf: pikepdf.Pdf) -> list[str]:
             out.append("document JavaScript")
         if "/EmbeddedFiles" in names:
             out.append("embedded files")
+    if "/AF" in root or "/Collection" in root:
+        out.append("embedded files (associated files or a portfolio)")
+    out += _outline_actions(root.get("/Outlines"))
     form = root.get("/AcroForm")
     if isinstance(form, pikepdf.Dictionary) and (form.get("/Fields") or "/XFA" in form):
         out.append("an interactive form" + (" (XFA)" if "/XFA" in form else ""))
+    return out
+
+
+def _outline_actions(outlines) -> list[str]:
+    """Actions of bookmark (outline) items, walked with a seen-set and within the limits."""
+    out: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [outlines.get("/First")] if isinstance(outlines, pikepdf.Dictionary) else []
+    while stack and len(seen) < 10_000:
+        item = stack.pop()
+        if not isinstance(item, pikepdf.Dictionary) or (item.is_indirect and item.objgen in seen):
+            continue
+        if item.is_indirect:
+            seen.add(item.objgen)
+        for kind, target in _action(item.get("/A")) if "/A" in item else []:
+            out.append(f"a bookmark with a {kind} action" + (f" ({target})" if target else ""))
+        stack += [item.get("/Next"), item.get("/First")]
     return out
 
 
@@ -283,7 +304,8 @@ def _fonts(pdf: pikepdf.Pdf) -> dict[str, bool]:
                 desc_font = font
                 if subtype == "Type0":
                     kids = font.get("/DescendantFonts")
-                    desc_font = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else None
+                    first = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else None
+                    desc_font = first if isinstance(first, pikepdf.Dictionary) else None
                 desc = desc_font.get("/FontDescriptor") if desc_font is not None else None
                 embedded = isinstance(desc, pikepdf.Dictionary) and any(
                     k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")
@@ -415,10 +437,15 @@ def _codes(page, image, segments) -> list[Code]:
 
 
 def _inside(box, area) -> bool:
+    """Wholly inside the visible area (a line that runs past its edge is not all seen)."""
     if area is None:
         return True
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return area[0] - 0.5 <= cx <= area[2] + 0.5 and area[1] - 0.5 <= cy <= area[3] + 0.5
+    return (
+        area[0] - 1 <= box[0]
+        and box[2] <= area[2] + 1
+        and area[1] - 1 <= box[1]
+        and box[3] <= area[3] + 1
+    )
 
 
 def _visible_area(crop, trim):
@@ -587,7 +614,9 @@ def read_pdf(path: Path, limits: Limits = LIMITS, deep: bool = False) -> PDFRead
         finally:
             pdf.close()
     keywords = info.get("Keywords", "")
-    doc.meta = dict(re.findall(r"(\w+)=(\S+)", keywords)) if "leaflets" in keywords else {}
+    pairs = re.findall(r"(\w+)=(\S+)", keywords) if "leaflets" in keywords else []
+    doc.meta = dict(pairs)
+    doc.conflicting = sorted({k for k, v in pairs if doc.meta[k] != v})
     return doc
 
 

@@ -681,6 +681,7 @@ def required(doc: PDFRead, registry: Registry):
         return None, f"edition {guide!r} is not in the registry"
     from_registry = edition.requires.get(fmt)
     if doc.expected is not None:
+        # the manifest adds to what the registry requires; it never takes anything away
         text = dict.fromkeys([*doc.expected.resources, *(from_registry or ())])
         return [(r, "text") for r in text] + [(r, "code") for r in doc.expected.codes], ""
     if from_registry is None:
@@ -701,6 +702,18 @@ def check_required(doc: PDFRead, registry: Registry) -> list[Finding]:
     guide = doc.expected.guide if doc.expected else doc.meta.get("guide")
     fmt = doc.expected.format if doc.expected else doc.meta.get("format")
     out = []
+    edition = registry.editions.get(guide or "")
+    if doc.expected is not None and edition is not None and fmt not in edition.requires:
+        out.append(
+            _f(
+                doc,
+                None,
+                "required",
+                f"format {fmt!r} is not one the registry names "
+                "requirements for: it was checked against its own manifest only",
+                "warning",
+            )
+        )
     if not any(how == "text" and registry.resources.get(r) and registry[r].tel for r, how in ids):
         out.append(_f(doc, None, "required", f"no helpline number is required of {guide} {fmt}"))
     for rid, how in ids:
@@ -733,9 +746,12 @@ def check_required(doc: PDFRead, registry: Registry) -> list[Finding]:
 
 def check_claims(doc: PDFRead, registry: Registry) -> list[Finding]:
     """What the file says it is (its Keywords) agrees with what it was built as."""
+    out = [
+        _f(doc, None, "claims", f"its Keywords give {key} twice, with different values")
+        for key in doc.conflicting
+    ]
     if doc.expected is None:
-        return []
-    out = []
+        return out
     for key in ("guide", "locale", "format", "paper", "review"):
         claimed, built = doc.meta.get(key), getattr(doc.expected, key)
         if claimed != built:
