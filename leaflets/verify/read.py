@@ -73,14 +73,11 @@ class Finding:
 class Code:
     """A 2-D code found on a rendered page."""
 
-    format: str  # "QRCode", "MicroQRCode", "DataMatrix", "Aztec", "PDF417", ...
+    format: str  # as zxing-cpp names it: "QR Code", "Micro QR Code", "Data Matrix", "Aztec", ...
     payload: str
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points (y up)
     label: str  # the text printed just below it
     error: str = ""  # for a code-shaped region that did not decode: why
-
-
-QRCode = Code  # the rules' older name
 
 
 @dataclass(frozen=True)
