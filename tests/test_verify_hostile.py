@@ -600,3 +600,27 @@ def test_an_action_on_a_comment_is_caught(tmp_path, cards, registry):
 
     found = errors(_edit(cards["uk-young-people"], tmp_path / "c.pdf", change), registry)
     assert any("runs a Launch action (cmd.exe)" in m for m in found), found
+
+
+def test_a_link_that_draws_its_own_appearance_is_caught(tmp_path, cards, registry):
+    def change(pdf):
+        box = pdf.make_stream(
+            b"1 1 1 rg 0 0 200 50 re f",
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Form,
+            BBox=[0, 0, 200, 50],
+        )
+        _link(pdf, 1, "tel:+448001111", rect=(0, 80, 200, 130))
+        pdf.pages[1].obj.Annots[0].AP = pikepdf.Dictionary(N=box)  # a white box over the text
+
+    found = errors(_edit(cards["uk-young-people"], tmp_path / "c.pdf", change), registry)
+    assert any("a link draws an appearance of its own" in m for m in found), found
+
+
+def test_a_form_script_and_a_base_address_are_caught(tmp_path, cards, registry):
+    def change(pdf):
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[], CO=[])
+        pdf.Root.URI = pikepdf.Dictionary(Base="https://evil.example/")
+
+    found = " ".join(errors(_edit(cards["uk-young-people"], tmp_path / "c.pdf", change), registry))
+    assert "an interactive form" in found and "a base address for its links" in found

@@ -256,8 +256,13 @@ def _document_actions(pdf: pikepdf.Pdf) -> list[str]:
         out.append("embedded files (associated files or a portfolio)")
     out += _outline_actions(root.get("/Outlines"))
     form = root.get("/AcroForm")
-    if isinstance(form, pikepdf.Dictionary) and (form.get("/Fields") or "/XFA" in form):
+    if isinstance(form, pikepdf.Dictionary) and (
+        form.get("/Fields") or "/XFA" in form or "/CO" in form
+    ):
         out.append("an interactive form" + (" (XFA)" if "/XFA" in form else ""))
+    base = root.get("/URI")
+    if isinstance(base, pikepdf.Dictionary) and "/Base" in base:
+        out.append(f"a base address for its links ({base.Base})")
     return out
 
 
@@ -375,6 +380,8 @@ def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str]]:
         if not isinstance(annot, pikepdf.Dictionary):
             continue
         subtype = _name(annot.get("/Subtype")) or "?"
+        if subtype == "Link" and "/AP" in annot:
+            out.append((subtype, _rect(annot.get("/Rect")) or (0.0,) * 4, "Appearance", ""))
         rect = _rect(annot.get("/Rect")) or (0.0, 0.0, 0.0, 0.0)
         actions = _action(annot.get("/A")) if "/A" in annot else []
         actions += [(a.split(" ", 1)[0], "") for a in _additional(annot.get("/AA"))]

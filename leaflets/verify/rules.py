@@ -479,6 +479,17 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
                     )
                 )
                 continue
+            if a.action == "Appearance":
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "links",
+                        "a link draws an appearance of its own over "
+                        "the page: it can hide or replace what is printed under it",
+                    )
+                )
+                continue
             if a.action in ("", "GoTo"):
                 continue  # a place in the file
             if a.action != "URI":
