@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
 
 from .. import __version__
 from ..errors import SourceError
@@ -69,6 +67,8 @@ def _with_review_headers(po_text: str, headers: dict[str, str]) -> str:
 def read_catalog(path: Path):
     try:
         text = path.read_text("utf-8")
+        from babel.messages.pofile import read_po  # imported here to keep start-up fast
+
         catalog = read_po(io.StringIO(text), abort_invalid=True)
     except FileNotFoundError:
         raise SourceError(f"{path}: catalog not found") from None
@@ -79,6 +79,8 @@ def read_catalog(path: Path):
 
 def write_catalog(path: Path, catalog, headers: dict[str, str] | None = None) -> None:
     buf = io.BytesIO()
+    from babel.messages.pofile import write_po  # imported here to keep start-up fast
+
     write_po(buf, catalog, width=100, sort_output=False, include_previous=True)
     text = buf.getvalue().decode("utf-8")
     if headers:
@@ -94,6 +96,8 @@ def write_catalog(path: Path, catalog, headers: dict[str, str] | None = None) ->
 
 def template(guide: Guide):
     """The POT of one guide as a Babel catalog."""
+    from babel.messages.catalog import Catalog  # imported here to keep start-up fast
+
     cat = Catalog(
         project=f"leaflets {guide.id}",
         version=__version__,
@@ -126,6 +130,8 @@ def extract(guide: Guide) -> tuple[Path, bool]:
     path = pot_path(guide.id)
     new = template(guide)
     if path.exists():
+        from babel.messages.pofile import read_po  # imported here to keep start-up fast
+
         old = read_po(io.StringIO(path.read_text("utf-8")))
         if _messages_of(old) == _messages_of(new):
             return path, False

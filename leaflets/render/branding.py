@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from PIL import Image
-from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import STATE_DEFAULTS
-from svglib.svglib import svg2rlg
-
 from ..errors import FitError
 from ..paper import mm
 from ..sources.guide import QRLabel
@@ -64,6 +59,10 @@ def draw_logo(canvas, doc: Document, x: float, y: float, height: float) -> float
         canvas.scale(width / drawing.width, height / drawing.height)
         # the renderer selects its default font (Helvetica, never embedded) even for a logo
         # without text: give it the embedded Latin face instead
+        # imported here to keep start-up fast: only an organisation's SVG logo needs them
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.shapes import STATE_DEFAULTS
+
         default_font = STATE_DEFAULTS["fontName"]
         STATE_DEFAULTS["fontName"] = doc.stack.faces[-1].name
         try:
@@ -78,6 +77,8 @@ def draw_logo(canvas, doc: Document, x: float, y: float, height: float) -> float
 
 @cache
 def _svg(path: str):
+    from svglib.svglib import svg2rlg  # imported here to keep start-up fast (SVG logos only)
+
     return svg2rlg(path)
 
 
@@ -86,6 +87,8 @@ def _logo_size(path: str) -> tuple[float, float]:
     if path.lower().endswith(".svg"):
         d = _svg(path)
         return d.width, d.height
+    from PIL import Image  # imported here to keep start-up fast (logos only)
+
     with Image.open(path) as im:
         return im.size
 

@@ -30,7 +30,6 @@ from importlib import resources
 from pathlib import Path
 
 import uharfbuzz
-from fontTools.ttLib import TTFont
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont as RLTTFont
@@ -173,6 +172,9 @@ def _unhinted(path: Path) -> bytes:
     key = hashlib.sha256(data).hexdigest()[:16]
 
     def make() -> bytes:
+        # imported here to keep start-up fast: the unhinted fonts are cached, made once
+        from fontTools.ttLib import TTFont
+
         font = TTFont(io.BytesIO(data), recalcTimestamp=False)
         for tag in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "DSIG"):
             if tag in font:
@@ -236,7 +238,7 @@ def _converted(collection: Path, member: str, chars: str, digest: str) -> bytes:
 def _convert(collection: Path, member: str, chars: str) -> bytes:
     # imported here to keep start-up fast: only Chinese, Japanese and Korean need them
     from fontTools import subset
-    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib import TTCollection, TTFont
 
     with TTCollection(collection, lazy=True) as coll:
         index = next(
