@@ -42,28 +42,19 @@ def build_card(guide, registry, path: Path, locale: str = "en") -> Path:
     return path
 
 
+def build_english_matrix(out: Path, *options: str) -> Path:
+    """English: every guide, format and paper, built through the command line (with its
+    manifest); `options` such as --bleed."""
+    args = ["build", "--guide", "all", "--locale", "en", "--format", "all", "--paper", "all"]
+    res = CliRunner().invoke(main, [*args, *options, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
 @pytest.fixture(scope="session")
 def matrix(tmp_path_factory) -> Path:
     """English: every guide, format and paper, built once (with its manifest)."""
-    out = tmp_path_factory.mktemp("matrix")
-    res = CliRunner().invoke(
-        main,
-        [
-            "build",
-            "--guide",
-            "all",
-            "--locale",
-            "en",
-            "--format",
-            "all",
-            "--paper",
-            "all",
-            "--out",
-            str(out),
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    return out
+    return build_english_matrix(tmp_path_factory.mktemp("matrix"))
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from leaflets.paper import PAPERS
 from leaflets.sources.placeholders import PLACEHOLDER
 from leaflets.verify import check_file, read_pdf
 
-from .conftest import MM, SEEDS, chars, qr_codes, render
+from .conftest import MM, SEEDS, build_english_matrix, chars, qr_codes, render
 from .test_sources import _norm, _sentences
 
 EXPECTED_FILES = {
@@ -38,26 +38,7 @@ EXPECTED_FILES = {
 
 @pytest.fixture(scope="session")
 def matrix_bleed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bleed")
-    res = CliRunner().invoke(
-        main,
-        [
-            "build",
-            "--guide",
-            "all",
-            "--locale",
-            "en",
-            "--format",
-            "all",
-            "--paper",
-            "all",
-            "--bleed",
-            "--out",
-            str(out),
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    return out
+    return build_english_matrix(tmp_path_factory.mktemp("bleed"), "--bleed")
 
 
 @pytest.mark.parametrize("gid", ["us", "uk-young-people"])
