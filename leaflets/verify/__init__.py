@@ -74,7 +74,14 @@ def check_isolated(
 ) -> dict[Path, list[Finding]]:
     """Each file checked in a forked process of its own (up to `workers` at once), killed
     when it runs out of time or memory: a hostile file is a finding, and the rest of the
-    folder is still checked."""
+    folder is still checked. Where the platform cannot fork, files are checked in turn here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        # no fork (Windows): each file in this process, with the reading limits but no
+        # time or memory limit of its own
+        return {
+            p: check_file(p, registry, require_reviewed, expected.get(p.resolve()), limits, deep)
+            for p in paths
+        }
     fork = multiprocessing.get_context("fork")
     workers = workers or os.cpu_count() or 1
     results: dict[Path, list[Finding]] = {}
