@@ -149,6 +149,85 @@ def test_a_bad_catalog_is_refused_with_one_line_and_no_pdf(locales, tmp_path, ba
     assert not list(out.rglob("*.pdf"))
 
 
+@pytest.mark.parametrize(
+    "locale, bad, problem",
+    [
+        ("es", "Llame al 1/900/555/0199 ahora.", "contains the number '1/900/555/0199'"),
+        ("es", "Llame al 1,9,0,0,5,5,5,0,1,9,9.", "contains the number '1,9,0,0,5,5,5,0,1,9,9'"),
+        ("es", "Llame al 1·900·555·0199.", "contains the number"),
+        ("es", "Llame al 0800 1lll.", "contains the number '0800 1lll'"),
+        ("es", "Llame al ১৯০০৫৫৫০১৯৯.", "(19005550199)"),
+        ("es", "Llame al 112.", "contains the number '112'"),
+        ("es", "Call one eight hundred five five five.", "contains the number"),
+        ("ja", "〇一二〇 九九九 九九九 に電話", "contains the number"),
+        ("zh-Hans", "请拨打 零八零零 一一一一", "contains the number"),
+        ("es", "Visite evil[.]example hoy.", "contains the link or host 'evil.example'"),
+        ("es", "Visite evil . example hoy.", "contains the link or host 'evil.example'"),
+        ("es", "Visite evil(dot)example hoy.", "contains the link or host 'evil.example'"),
+        ("es", "Visite evil punto com hoy.", "contains the link or host 'evil.com'"),
+        ("ja", "evil。example を見て", "contains the link or host 'evil.example'"),
+        ("ja", "evil．example を見て", "contains the link or host 'evil.example'"),
+        ("ar", "اتصل \u202e{rainn}", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("ar", "اتصل \u2066{rainn}\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("es", "Llame\u200b al {rainn}.", "U+200B ZERO WIDTH SPACE"),
+        ("es", "Llame al\x07 {rainn}.", "U+0007"),
+    ],
+)
+def test_numbers_and_addresses_in_any_spelling_are_refused(locales, locale, bad, problem):
+    ctx = "us|card.contacts.rainn.text"
+    _set(locale, "us", ctx, bad)
+    res = CliRunner().invoke(main, ["i18n", "check", "--locale", locale])
+    assert res.exit_code == 1
+    lines = [x for x in res.output.splitlines() if x.strip()]
+    assert any(f"locale {locale}, guide us, message {ctx}: " in x and problem in x for x in lines)
+
+
+def test_the_marks_a_language_needs_are_allowed_by_name(locales):
+    """Persian writes ZWNJ inside words (the shipped catalog has 70); Spanish needs none."""
+    ctx = "us|card.contacts.rainn.text"
+    _set("fa", "us", ctx, "می\u200cتوانید {rainn}")
+    assert CliRunner().invoke(main, ["i18n", "check", "--locale", "fa"]).exit_code == 0
+    _set("es", "us", ctx, "pue\u200cde {rainn}")
+    res = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"])
+    assert res.exit_code == 1 and "U+200C ZERO WIDTH NON-JOINER" in res.output
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        # a msgstr without its opening quote: Babel would print "onjour" for "Bonjour"
+        (lambda t: t.replace('msgstr "', "msgstr ", 2), "a string is not quoted right"),
+        # an unterminated msgctxt: Babel would drop the message
+        (lambda t: t.replace('msgctxt "us|card.headline"', 'msgctxt "us|card.headline'), "quoted"),
+        (lambda t: t + "\nthis is not po\n", "not a PO keyword, comment or string"),
+        (lambda t: t + '\nmsgctxt "us|card.headline"\nmsgid "x"\n', "has no msgstr"),
+    ],
+)
+def test_broken_po_syntax_is_an_error_naming_file_and_line(locales, tmp_path, edit, problem):
+    path = i18n.po_path("es", "us")
+    path.write_text(edit(path.read_text("utf-8")), "utf-8")
+    res = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"])
+    assert res.exit_code == 1
+    err = [x for x in res.output.splitlines() if "us.po" in x]
+    assert len(err) == 1 and re.search(r"es/LC_MESSAGES/us\.po:\d+: ", err[0]), res.output
+    assert problem in err[0]
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main, ["build", "--guide", "us", "--locale", "es", "--format", "card", "--out", str(out)]
+    )
+    assert res.exit_code != 0 and "Traceback" not in res.output
+    assert not list(out.rglob("*.pdf"))
+
+
+def test_a_message_given_twice_is_an_error(locales):
+    path = i18n.po_path("es", "us")
+    text = path.read_text("utf-8")
+    block = re.search(r'\n(msgctxt "us\|card\.headline"\n(?:.+\n)+)', text).group(1)
+    path.write_text(text.rstrip("\n") + "\n\n" + block, "utf-8")
+    res = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"])
+    assert res.exit_code == 1 and "the same message is also on line" in res.output
+
+
 def test_a_failing_catalog_stops_only_its_locale(locales, tmp_path):
     _set("es", "us", "us|card.contacts.rainn.text", "Llame al 555-0199-000.")
     out = tmp_path / "out"

@@ -64,14 +64,96 @@ def _with_review_headers(po_text: str, headers: dict[str, str]) -> str:
     return head.rstrip("\n") + extra + sep + rest
 
 
+# The PO syntax, strictly: Babel's parser is lenient (a msgstr without its opening quote loses
+# its first letter, an unterminated msgctxt swallows the next message), and nothing may print
+# that the file did not say.
+_PO_STRING = r'"(?:[^"\\]|\\[\\"ntr])*"'
+_PO_KEYWORD = re.compile(
+    r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+(" + _PO_STRING + r")[ \t]*"
+)
+_PO_CONTINUATION = re.compile(r"[ \t]*(" + _PO_STRING + r")[ \t]*")
+_PO_ORDER = {
+    None: {"msgctxt", "msgid"},
+    "msgctxt": {"msgid"},
+    "msgid": {"msgid_plural", "msgstr"},
+    "msgid_plural": {"msgstr[]"},
+    "msgstr": set(),
+    "msgstr[]": {"msgstr[]"},
+}
+
+
+def po_syntax_problem(text: str) -> tuple[int, str] | None:
+    """The first line of `text` that is not well-formed PO, and what is wrong with it."""
+    last = None  # the last keyword of the entry being read
+    seen: dict[tuple[str, str], int] = {}
+    entry: dict[str, str] = {}
+    start = 0
+
+    def close() -> tuple[int, str] | None:
+        if last is None:
+            return None
+        if last in ("msgctxt", "msgid", "msgid_plural"):
+            return start, f"the entry has no msgstr after its {last}"
+        key = (entry.get("msgctxt", "\x04"), entry.get("msgid", ""))
+        if key in seen:
+            return start, f"the same message is also on line {seen[key]}; keep one"
+        seen[key] = start
+        return None
+
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            if last is not None and (not stripped or not stripped.startswith("#~")):
+                bad = close()
+                if bad:
+                    return bad
+                last, entry = None, {}
+            continue
+        m = _PO_KEYWORD.fullmatch(line)
+        if m:
+            word = "msgstr[]" if m.group(1).startswith("msgstr[") else m.group(1)
+            if word not in _PO_ORDER[last]:
+                if last in ("msgstr", "msgstr[]"):
+                    bad = close()  # a new entry without a blank line before it
+                    if bad:
+                        return bad
+                    last, entry = None, {}
+                if word not in _PO_ORDER[last]:
+                    return n, f"{m.group(1)} is out of place (after {last or 'nothing'})"
+            if last is None:
+                start = n
+            last = word
+            entry[word] = m.group(2)
+            continue
+        m = _PO_CONTINUATION.fullmatch(line)
+        if m and last is not None:
+            entry[last] += m.group(1)
+            continue
+        if '"' in stripped:
+            return (
+                n,
+                'a string is not quoted right (each line of a string is "...", with \\" inside)',
+            )
+        return n, "not a PO keyword, comment or string"
+    return close()
+
+
 def read_catalog(path: Path):
     try:
         text = path.read_text("utf-8")
+        bad = po_syntax_problem(text)
+        if bad:
+            raise SourceError(f"{path}:{bad[0]}: {bad[1]}; fix it in Poedit or a text editor")
         from babel.messages.pofile import read_po  # imported here to keep start-up fast
 
         catalog = read_po(io.StringIO(text), abort_invalid=True)
     except FileNotFoundError:
         raise SourceError(f"{path}: catalog not found") from None
+    except SourceError:
+        raise
+    except UnicodeDecodeError as e:
+        raise SourceError(f"{path}: not UTF-8 (byte {e.start}); save it as UTF-8") from None
     except Exception as e:  # noqa: BLE001 -- Babel raises several types for a broken file
         raise SourceError(f"{path}: not a valid PO file ({e}); fix it in Poedit") from None
     return catalog, review_headers(text)

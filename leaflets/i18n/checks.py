@@ -8,14 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..sources import links, phones
+from ..errors import SourceError
+from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER, placeholders
 from .catalogs import REVIEW_DATE_HEADER, REVIEW_HEADER, REVIEWER_HEADER, po_path, read_catalog
 from .locales import bcp47
-
-_MARKUP = re.compile(r"<|>|&(#\d+|#x[0-9a-fA-F]+|\w+);")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
 @dataclass(frozen=True)
@@ -29,8 +27,9 @@ class Problem:
         return f"locale {self.locale}, guide {self.guide}, message {self.context}: {self.message}"
 
 
-def message_problems(msgid: str, msgstr: str) -> list[str]:
-    """What is wrong with one translation; empty when it may be printed."""
+def message_problems(msgid: str, msgstr: str, marks: frozenset[str] = frozenset()) -> list[str]:
+    """What is wrong with one translation; empty when it may be printed. `marks` are the
+    invisible characters the language's spelling needs (:data:`reading.LANGUAGE_MARKS`)."""
     out = []
     want, got = placeholders(msgid), placeholders(msgstr)
     for p in dict.fromkeys(want):
@@ -43,29 +42,17 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
     stray = re.search(r"[{}]", bare)
     if stray:
         out.append("has a '{' or '}' outside a placeholder; placeholders look like {name}")
-    english_digits = set(re.findall(r"\d+", phones.normalise(PLACEHOLDER.sub(" ", msgid))))
-    for num in phones.find_numbers(bare, min_digits=3):
-        if not set(re.findall(r"\d+", num.main)) <= english_digits:
-            out.append(
-                f"contains the number {num.main!r}; numbers come from the registry "
-                "through placeholders, never typed"
-            )
-    for link in links.find_links(bare):
-        out.append(
-            f"contains the link or host {link.text!r}; links come from the registry "
-            "through placeholders"
-        )
-    if _EMAIL.search(bare):
-        out.append("contains an e-mail address; contacts come from the registry")
-    if _MARKUP.search(bare):
-        out.append("contains markup ('<', '>' or an '&...;' entity); write plain text")
+    out += reading.untrusted_text_problems(bare, PLACEHOLDER.sub(" ", msgid), marks)
     return out
 
 
 def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, str], dict]:
     """Problems of one catalog, the printable translations by context, and its stats."""
     path = po_path(locale, guide.id)
-    cat, headers = read_catalog(path)
+    try:
+        cat, headers = read_catalog(path)
+    except SourceError as e:  # a broken file is this locale's problem; the others still build
+        return [Problem(locale, guide.id, "(file)", str(e))], {}, _stats(0, 0, 0, 0, {})
     problems: list[Problem] = []
     english = {ctx: text for ctx, text, _ in guide.messages()}
     translations: dict[str, str] = {}
@@ -105,18 +92,22 @@ def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, s
         if msg.id != english[ctx]:
             fuzzy += 1  # translated from an older English text: treat as fuzzy
             continue
-        bad = message_problems(msg.id, msg.string)
+        bad = message_problems(msg.id, msg.string, reading.marks_for(locale))
         problems += [Problem(locale, guide.id, ctx, b) for b in bad]
         if not bad:
             translations[ctx] = msg.string
     missing = sum(1 for ctx in english if ctx not in translations) - fuzzy - untranslated
-    stats = {
-        "total": len(english),
-        "translated": len(translations),
+    stats = _stats(len(english), len(translations), fuzzy, untranslated + max(missing, 0), headers)
+    return problems, translations, stats
+
+
+def _stats(total: int, translated: int, fuzzy: int, untranslated: int, headers: dict) -> dict:
+    return {
+        "total": total,
+        "translated": translated,
         "fuzzy": fuzzy,
-        "untranslated": untranslated + max(missing, 0),
-        "status": status or "?",
+        "untranslated": untranslated,
+        "status": headers.get(REVIEW_HEADER) or "?",
         "reviewer": headers.get(REVIEWER_HEADER, ""),
         "reviewed_date": headers.get(REVIEW_DATE_HEADER, ""),
     }
-    return problems, translations, stats
