@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import sys
 import tempfile
 import tomllib
@@ -112,7 +113,17 @@ def read_toml(path: Path, what: str, error: type[Exception]) -> tuple[bytes, dic
     """(raw bytes, table) of a TOML file, or `error` with one line naming the file and what
     is wrong with it (missing, unreadable, not UTF-8, not TOML)."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb", opener=_nonblocking) as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise _error(error, f"{path}: not a regular file; give the path of a {what}")
+            if st.st_size > MAX_TOML_BYTES:
+                raise _error(
+                    error,
+                    f"{path}: {st.st_size // 1024} KiB is too large for a {what} "
+                    f"(at most {MAX_TOML_BYTES // 1024} KiB)",
+                )
+            raw = f.read(MAX_TOML_BYTES + 1)
         return raw, tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise _error(error, f"{path}: {what} not found") from None
@@ -124,6 +135,17 @@ def read_toml(path: Path, what: str, error: type[Exception]) -> tuple[bytes, dic
         raise _error(error, f"{path}: the {what} is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as e:
         raise _error(error, f"{path}: not valid TOML ({e}); fix the syntax") from None
+    except OSError as e:
+        raise _error(error, f"{path}: cannot read the {what} ({e.strerror or e})") from None
+
+
+# A config or registry is a page of text; anything larger is a mistake (or /dev/zero).
+MAX_TOML_BYTES = 1024 * 1024
+
+
+def _nonblocking(path, flags):
+    """Open without waiting: a FIFO given as a file must not hang the build."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def _error(kind: type[Exception], line: str) -> Exception:

@@ -3,11 +3,15 @@ errors that write nothing, the organisation's texts stay text."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pypdf
 import pytest
+import segno
 from click.testing import CliRunner
 from PIL import Image
 
@@ -156,6 +160,72 @@ formats = ["card"]
             ("[build]", '[[contacts]]\nlabel = 5\nphone = "020 7946 0001"\nregion = "GB"\n[build]'),
             "org.toml: contacts[2].label: give the contact's label as a string",
         ),
+        (
+            ('phone = "020 7946 0000"', 'phone = "0909 879 0123"'),
+            "org.toml: contacts[1].phone: '0909 879 0123' is a premium-rate number; give a "
+            "number people can call free or at a local rate",
+        ),
+        (
+            ('phone = "020 7946 0000"\nregion = "GB"', 'phone = "1-900-234-5678"\nregion = "US"'),
+            "org.toml: contacts[1].phone: '1-900-234-5678' is a premium-rate number",
+        ),
+        (
+            ('phone = "020 7946 0000"', 'phone = "070 1234 5678"'),
+            "org.toml: contacts[1].phone: '070 1234 5678' is a personal number",
+        ),
+        (
+            ('phone = "020 7946 0000"\nregion = "GB"', 'phone = "(500) 234-5678"\nregion = "US"'),
+            "org.toml: contacts[1].phone: '(500) 234-5678' is a personal number",
+        ),
+        (
+            ('phone = "020 7946 0000"', 'phone = "056 1234 5678"'),
+            "org.toml: contacts[1].phone: '056 1234 5678' is an internet (VoIP) number",
+        ),
+        (
+            ('phone = "020 7946 0000"\nregion = "GB"', 'phone = "+44 20 7946 0321"\nregion = "US"'),
+            "org.toml: contacts[1].phone: '+44 20 7946 0321' is a number of GB (+44), not of US",
+        ),
+        (
+            ('region = "GB"', 'region = "GB"\nurl = "https://school.example@evil.example/pay"'),
+            "org.toml: contacts[1].url: 'https://school.example@evil.example/pay' has a name "
+            "before '@'",
+        ),
+        (
+            ('region = "GB"', 'region = "GB"\nurl = "https://school.example:8443/"'),
+            "org.toml: contacts[1].url: 'https://school.example:8443/' names a port",
+        ),
+        (
+            ('region = "GB"', 'region = "GB"\nurl = "https://xn--80ak6aa92e.com/"'),
+            "org.toml: contacts[1].url: 'https://xn--80ak6aa92e.com/' must be an https:// link",
+        ),
+        (
+            ('name = "Test School"', 'name = "Test School, call 0909 879 0123"'),
+            "org.toml: organisation.name: contains the number '0909 879 0123'; give numbers as "
+            "[[contacts]] phone",
+        ),
+        (
+            ('name = "Test School"', 'name = "Test School (911)"'),
+            "org.toml: organisation.name: contains the number '911'",
+        ),
+        (
+            ('label = "Office"', 'label = "Office: evil[.]example"'),
+            "org.toml: contacts[1].label: contains the link or host 'evil.example'; give links "
+            "as [[contacts]] url",
+        ),
+        (
+            ('label = "Office"', 'label = "Office \\u202e"'),
+            "org.toml: contacts[1].label: contains invisible or control characters "
+            "(U+202E RIGHT-TO-LEFT OVERRIDE)",
+        ),
+        (
+            ('region = "GB"', 'region = "GB"\nhours = "Mon-Fri 8:30-16:30, or 0800 111 222"'),
+            "org.toml: contacts[1].hours: contains the number '0800 111 222'",
+        ),
+        (
+            ('name = "Test School"', 'name = "' + "Test School " * 20 + '"'),
+            "org.toml: organisation.name: is 240 characters long; keep it to 120",
+        ),
+        (('logo = "logo.png"', "logo = 7"), "org.toml: organisation.logo: give the logo's path"),
     ],
 )
 def test_a_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path, change, message):
@@ -179,6 +249,127 @@ def test_several_problems_are_one_line_each(tmp_path):
     res = CliRunner().invoke(main, ["build", "--config", str(path)])
     assert res.exit_code == 2
     assert len(res.stderr.strip().splitlines()) == 2
+
+
+def _qr_svg(payload: str) -> str:
+    m = segno.make_qr(payload).matrix
+    cells = "".join(
+        f'<rect x="{x + 4}" y="{y + 4}" width="1" height="1"/>'
+        for y, row in enumerate(m)
+        for x, v in enumerate(row)
+        if v
+    )
+    n = len(m) + 8
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{n * 8}" height="{n * 8}" '
+        f'viewBox="0 0 {n} {n}"><rect width="{n}" height="{n}" fill="#fff"/>{cells}</svg>'
+    )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def _png(width: int, height: int, idat: bytes) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def _flipped_idat(path: Path) -> None:
+    data = bytearray((EXAMPLES / "northfield-school-logo.png").read_bytes())
+    data[data.index(b"IDAT") + 12] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _truncated_jpeg(path: Path) -> None:
+    Image.new("RGB", (800, 400), "teal").save(path, "JPEG", quality=90)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+@pytest.mark.parametrize(
+    "name, make, message",
+    [
+        (
+            "logo.png",
+            lambda p: segno.make_qr("https://evil.example/pay").save(p, scale=20, border=4),
+            "logo.png holds a code (QR Code); a logo may not carry one",
+        ),
+        (
+            "logo.svg",
+            lambda p: p.write_text(_qr_svg("tel:+449098790123")),
+            "logo.svg holds a code (QR Code)",
+        ),
+        (
+            "logo.png",
+            lambda p: p.write_bytes(_png(30000, 30000, zlib.compress(b"\0" * 90001 * 10))),
+            "logo.png has more pixels than a logo needs (at most 25 million); scale it down",
+        ),
+        ("logo.png", _flipped_idat, "logo.png is not a readable PNG image; export it again"),
+        (
+            "logo.png",
+            lambda p: p.write_bytes(_png(400, 200, b"\x78\x9c" + b"garbage" * 50)),
+            "logo.png is not a readable PNG image",
+        ),
+        ("logo.jpg", _truncated_jpeg, "logo.jpg is not a readable JPG image"),
+        (
+            "logo.png",
+            lambda p: Image.new("RGB", (400, 200)).save(p, "GIF"),
+            "logo.png is a GIF file, not a PNG",
+        ),
+        (
+            "logo.svg",
+            lambda p: p.write_text(
+                '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+                '<rect width="200" height="100" fill="#036"/>'
+                '<text x="10" y="50" font-size="20">Call 0909 879 0123</text></svg>'
+            ),
+            "logo.svg has text ('Call 0909 879 0123'); convert its text to outlines",
+        ),
+        (
+            "logos/logo.svg",
+            lambda p: p.write_text(
+                '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+                '<image href="../secret-photo.png" width="200" height="100"/></svg>'
+            ),
+            "logo.svg draws the picture 'secret-photo.png' from outside its own folder",
+        ),
+    ],
+)
+def test_a_logo_is_checked_for_what_it_carries_before_anything_is_drawn(
+    tmp_path, name, make, message
+):
+    Image.new("RGB", (300, 300), "red").save(tmp_path / "secret-photo.png")
+    path = _config(tmp_path, GOOD.replace('logo = "logo.png"', f'logo = "{name}"'))
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    make(tmp_path / name)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(out)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: org.toml: organisation.logo: "), lines
+    assert message in lines[0]
+    assert not out.exists()
+
+
+def test_a_config_that_is_not_a_file_is_one_line(tmp_path):
+    for bad in ("/dev/zero", str(tmp_path)):
+        res = CliRunner().invoke(main, ["build", "--config", bad])
+        assert res.exit_code == 2 and "Traceback" not in res.output
+        assert len(res.stderr.strip().splitlines()) == 1
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    res = CliRunner().invoke(main, ["build", "--config", str(fifo)])
+    assert res.exit_code == 2 and "not a regular file" in res.stderr
+    big = tmp_path / "big.toml"
+    big.write_text('[organisation]\nname = "' + "x" * 2_000_000 + '"\n')
+    res = CliRunner().invoke(main, ["build", "--config", str(big)])
+    assert res.exit_code == 2 and "too large for a config file" in res.stderr
 
 
 def test_a_coarse_logo_is_refused(tmp_path):

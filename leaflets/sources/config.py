@@ -11,9 +11,11 @@ become registry entries of their own so that numbers, links and QR codes have on
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import phonenumbers
 
@@ -21,14 +23,11 @@ from ..colour import MIN_CONTRAST, contrast_with_white, darker, is_hex_colour
 from ..errors import ConfigError
 from ..files import build_date, data_path, read_toml
 from ..paper import OFFICE_PAPERS
-from . import links
+from . import links, reading
 from .guide import guide_ids
+from .logo import logo_problem
 from .registry import LOCAL_PREFIX, Registry, Resource
 
-# The largest size a logo is printed at (a tabloid poster's header), for the resolution check.
-LOGO_MAX_PRINT_MM = 28.0
-LOGO_MIN_DPI = 150
-LOGO_MAX_BYTES = 5 * 1024 * 1024
 CONFIG_KEYS = {
     "organisation": {"name", "logo"},
     "contacts": {"label", "phone", "region", "url", "hours"},
@@ -97,49 +96,91 @@ class OrgConfig:
         return dataclasses.replace(base, resources=res)
 
 
-def _logo_problem(path: Path) -> str | None:
-    if not path.is_file():
-        return f"file {path} not found; give a path relative to the config file"
-    if path.stat().st_size > LOGO_MAX_BYTES:
-        return f"{path.name} is over {LOGO_MAX_BYTES // 1024 // 1024} MB; use a smaller file"
-    suffix = path.suffix.lower()
-    if suffix == ".svg":
-        try:
-            # imported here to keep start-up fast: only a config with an SVG logo needs it
-            from svglib.svglib import svg2rlg
+# The kinds of number a child or an adult can call free or at a local rate. Premium-rate,
+# shared-cost and personal numbers, pagers and voicemail are refused, and so is a number
+# phonenumbers cannot place.
+CALLABLE_TYPES = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "a landline",
+    phonenumbers.PhoneNumberType.MOBILE: "a mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "a landline or mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "free to call",
+    phonenumbers.PhoneNumberType.UAN: "a national number at local rate",
+}
+_REFUSED_TYPES = {
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    phonenumbers.PhoneNumberType.SHARED_COST: "a shared-cost number",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "a personal number",
+    phonenumbers.PhoneNumberType.PAGER: "a pager number",
+    phonenumbers.PhoneNumberType.VOICEMAIL: "a voicemail number",
+    phonenumbers.PhoneNumberType.VOIP: "an internet (VoIP) number, which may cost more",
+}
+MAX_NAME = 120
+MAX_LABEL = 80
 
-            drawing = svg2rlg(str(path))
-        except Exception as e:  # noqa: BLE001 -- any parse failure is the user's file
-            return f"{path.name} is not a readable SVG ({type(e).__name__}); export it again"
-        if drawing is None or not drawing.width or not drawing.height:
-            return f"{path.name} is not a readable SVG; export it again"
-        ratio = drawing.width / drawing.height
-    elif suffix in (".png", ".jpg", ".jpeg"):
-        from PIL import Image, UnidentifiedImageError  # imported here to keep start-up fast
 
-        try:
-            with Image.open(path) as im:
-                im.verify()
-            with Image.open(path) as im:
-                w, h = im.size
-        except (UnidentifiedImageError, OSError):
-            return f"{path.name} is not a readable {suffix[1:].upper()} image; export it again"
-        need = round(LOGO_MIN_DPI * LOGO_MAX_PRINT_MM / 25.4)
-        if h < need:
-            return (
-                f"{path.name} is {w} x {h} pixels: too coarse to print at {LOGO_MAX_PRINT_MM:g}"
-                f" mm high (needs {need} pixels high for {LOGO_MIN_DPI} dpi); use a larger "
-                "image or an SVG"
-            )
-        ratio = w / h
-    else:
-        return f"{path.name}: use a PNG, JPEG or SVG file"
-    if not 0.2 <= ratio <= 6:
-        return (
-            f"{path.name} is {ratio:.1f} times as wide as it is high; crop it to the logo "
-            "(at most 6:1)"
+def _phone_problem(phone: str, region: str):
+    """(number, None) for a contact number people may be asked to call, or (None, why not)."""
+    if len(phone) > 40 or reading.controls(phone) or any(c.isalpha() for c in phone):
+        return None, f"{phone!r} is not a phone number; write it in digits as people dial it"
+    try:
+        num = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return None, f"{phone!r} is not a valid phone number in {region}; check the digits"
+    if not phonenumbers.is_valid_number(num):
+        return None, f"{phone!r} is not a valid phone number in {region}; check the digits"
+    own = phonenumbers.region_code_for_number(num)
+    if own != region and region not in phonenumbers.region_codes_for_country_code(num.country_code):
+        return None, (
+            f"{phone!r} is a number of {own} (+{num.country_code}), not of {region}; "
+            "correct the region or the number"
         )
+    kind = phonenumbers.number_type(num)
+    if kind in _REFUSED_TYPES:
+        return None, (
+            f"{phone!r} is {_REFUSED_TYPES[kind]}; give a number people can call free or at "
+            "a local rate"
+        )
+    if kind not in CALLABLE_TYPES:
+        return None, (
+            f"{phone!r}: phonenumbers cannot tell what kind of number this is; give a "
+            "landline, mobile or freephone number"
+        )
+    return num, None
+
+
+def _url_problem(url) -> str | None:
+    """Why `url` may not be printed as a contact's link, or None."""
+    if not isinstance(url, str):
+        return "give the link as a string"
+    what = f"{url!r} must be an https:// link to a web page, in plain letters"
+    if len(url) > 200 or reading.controls(url) or links.invisible_chars(url):
+        return what
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return what
+    if parts.scheme != "https" or not parts.hostname:
+        return what
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return f"{url!r} has a name before '@'; give the link without it"
+    if port is not None:
+        return f"{url!r} names a port; give the plain https:// link"
+    host = parts.hostname
+    if (
+        not url.isascii()
+        or not re.fullmatch(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}", host)
+        or host.startswith("xn--")
+        or ".xn--" in host
+    ):
+        return what
+    if parts.fragment or any(c in url for c in "\\ <>\"'"):
+        return what
     return None
+
+
+def _regions(regions: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(regions | {"GB", "US"}))
 
 
 def load_config(path: Path | str, known_formats: Collection[str] | None = None) -> OrgConfig:
@@ -173,11 +214,16 @@ def load_config(path: Path | str, known_formats: Collection[str] | None = None) 
         name = ""
     logo = None
     if "logo" in org:
-        logo = (path.parent / str(org["logo"])).resolve()
-        bad = _logo_problem(logo)
-        if bad:
-            problem("organisation.logo", bad)
+        if not isinstance(org["logo"], str) or not org["logo"].strip():
+            problem("organisation.logo", "give the logo's path as a string")
+        else:
+            logo = (path.parent / org["logo"]).resolve()
+            bad = logo_problem(logo)
+            if bad:
+                problem("organisation.logo", bad)
     contacts = []
+    regions: set[str] = set()
+    texts = [("organisation.name", name, MAX_NAME)]
     listed = data.get("contacts", [])
     if not isinstance(listed, list):
         problem("contacts", "each contact is a [[contacts]] table")
@@ -192,35 +238,32 @@ def load_config(path: Path | str, known_formats: Collection[str] | None = None) 
         label, phone, region = c.get("label"), c.get("phone"), c.get("region")
         if not isinstance(label, str) or not label.strip():
             problem(f"{key}.label", "give the contact's label as a string")
+            label = ""
+        if not isinstance(phone, str | int) or isinstance(phone, bool):
+            problem(f"{key}.phone", "give the number as a string, as people dial it")
+            continue
         if not isinstance(region, str) or region.upper() not in phonenumbers.SUPPORTED_REGIONS:
             problem(f"{key}.region", "give the ISO country code of the number, e.g. GB or US")
             continue
         region = region.upper()
-        try:
-            num = phonenumbers.parse(str(phone), region)
-            valid = phonenumbers.is_valid_number(num)
-        except phonenumbers.NumberParseException:
-            valid = False
-        if not valid:
-            problem(
-                f"{key}.phone",
-                f"{phone!r} is not a valid phone number in {region}; check the digits",
-            )
+        regions.add(region)
+        num, bad = _phone_problem(str(phone), region)
+        if bad:
+            problem(f"{key}.phone", bad)
             continue
         url = c.get("url")
         if url is not None:
-            host = links.split_url(str(url))[0]
-            if (
-                not str(url).startswith("https://")
-                or links.foreign_letters(host)
-                or links.invisible_chars(str(url))
-            ):
-                problem(f"{key}.url", f"{url!r} must be an https:// link in plain letters")
+            bad = _url_problem(url)
+            if bad:
+                problem(f"{key}.url", bad)
                 url = None
         hours = c.get("hours")
         if hours is not None and not isinstance(hours, str):
             problem(f"{key}.hours", "give the hours as a string")
             hours = None
+        texts.append((f"{key}.label", label, MAX_LABEL))
+        if hours:
+            texts.append((f"{key}.hours", hours, MAX_LABEL))
         contacts.append(
             LocalContact(
                 id=f"{LOCAL_PREFIX}{i}",
@@ -233,6 +276,13 @@ def load_config(path: Path | str, known_formats: Collection[str] | None = None) 
                 hours=hours,
             )
         )
+    for key, text, longest in texts:
+        if len(text) > longest:
+            problem(key, f"is {len(text)} characters long; keep it to {longest}")
+            continue
+        plain = reading.without_times(text) if key.endswith(".hours") else text
+        for bad in reading.untrusted_text_problems(plain, None, regions=_regions(regions)):
+            problem(key, bad)
     pr = table("print")
     for k in sorted(set(pr) - CONFIG_KEYS["print"]):
         problem(f"print.{k}", "unknown key; use paper, accent, bleed")

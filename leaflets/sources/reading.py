@@ -248,12 +248,21 @@ def marks_for(locale: str) -> frozenset[str]:
 
 
 def untrusted_text_problems(
-    text: str, english: str = "", marks: frozenset[str] = frozenset()
+    text: str,
+    english: str | None = "",
+    marks: frozenset[str] = frozenset(),
+    regions: tuple[str, ...] = (),
 ) -> list[str]:
     """Why `text` (a translation or an organisation's own words) may not be printed: a number
-    a reader could dial or an address they could type, in any spelling, that `english` (the
-    text it translates) does not hold; an e-mail address; markup; control, format or bidi
-    characters other than the language's own `marks`. Empty when it may be printed."""
+    a reader could dial or an address they could type, in any spelling; an e-mail address;
+    control, format or bidi characters other than the language's own `marks`; in a
+    translation, markup (an organisation's "<Smith & Jones>" is its name, printed escaped). Empty
+    when it may be printed.
+
+    A translation may repeat the numbers of `english`, the text it translates, and nothing
+    else of two digits or more. An organisation's text (`english` None) has no English to
+    follow: it may hold numbers (a school's "P.S. 118") but none that dials, anywhere or as a
+    short code in one of `regions`."""
     out = []
     bad = controls(text, marks)
     if bad:
@@ -262,30 +271,58 @@ def untrusted_text_problems(
             "(right-to-left text needs no direction marks: leaflets orders it)"
         )
     visible = "".join(c for c in text if c not in marks)
-    runs = {r.digits for r in digit_runs(english)}
-    groups = set(_GROUPS.findall(phones.normalise(as_dialled(english))))
+    runs = {r.digits for r in digit_runs(english or "")}
+    groups = set(_GROUPS.findall(phones.normalise(as_dialled(english or ""))))
     for run in digit_runs(visible):
         if len(run.digits) < 2 or run.digits in runs:
             continue
-        split = _GROUPS.findall(_plain(run))
-        if len(run.digits) <= 4 and split and set(split) <= groups:
-            continue  # "24 heures sur 24, 7 jours sur 7" for "24/7"
+        if english is None:
+            if not _dials(run.digits, regions):
+                continue
+        else:
+            split = _GROUPS.findall(_plain(run))
+            if len(run.digits) <= 4 and split and set(split) <= groups:
+                continue  # "24 heures sur 24, 7 jours sur 7" for "24/7"
         shown = run.text if run.text.isascii() else f"{run.text} ({run.digits})"
-        out.append(
-            f"contains the number {shown!r}; numbers come from the registry through "
-            "placeholders, never typed"
-        )
+        out.append(f"contains the number {shown!r}; {_WHERE_NUMBERS[english is None]}")
     typed = as_typed(visible)
     for link in links.find_links(typed):
-        out.append(
-            f"contains the link or host {link.text!r}; links come from the registry through "
-            "placeholders"
-        )
+        out.append(f"contains the link or host {link.text!r}; {_WHERE_LINKS[english is None]}")
     if _EMAIL.search(typed):
         out.append("contains an e-mail address; contacts come from the registry")
-    if _MARKUP.search(text):
+    if english is not None and _MARKUP.search(text):  # an organisation's "<Smith & Jones>"
         out.append("contains markup ('<', '>' or an '&...;' entity); write plain text")
     return out
+
+
+# The times of day in opening hours ("8:30-16:30", "9am", "17h00"): numbers nobody dials.
+_TIMES = re.compile(
+    r"(?<!\d)(?:[01]?\d|2[0-3])(?:[:.h][0-5]\d)(?:\s?[ap]\.?m\.?)?(?!\d)"
+    r"|(?<!\d)(?:1[0-2]|0?\d)\s?[ap]\.?m\.?(?![a-z])",
+    re.I,
+)
+
+
+def without_times(text: str) -> str:
+    """`text` with its times of day taken out (opening hours may print them)."""
+    return _TIMES.sub(" ", text)
+
+
+_WHERE_NUMBERS = {
+    False: "numbers come from the registry through placeholders, never typed",
+    True: "give numbers as [[contacts]] phone, where they are checked",
+}
+_WHERE_LINKS = {
+    False: "links come from the registry through placeholders",
+    True: "give links as [[contacts]] url, where they are checked",
+}
+
+
+def _dials(digits: str, regions: tuple[str, ...]) -> bool:
+    """A person could call `digits`: five or more digits, or a short code of a region."""
+    if len(digits) >= 5:
+        return True
+    return any(phones.is_short_code(digits, r) for r in regions or ("GB", "US"))
 
 
 def _plain(run: phones.DigitRun) -> str:
