@@ -441,3 +441,19 @@ def test_command_line_options_win_over_the_config(tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == ["poster-a4.pdf"]
+
+
+def test_a_contact_link_is_printed_and_verify_trusts_it_only_with_the_config(tmp_path):
+    path = _config(
+        tmp_path,
+        GOOD.replace('region = "GB"', 'region = "GB"\nurl = "https://www.example.org/help"'),
+    )
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    card = out / "uk-young-people" / "en" / "card-cr80.pdf"
+    back = " ".join(read_pdf(card).pages[1].text.split())
+    assert "https://www.example.org" in back and "/help" in back
+    assert CliRunner().invoke(main, ["verify", "--config", str(path), str(card)]).exit_code == 0
+    res = CliRunner().invoke(main, ["verify", str(card)])
+    assert res.exit_code == 1 and "example.org" in res.output
