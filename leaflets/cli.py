@@ -380,6 +380,7 @@ def i18n() -> None:
       i18n update             merge new English into every catalog (changes go fuzzy)
       i18n check              refuse numbers, links, markup and broken placeholders
       i18n stats              translated %, fuzzy and review status per catalog
+      i18n review LOCALE      sign off a catalog a person has reviewed (reviews.toml)
 
     See docs/TRANSLATING.md.
     """
@@ -452,6 +453,40 @@ def i18n_check(guide: str, locale: str) -> None:
     if count:
         click.echo(f"{count} problem(s)", err=True)
         sys.exit(1)
+
+
+@i18n.command("review")
+@click.argument("locale")
+@click.option("--guide", type=_Names(_guides_table), required=True, help="Edition reviewed.")
+@click.option("--reviewer", required=True, help="The reviewer's name, as they sign.")
+@click.option(
+    "--date",
+    "when",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Day of the review (default today); never in the future.",
+)
+def i18n_review(locale: str, guide: str, reviewer: str, when) -> None:
+    """Sign off the catalog of LOCALE for one edition, as a native speaker has reviewed it now.
+
+    Writes a line to locales/reviews.toml with the reviewer, the date and the hash of the
+    catalog's messages: commit it with the catalog. Any later change to a message makes the
+    catalog a draft again until it is reviewed anew. See docs/TRANSLATING.md."""
+    from .files import build_date  # imported here to keep start-up fast
+    from .i18n.checks import sign_off
+
+    from .i18n.catalogs import available_locales
+
+    if guide == "all":
+        raise UsageError("--guide: name the one edition whose catalog was reviewed")
+    (g,) = _guides(guide)
+    if locale not in available_locales(g.id)[1:]:
+        raise UsageError(f"locale {locale}: no catalog of {g.id} to sign off")
+    path, review = sign_off(g, locale, reviewer, when.date() if when else build_date())
+    click.echo(
+        f"{path}: {locale} {g.id} reviewed by {review.reviewer} on {review.date} "
+        f"(catalog {review.catalog_sha256[:12]}...)"
+    )
 
 
 @i18n.command("stats")

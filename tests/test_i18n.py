@@ -20,6 +20,7 @@ from leaflets.cli import main
 from leaflets.errors import FitError, SourceError
 from leaflets.formats import FORMATS
 from leaflets.i18n import catalogs
+from leaflets.sources import reviews
 from leaflets.sources.placeholders import PLACEHOLDER
 from leaflets.verify import check_file, read_pdf
 
@@ -46,6 +47,7 @@ def locales(tmp_path, monkeypatch):
     copy = tmp_path / "locales"
     shutil.copytree(catalogs.LOCALES_DIR, copy)
     monkeypatch.setattr(catalogs, "LOCALES_DIR", copy)
+    monkeypatch.setattr(reviews, "LOCALES_DIR", copy)
     return copy
 
 
@@ -226,6 +228,83 @@ def test_a_message_given_twice_is_an_error(locales):
     path.write_text(text.rstrip("\n") + "\n\n" + block, "utf-8")
     res = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"])
     assert res.exit_code == 1 and "the same message is also on line" in res.output
+
+
+def _build_es_card(out: Path) -> Path:
+    res = CliRunner().invoke(
+        main, ["build", "--guide", "us", "--locale", "es", "--format", "card", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    return out / "us" / "es" / "card-cr80.pdf"
+
+
+def test_a_catalog_header_cannot_declare_itself_reviewed(locales, tmp_path):
+    path = i18n.po_path("es", "us")
+    text = path.read_text("utf-8")
+    text = text.replace("X-Leaflets-Review: draft", "X-Leaflets-Review: reviewed")
+    text = text.replace("X-Leaflets-Reviewed-By: ", "X-Leaflets-Reviewed-By: Anyone")
+    text = text.replace("X-Leaflets-Reviewed-Date: ", "X-Leaflets-Reviewed-Date: 2099-01-01")
+    path.write_text(text, "utf-8")
+    assert "X-Leaflets-Review: reviewed" in path.read_text("utf-8")
+    stats = CliRunner().invoke(main, ["i18n", "stats", "--guide", "us"]).output
+    assert re.search(r"^es\s+us\s+100%\s+0\s+0\s+draft$", stats, re.M), stats
+    card = _build_es_card(tmp_path / "out")
+    assert "DRAFT" in pdf_text(card)
+    res = CliRunner().invoke(main, ["verify", "--require-reviewed", str(tmp_path / "out")])
+    assert res.exit_code == 1 and "DRAFT translation" in res.output
+
+
+def test_a_sign_off_makes_exactly_that_catalog_reviewed(locales, tmp_path):
+    res = CliRunner().invoke(
+        main, ["i18n", "review", "es", "--guide", "us", "--reviewer", "Ana López"]
+    )
+    assert res.exit_code == 0, res.output
+    record = (locales / "reviews.toml").read_text("utf-8")
+    assert 'reviewer = "Ana López"' in record and 'edition = "us"' in record
+    assert re.search(r'catalog_sha256 = "[0-9a-f]{64}"', record)
+    stats = CliRunner().invoke(main, ["i18n", "stats", "--guide", "us"]).output
+    assert re.search(r"^es\s+us\s+.*reviewed by Ana López \d{4}-\d\d-\d\d$", stats, re.M)
+    assert re.search(r"^fr\s+us\s+.*draft$", stats, re.M)
+    card = _build_es_card(tmp_path / "reviewed")
+    assert "DRAFT" not in pdf_text(card)
+    res = CliRunner().invoke(main, ["verify", "--require-reviewed", str(tmp_path / "reviewed")])
+    assert res.exit_code == 0, res.output
+    # one changed message makes the catalog a draft again until it is reviewed anew
+    _set("es", "us", "us|card.headline", "Corte el contacto ya.")
+    card = _build_es_card(tmp_path / "changed")
+    assert "DRAFT" in pdf_text(card)
+    # a sign-off removed from the record: the reviewed file no longer verifies as reviewed
+    (locales / "reviews.toml").write_text("", "utf-8")
+    res = CliRunner().invoke(main, ["verify", str(tmp_path / "reviewed")])
+    assert res.exit_code == 1 and "has no sign-off of the es catalog" in res.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--reviewer", "Ana", "--date", "2099-01-01"], "--date 2099-01-01: is in the future"),
+        (["--reviewer", " "], "--reviewer: give the reviewer's name"),
+        (["--reviewer", "Ana 0800 1111"], "without numbers, e-mail or links"),
+    ],
+)
+def test_a_sign_off_needs_a_name_and_a_real_date(locales, args, message):
+    res = CliRunner().invoke(main, ["i18n", "review", "es", "--guide", "us", *args])
+    assert res.exit_code == 2 and message in res.stderr
+    assert not (locales / "reviews.toml").exists()
+
+
+def test_only_a_complete_catalog_can_be_signed_off(locales):
+    _set("es", "us", "us|card.headline", "Corte el contacto.", fuzzy=True)
+    res = CliRunner().invoke(main, ["i18n", "review", "es", "--guide", "us", "--reviewer", "A"])
+    assert res.exit_code == 2 and "1 fuzzy and 0 untranslated message(s)" in res.stderr
+
+
+def test_a_sign_off_edited_into_the_future_is_refused(locales):
+    CliRunner().invoke(main, ["i18n", "review", "es", "--guide", "us", "--reviewer", "Ana"])
+    path = locales / "reviews.toml"
+    path.write_text(re.sub(r"date = \S+", "date = 2099-01-01", path.read_text("utf-8")))
+    res = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"])
+    assert res.exit_code == 1 and "date 2099-01-01 is in the future" in res.output
 
 
 def test_a_failing_catalog_stops_only_its_locale(locales, tmp_path):

@@ -40,6 +40,7 @@ def entry(
     pages: int,
     job: dict[str, object],
     review: str,
+    catalog: str,
     printed: tuple[str, ...],
     coded: tuple[str, ...],
     registry: Registry,
@@ -53,6 +54,7 @@ def entry(
         "pages": pages,
         **job,
         "review": review,
+        "catalog": catalog,
         "resources": {rid: registry[rid].verified.isoformat() for rid in printed},
         "codes": {rid: registry[rid].verified.isoformat() for rid in coded},
     }

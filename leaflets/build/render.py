@@ -52,7 +52,7 @@ def metadata(
         + (" (DRAFT translation, not yet reviewed)" if lg.is_draft else ""),
         "keywords": (
             f"leaflets guide={g.id} locale={lg.locale} format={fmt.name} paper={paper} "
-            f"review={lg.status}"
+            f"review={lg.status}" + (f" catalog={lg.catalog}" if lg.catalog else "")
         ),
     }
 

@@ -45,6 +45,7 @@ class Rendered:
     failures: tuple[str, ...]
     review: str = ""
     pages: int = 0
+    catalog: str = ""
     printed: tuple[str, ...] = ()
     coded: tuple[str, ...] = ()
 
@@ -89,7 +90,7 @@ def _render(job: Job) -> Rendered:
         out = render_pdf(lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed, org=ctx.org)
     except LeafletsError as e:
         return Rendered(job, None, (str(e),))
-    return Rendered(job, out.data, (), lg.status, out.pages, out.printed, out.coded)
+    return Rendered(job, out.data, (), lg.status, out.pages, lg.catalog, out.printed, out.coded)
 
 
 def run(
@@ -128,6 +129,7 @@ def run(
                     r.pages,
                     r.job.described,
                     r.review,
+                    r.catalog,
                     r.printed,
                     r.coded,
                     registry,

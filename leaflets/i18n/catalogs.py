@@ -10,7 +10,9 @@ when it writes a catalog, so this module reads and writes them itself.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,6 +159,17 @@ def read_catalog(path: Path):
     except Exception as e:  # noqa: BLE001 -- Babel raises several types for a broken file
         raise SourceError(f"{path}: not a valid PO file ({e}); fix it in Poedit") from None
     return catalog, review_headers(text)
+
+
+def catalog_digest(catalog) -> str:
+    """The SHA-256 of a catalog's messages (context, English, translation, fuzzy), in a
+    canonical form: what a reviewer signs off. Comments, line wrapping, the order of
+    messages and the header do not change it; any change to what could print does."""
+    messages = sorted(
+        [m.context or "", str(m.id), str(m.string or ""), bool(m.fuzzy)] for m in catalog if m.id
+    )
+    text = json.dumps(messages, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def write_catalog(path: Path, catalog, headers: dict[str, str] | None = None) -> None:

@@ -5,14 +5,19 @@ others being found.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import SourceError
+from ..files import build_date
 from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER, placeholders
-from .catalogs import REVIEW_DATE_HEADER, REVIEW_HEADER, REVIEWER_HEADER, po_path, read_catalog
+from ..sources.reviews import Review, add_review, find_review, reviewer_problem, reviews_path
+from . import catalogs
+from .catalogs import REVIEW_HEADER, catalog_digest, po_path, read_catalog
 from .locales import bcp47
 
 
@@ -52,7 +57,7 @@ def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, s
     try:
         cat, headers = read_catalog(path)
     except SourceError as e:  # a broken file is this locale's problem; the others still build
-        return [Problem(locale, guide.id, "(file)", str(e))], {}, _stats(0, 0, 0, 0, {})
+        return [Problem(locale, guide.id, "(file)", str(e))], {}, _stats(0, 0, 0, 0, None)
     problems: list[Problem] = []
     english = {ctx: text for ctx, text, _ in guide.messages()}
     translations: dict[str, str] = {}
@@ -68,7 +73,7 @@ def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, s
             )
         )
     status = headers.get(REVIEW_HEADER, "")
-    if status not in ("draft", "reviewed"):
+    if status not in ("draft", "reviewed", ""):
         problems.append(
             Problem(
                 locale,
@@ -97,17 +102,49 @@ def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, s
         if not bad:
             translations[ctx] = msg.string
     missing = sum(1 for ctx in english if ctx not in translations) - fuzzy - untranslated
-    stats = _stats(len(english), len(translations), fuzzy, untranslated + max(missing, 0), headers)
+    digest = catalog_digest(cat)
+    try:
+        review = find_review(guide.id, locale, digest, reviews_path(catalogs.LOCALES_DIR))
+    except SourceError as e:
+        problems.append(Problem(locale, guide.id, "(reviews)", str(e)))
+        review = None
+    stats = _stats(len(english), len(translations), fuzzy, untranslated + max(missing, 0), review)
+    stats["catalog"] = digest
     return problems, translations, stats
 
 
-def _stats(total: int, translated: int, fuzzy: int, untranslated: int, headers: dict) -> dict:
+def _stats(total: int, translated: int, fuzzy: int, untranslated: int, review) -> dict:
+    """The review status comes from a sign-off in reviews.toml for exactly this catalog, never
+    from the catalog's own header."""
     return {
         "total": total,
         "translated": translated,
         "fuzzy": fuzzy,
         "untranslated": untranslated,
-        "status": headers.get(REVIEW_HEADER) or "?",
-        "reviewer": headers.get(REVIEWER_HEADER, ""),
-        "reviewed_date": headers.get(REVIEW_DATE_HEADER, ""),
+        "status": "reviewed" if review else "draft",
+        "reviewer": review.reviewer if review else "",
+        "reviewed_date": review.date.isoformat() if review else "",
+        "catalog": "",
     }
+
+
+def sign_off(guide: Guide, locale: str, reviewer: str, date: dt.date) -> tuple[Path, Review]:
+    """Record that `reviewer` reviewed the catalog of `guide` in `locale` as it is now: a
+    sign-off in reviews.toml with the hash of its messages. Only a complete catalog that
+    passes every check can be signed off."""
+    problems, _, stats = check_catalog(guide, locale)
+    where = f"locale {locale}, guide {guide.id}"
+    if problems:
+        raise SourceError(f"{where}: fix the {len(problems)} problem(s) of 'i18n check' first")
+    if stats["fuzzy"] or stats["untranslated"]:
+        raise SourceError(
+            f"{where}: {stats['fuzzy']} fuzzy and {stats['untranslated']} untranslated "
+            "message(s); a review signs off a complete catalog"
+        )
+    bad = reviewer_problem(reviewer)
+    if bad:
+        raise SourceError(f"--reviewer: {bad}")
+    if date > build_date():
+        raise SourceError(f"--date {date}: is in the future")
+    review = Review(guide.id, locale, reviewer.strip(), date, stats["catalog"])
+    return add_review(review, reviews_path(catalogs.LOCALES_DIR)), review

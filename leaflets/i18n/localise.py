@@ -20,8 +20,9 @@ class LocalisedGuide:
     guide: Guide
     locale: str  # BCP 47 tag, e.g. "en", "pt-BR"
     language_name: str  # the language's own name, e.g. "English", "Español"
-    status: str  # "reviewed" or "draft"
+    status: str  # "reviewed" (English, or a sign-off in reviews.toml) or "draft"
     fallback_messages: int = 0  # messages printed in English because the catalog lacks them
+    catalog: str = ""  # the SHA-256 of the catalog's messages ("" for English)
 
     @property
     def direction(self) -> str:
@@ -114,4 +115,5 @@ def localise(guide: Guide, locale: str, allow_incomplete: bool = False) -> Local
         language_name(locale),
         stats["status"],
         missing,
+        stats["catalog"],
     )

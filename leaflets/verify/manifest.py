@@ -38,6 +38,7 @@ def read_manifest(folder: Path) -> tuple[dict[Path, Expected], list[Finding]]:
                 str(e["review"]),
                 tuple(str(r) for r in e["resources"]),
                 tuple(str(r) for r in e.get("codes", ())),
+                str(e.get("catalog", "")),
             )
             for e in files
         }

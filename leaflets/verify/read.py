@@ -123,6 +123,7 @@ class Expected:
     review: str
     resources: tuple[str, ...]  # the registry entries the build recorded it printing as text
     codes: tuple[str, ...] = ()  # and as QR codes
+    catalog: str = ""  # the SHA-256 of the catalog it was built from ("" for English)
 
 
 @dataclass

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..errors import LeafletsError
+from ..errors import LeafletsError, SourceError
 from ..paper import PAPERS, to_mm
 from ..sources import links, phones
 from ..sources.guide import load_guides
 from ..sources.placeholders import PLACEHOLDER
 from ..sources.registry import Registry, Resource
+from ..sources.reviews import REVIEWS_NAME, find_review
 from . import ocr
 from .read import Finding, PDFRead
 
@@ -865,15 +866,44 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def _signed_off(doc: PDFRead, locale: str) -> list[Finding]:
+    """A file that says it is reviewed (English aside) names the catalog it was built from,
+    and locales/reviews.toml holds a sign-off of exactly that catalog."""
+    if locale == "en":
+        return []
+    guide = doc.expected.guide if doc.expected else doc.meta.get("guide", "?")
+    digests = {doc.expected.catalog if doc.expected else None, doc.meta.get("catalog")}
+    digests -= {None, ""}
+    if len(digests) != 1:
+        why = "names no catalog" if not digests else "names two different catalogs"
+        return [_f(doc, None, "review", f"says it is reviewed but {why}; treat it as a DRAFT")]
+    digest = digests.pop()
+    try:
+        review = find_review(guide, locale, digest)
+    except SourceError as e:
+        return [_f(doc, None, "review", f"the review record cannot be read: {e}")]
+    if review is None:
+        return [
+            _f(
+                doc,
+                None,
+                "review",
+                f"says it is reviewed, but {REVIEWS_NAME} has no sign-off of the {locale} "
+                f"catalog it was built from ({digest[:12]}...); treat it as a DRAFT",
+            )
+        ]
+    return []
+
+
 def check_review(doc: PDFRead, require_reviewed: bool) -> list[Finding]:
     """A draft translation (or one whose status cannot be told) is a warning, or an error when
     reviewed text is required."""
     said = {doc.expected.review if doc.expected else None, doc.meta.get("review")} - {None}
     review = "draft" if "draft" in said else (said.pop() if said else None)
-    if review == "reviewed":
-        return []
-    level = "error" if require_reviewed else "warning"
     locale = doc.expected.locale if doc.expected else doc.meta.get("locale", "?")
+    if review == "reviewed":
+        return _signed_off(doc, locale)
+    level = "error" if require_reviewed else "warning"
     if review is None:
         return [_f(doc, None, "review", "its review status is not recorded", level)]
     return [
