@@ -293,7 +293,12 @@ def init_config(path: Path) -> None:
 
     if path.exists():
         raise OutputError(f"{path}: already exists; choose another name or edit it")
-    write_atomic(path, EXAMPLE_PATH.read_bytes())
+    try:
+        write_atomic(path, EXAMPLE_PATH.read_bytes())
+    except OSError as e:
+        raise OutputError(
+            f"{path}: cannot be written ({e.strerror or e}); choose another folder"
+        ) from None
     click.echo(f"{path}: written; edit it, then: python make_leaflets.py build --config {path}")
 
 
@@ -473,9 +478,8 @@ def i18n_review(locale: str, guide: str, reviewer: str, when) -> None:
     catalog's messages: commit it with the catalog. Any later change to a message makes the
     catalog a draft again until it is reviewed anew. See docs/TRANSLATING.md."""
     from .files import build_date  # imported here to keep start-up fast
-    from .i18n.checks import sign_off
-
     from .i18n.catalogs import available_locales
+    from .i18n.checks import sign_off
 
     if guide == "all":
         raise UsageError("--guide: name the one edition whose catalog was reviewed")

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 import sys
 import tempfile
 import tomllib
+from collections.abc import Iterable
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from .errors import ProblemsError
+from .errors import OutputError, ProblemsError
 
 _REPO = Path(__file__).resolve().parent.parent  # a checkout's top level
 MANIFEST = "manifest.json"  # a build folder's record of its files (build writes, verify reads)
@@ -85,7 +88,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     permissions any new file of the user's gets (0666 less the umask), not the temporary
     file's private 0600, so a web server can serve a gallery."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -101,12 +104,71 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def remove_own_temporaries(folder: Path) -> None:
-    """Temporary files that write_atomic of a killed build left in `folder` (their names are
-    its own: ``.<name>.<random>.tmp``); never a finished file, never anyone else's."""
-    for tmp in folder.rglob(".*.tmp"):
-        if tmp.is_file() and tmp.name.count(".") >= 3:
-            tmp.unlink(missing_ok=True)
+# The temporary files write_atomic makes are ``.<name>.<8 random characters>.leaflets-tmp``
+# beside the file they become: a name nobody else's file has.
+TMP_SUFFIX = ".leaflets-tmp"
+
+
+def remove_own_temporaries(paths: Iterable[Path]) -> None:
+    """The temporary files a killed build left while writing `paths` (the files this build
+    writes): only of those names, only beside them; never a finished file, never anyone
+    else's (a ``.pack.tmp`` of git's, a ``.notes.tmp`` of the user's)."""
+    by_folder: dict[Path, set[str]] = {}
+    for p in paths:
+        by_folder.setdefault(p.parent, set()).add(p.name)
+    for folder, names in by_folder.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for e in entries:
+            m = _OWN_TMP.fullmatch(e.name)
+            if m and m.group(1) in names and e.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(e.path)
+                except FileNotFoundError:
+                    pass
+
+
+_OWN_TMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}" + re.escape(TMP_SUFFIX))
+
+
+@contextmanager
+def folder_lock(folder: Path, what: str):
+    """Hold `folder` for one build: a second build into it fails at once with one line,
+    instead of two builds interleaving their files and manifests. The lock is an advisory
+    lock on ``.leaflets.lock`` in the folder, released when the build ends or its process
+    dies."""
+    path = folder / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    except OSError as e:
+        raise OutputError(f"{folder}: cannot lock the folder ({e.strerror or e})") from None
+    try:
+        try:
+            _lock(fd)
+        except OSError:
+            raise OutputError(
+                f"{folder}: another build is writing into this folder; wait for it to finish "
+                f"or choose another {what}"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+LOCK_NAME = ".leaflets.lock"
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def read_toml(path: Path, what: str, error: type[Exception]) -> tuple[bytes, dict]:

@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..files import folder_lock
 from .plan import DEFAULT_MAX_AGE_DAYS, Job, Plan, make_plan, prepare_out
 from .render import Output, render_pdf
 from .workers import BuildResult, Rendered, run
@@ -29,16 +30,17 @@ def run_plan(
 ) -> BuildResult:
     """Make every file of `plan` in `jobs` worker processes (default: the number of CPUs)."""
     prepare_out(plan.out)
-    result = run(
-        list(plan.jobs),
-        plan.out,
-        plan.registry,
-        plan.guides,
-        plan.allow_incomplete,
-        plan.org,
-        jobs or os.cpu_count() or 1,
-        on_done,
-    )
+    with folder_lock(plan.out, "--out folder"):
+        result = run(
+            list(plan.jobs),
+            plan.out,
+            plan.registry,
+            plan.guides,
+            plan.allow_incomplete,
+            plan.org,
+            jobs or os.cpu_count() or 1,
+            on_done,
+        )
     result.notes, result.warnings = list(plan.notes), list(plan.warnings)
     return result
 

@@ -6,7 +6,10 @@ leave half a PDF. Failures are collected, the other files kept; the manifest is 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BuildError, CatalogError, LeafletsError, OutputError
-from ..files import remove_own_temporaries, write_atomic
+from ..files import MANIFEST, remove_own_temporaries, write_atomic
 from ..formats import FORMATS
 from ..i18n.localise import LocalisedGuide, localise
 from ..sources.guide import Guide
@@ -70,6 +73,30 @@ def _start_worker(context: Context, in_worker: bool = True) -> None:
     if in_worker:  # the parent stops the workers; Ctrl-C and SIGTERM are its to handle
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent was killed (kill -9, out of memory) exits instead of running on:
+    Linux tells it with PR_SET_PDEATHSIG; elsewhere a thread watches for a new parent."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="leaflets-parent-watch").start()
 
 
 def _render(job: Job) -> Rendered:
@@ -138,7 +165,36 @@ def run(
         if on_done:
             on_done(r)
 
-    remove_own_temporaries(out)
+    own = [out / j.relpath for j in jobs] + [out / MANIFEST]
+    remove_own_temporaries(own)
+    try:
+        _render_all(jobs, context, workers, receive)
+    finally:
+        # the manifest is true to what is on disk even when the build stops half-way: the
+        # files written now, and those of an earlier build still as it wrote them
+        result.failures = list(failures)
+        if entries or (out / MANIFEST).exists():
+            try:
+                manifest.write_manifest(out, entries, registry)
+            except OSError as e:
+                raise OutputError(
+                    f"{out / MANIFEST}: cannot be written ({e.strerror or e}); the PDFs are "
+                    "complete, but verify cannot check them against the build"
+                ) from None
+            finally:
+                remove_own_temporaries(own)
+    return result
+
+
+def _one_of(paths: list[str]) -> str:
+    if not paths:
+        return "a file"
+    if len(paths) == 1:
+        return paths[0]
+    return "one of " + ", ".join(paths[:4]) + (" ..." if len(paths) > 4 else "")
+
+
+def _render_all(jobs, context, workers, receive) -> None:
     if workers <= 1 or len(jobs) <= 1:
         _start_worker(context, in_worker=False)
         for job in jobs:
@@ -157,13 +213,22 @@ def run(
             initializer=_start_worker,
             initargs=(context,),
         )
+        futures = {pool.submit(_render, job): job for job in ordered}
+        done: set[str] = set()
         try:
-            for future in as_completed([pool.submit(_render, job) for job in ordered]):
-                receive(future.result())
+            for future in as_completed(futures):
+                r = future.result()
+                done.add(r.job.relpath)
+                receive(r)
         except BrokenProcessPool:
+            # jobs go to the workers in the order submitted: the first ones not done were
+            # those being made
+            left = [j.relpath for j in ordered if j.relpath not in done]
+            busy = left[: min(workers, len(jobs))]
             raise BuildError(
-                "a worker process died (killed, or out of memory); the files written are "
-                "complete; build again, or with --jobs 1"
+                "a worker process died (killed, or out of memory) while making "
+                f"{_one_of(busy)}; the files written are complete; build again, or with "
+                "--jobs 1"
             ) from None
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -171,7 +236,3 @@ def run(
                 child.terminate()
             for child in multiprocessing.active_children():
                 child.join(5)
-    result.failures = list(failures)
-    if entries:
-        manifest.write_manifest(out, entries, registry)
-    return result
