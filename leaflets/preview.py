@@ -4,13 +4,18 @@ uses relative links only, so it can be published next to the PDFs as it is."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
+import stat
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 import pypdfium2 as pdfium
 
+from .errors import OutputError
 from .files import MANIFEST, write_atomic
 from .i18n.locales import language_name
 
@@ -18,57 +23,131 @@ THUMB_WIDTH_PX = 260
 PREVIEW_DIR = "previews"
 
 
-def _meta(pdf: Path, root: Path) -> dict:
-    """guide/locale/format/paper from the path DIR/<guide>/<locale>/<format>-<paper>.pdf."""
-    rel = pdf.relative_to(root)
-    parts = rel.parts
-    fmt, _, paper = pdf.stem.rpartition("-")
+MAX_PAGES = 12  # thumbnails per file; a longer file shows its first pages
+MAX_BYTES = 100 * 1024 * 1024
+
+
+def _shown(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 shown as U+FFFD, controls as '?'."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def href(rel: str) -> str:
+    """A safe relative URL for a path under the gallery's folder: './' first (so that no name
+    reads as a scheme, 'javascript:...'), every byte outside [A-Za-z0-9/._~-] percent-encoded
+    ('#' and '?' in a name stay part of it)."""
+    raw = rel.encode("utf-8", "surrogateescape")
+    return "./" + quote(raw, safe="/._~-")
+
+
+def _meta(rel: str) -> dict:
+    """guide/locale/format/paper from the path <guide>/<locale>/<format>-<paper>.pdf."""
+    parts = rel.split("/")
+    fmt, _, paper = parts[-1][: -len(".pdf")].rpartition("-")
     return {
-        "path": rel.as_posix(),
-        "guide": parts[0] if len(parts) > 2 else "",
-        "locale": parts[1] if len(parts) > 2 else "",
-        "format": fmt,
-        "paper": paper,
+        "path": rel,
+        "guide": _shown(parts[0]) if len(parts) > 2 else "",
+        "locale": _shown(parts[1]) if len(parts) > 2 else "",
+        "format": _shown(fmt or parts[-1]),
+        "paper": _shown(paper) if fmt else "",
+        "problem": "",
+        "thumbs": [],
     }
 
 
-def thumbnails(pdf: Path, root: Path) -> list[str]:
-    """Render every page of `pdf` to PNG under DIR/previews/; returns their relative paths."""
+def _pdfs(root: Path) -> list[str]:
+    """The relative paths of the files named *.pdf under `root` (symbolic links to folders
+    are not followed, so a loop cannot trap the walk; the previews folder is left out)."""
     out = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not (Path(folder) == root and d == PREVIEW_DIR))
+        for name in names:
+            if name.lower().endswith(".pdf"):
+                out.append(Path(folder, name).relative_to(root).as_posix())
+    return sorted(out)
+
+
+def _problem(path: Path) -> str:
+    """Why `path` cannot be shown ("" when it can be opened)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return "cannot be opened (a broken link, or no permission)"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file"
+    if st.st_size > MAX_BYTES:
+        return f"is {st.st_size // 1024 // 1024} MB, too large to preview"
+    with path.open("rb") as f:
+        if not f.read(1024).lstrip(b"\0\t\n\r ").startswith(b"%PDF-"):
+            return "is not a PDF"
+    return ""
+
+
+def thumbnails(pdf: Path, root: Path) -> list[str]:
+    """Render the pages of `pdf` (at most MAX_PAGES) to PNG under DIR/previews/; returns
+    their relative paths. The previews' own names are a hash of the PDF's path, so that no
+    file name of any spelling reaches a URL of the gallery."""
+    out = []
+    rel = pdf.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
+    folder = Path(PREVIEW_DIR) / hashlib.sha256(rel).hexdigest()[:16]
     doc = pdfium.PdfDocument(pdf)
     try:
-        for i in range(len(doc)):
+        for i in range(min(len(doc), MAX_PAGES)):
             page = doc[i]
-            width, _ = page.get_size()
-            image = page.render(scale=THUMB_WIDTH_PX / width).to_pil()
-            rel = Path(PREVIEW_DIR) / pdf.relative_to(root).with_suffix("") / f"page-{i + 1}.png"
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            width, height = page.get_size()
+            scale = THUMB_WIDTH_PX / max(width, 1)
+            if width <= 0 or height <= 0 or height * scale > 20 * THUMB_WIDTH_PX:
+                raise ValueError("a page of unusable size")
+            image = page.render(scale=scale).to_pil()
+            target = root / folder / f"page-{i + 1}.png"
             buf = BytesIO()
             image.save(buf, format="PNG", optimize=True)
             write_atomic(target, buf.getvalue())
-            out.append(rel.as_posix())
+            out.append((folder / target.name).as_posix())
             page.close()
     finally:
         doc.close()
     return out
 
 
+def _review_of(root: Path) -> dict[str, str]:
+    """path -> review status from the build's manifest ({} when there is none or it is not
+    one)."""
+    try:
+        files = json.loads((root / MANIFEST).read_text("utf-8"))["files"]
+        return {str(e["path"]): str(e.get("review", "")) for e in files}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
 def gallery(root: Path) -> Path:
-    """Render the thumbnails of every PDF under `root` and write root/index.html."""
-    manifest = {}
-    if (root / MANIFEST).is_file():
-        manifest = {e["path"]: e for e in json.loads((root / MANIFEST).read_text())["files"]}
+    """Render the thumbnails of every PDF under `root` and write root/index.html. A file that
+    cannot be shown (damaged, encrypted, not a PDF, not a file) is listed with why."""
+    reviews = _review_of(root)
     items = []
-    for pdf in sorted(root.rglob("*.pdf")):
-        if PREVIEW_DIR in pdf.relative_to(root).parts:
-            continue
-        meta = _meta(pdf, root)
-        review = manifest.get(meta["path"], {}).get("review", "")
+    for rel in _pdfs(root):
+        meta = _meta(rel)
+        review = reviews.get(rel, "")
         meta["draft"] = review == "draft" or (not review and meta["locale"] not in ("", "en"))
-        meta["thumbs"] = thumbnails(pdf, root)
+        path = root / rel
+        try:
+            meta["problem"] = _problem(path)
+            if not meta["problem"]:
+                meta["thumbs"] = thumbnails(path, root)
+        except pdfium.PdfiumError as e:
+            meta["problem"] = (
+                "is encrypted with a password"
+                if "password" in str(e).lower()
+                else "is damaged and cannot be opened"
+            )
+        except (OSError, ValueError, MemoryError):
+            meta["problem"] = "is damaged and cannot be opened"
         items.append(meta)
-    write_atomic(root / "index.html", _html(items).encode("utf-8"))
+    try:
+        write_atomic(root / "index.html", _html(items).encode("utf-8"))
+    except OSError as e:
+        raise OutputError(f"{root / 'index.html'}: cannot be written ({e.strerror or e})") from None
     return root / "index.html"
 
 
@@ -85,14 +164,19 @@ def _html(items: list[dict]) -> str:
             for item in (i for i in items if i["guide"] == guide and i["locale"] == locale):
                 badge = '<span class="draft">DRAFT</span>' if item["draft"] else ""
                 pages = "".join(
-                    f'<img src="{e(t)}" alt="{e(item["format"])} {e(item["paper"])} page '
+                    f'<img src="{e(href(t))}" alt="{e(item["format"])} {e(item["paper"])} page '
                     f'{n}" loading="lazy">'
                     for n, t in enumerate(item["thumbs"], 1)
                 )
+                label = " · ".join(e(x) for x in (item["format"], item["paper"]) if x)
+                problem = (
+                    f'<span class="problem">{e(_shown(item["path"]))} {e(item["problem"])}</span>'
+                    if item["problem"]
+                    else ""
+                )
                 cells.append(
-                    f'<a class="file" href="{e(item["path"])}">{pages}'
-                    f'<span class="name">{e(item["format"])} · {e(item["paper"])}</span>'
-                    f"{badge}</a>"
+                    f'<a class="file" href="{e(href(item["path"]))}">{pages}'
+                    f'<span class="name">{label}</span>{problem}{badge}</a>'
                 )
             name = language_name(locale) if locale else "?"
             rows.append(
@@ -115,6 +199,8 @@ h3 small {{ color: #4a5563; font-weight: normal; }}
         position: relative; max-width: {2 * THUMB_WIDTH_PX + 20}px; }}
 .file img {{ width: {THUMB_WIDTH_PX // 2}px; border: 1px solid #eee; display: inline-block; }}
 .name {{ font-size: .85rem; }}
+.problem {{ font-size: .85rem; color: #b3261e; max-width: {THUMB_WIDTH_PX}px;
+           overflow-wrap: anywhere; }}
 .draft {{ position: absolute; top: .3rem; right: .3rem; background: #b3261e; color: #fff;
          font-weight: bold; font-size: .75rem; padding: .1rem .4rem; border-radius: 3px; }}
 </style></head><body>

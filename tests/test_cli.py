@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 COMMANDS = {
     (): {"build", "verify", "preview", "init-config", "i18n"},
-    ("i18n",): {"extract", "init", "update", "check", "stats"},
+    ("i18n",): {"extract", "init", "update", "check", "stats", "review"},
 }
 
 

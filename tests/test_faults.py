@@ -8,11 +8,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -197,3 +200,59 @@ def test_workers_exit_when_the_build_is_killed(tmp_path):
         except ProcessLookupError:
             pass
         proc.stderr.close()
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.refs += [v for k, v in attrs if k in ("href", "src") and v is not None]
+
+
+def test_the_gallery_of_a_hostile_folder_has_only_safe_links_and_marks_bad_files(tmp_path):
+    out = tmp_path / "out"
+    assert _build(out).exit_code == 0
+    good = (out / "us" / "en" / "card-cr80.pdf").read_bytes()
+    odd = out / "odd"
+    odd.mkdir()
+    names = {
+        "javascript:document.body.innerHTML='PWNED';var x={}.pdf": good,
+        "a#b?c d.pdf": good,
+        "<img src=x onerror=alert(1)>.pdf": good,
+        "truncated.pdf": good[: len(good) // 3],
+        "page.pdf": b"<html><script>alert(1)</script></html>",
+        "new\nline.pdf": good,
+    }
+    for name, data in names.items():
+        (odd / name).write_bytes(data)
+    os.symlink(odd / "missing.pdf", odd / "dangling.pdf")
+    os.symlink(odd, odd / "loop")
+    os.mkfifo(odd / "fifo.pdf")
+    (odd / os.fsdecode(b"caf\xe9.pdf")).write_bytes(good)
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(out / "us" / "en" / "card-cr80.pdf") as pdf:
+        pdf.save(odd / "locked.pdf", encryption=pikepdf.Encryption(user="u", owner="o"))
+
+    res = CliRunner().invoke(main, ["preview", str(out)])
+    assert res.exit_code == 0 and "Traceback" not in res.output, res.output
+    page = (out / "index.html").read_text("utf-8")
+    parser = _Refs()
+    parser.feed(page)
+    for ref in parser.refs:
+        assert ref.startswith("./") and re.fullmatch(r"[A-Za-z0-9/._~%-]+", ref), ref
+    assert "<script" not in page and "onerror=" not in page.replace("onerror=alert", "")
+    assert "<img src=x" not in page
+    links = {unquote(r)[2:] for r in parser.refs if r.endswith(".pdf")}
+    assert "odd/javascript:document.body.innerHTML='PWNED';var x={}.pdf" in links
+    assert "odd/a#b?c d.pdf" in links
+    for marked in (
+        "truncated.pdf is damaged and cannot be opened",
+        "page.pdf is not a PDF",
+        "locked.pdf is encrypted with a password",
+        "fifo.pdf is not a regular file",
+        "dangling.pdf cannot be opened",
+    ):
+        assert marked in page, marked
+    assert "caf\ufffd.pdf" in page

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pypdf
 import pypdfium2 as pdfium
@@ -340,8 +341,8 @@ def test_preview_gallery_links_and_images_exist(tmp_path):
     parser.feed(page)
     assert parser.refs
     for ref in parser.refs:
-        assert not ref.startswith(("/", "http")), ref  # relative links only
-        assert (out / ref).is_file(), ref
-    pdf_links = {r for r in parser.refs if r.endswith(".pdf")}
+        assert ref.startswith("./"), ref  # relative links only, never a scheme
+        assert (out / unquote(ref)).is_file(), ref
+    pdf_links = {unquote(r)[2:] for r in parser.refs if r.endswith(".pdf")}
     assert pdf_links == {p.relative_to(out).as_posix() for p in out.rglob("*.pdf")}
     assert "Español" in page and page.count('class="draft"') >= len(pdf_links)
