@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from .errors import OutputError, ProblemsError
+from .errors import OutputError, ProblemsError, UsageError
 
 _REPO = Path(__file__).resolve().parent.parent  # a checkout's top level
 MANIFEST = "manifest.json"  # a build folder's record of its files (build writes, verify reads)
@@ -31,7 +31,20 @@ MANIFEST = "manifest.json"  # a build folder's record of its files (build writes
 def build_date() -> dt.date:
     """Today, or SOURCE_DATE_EPOCH's date when set, so that a release build is repeatable."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
+    if not epoch:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={epoch[:40]!r}: give the time as whole seconds since 1970"
+        ) from None
+
+
+def latest_real_date() -> dt.date:
+    """The latest date that is not in the future anywhere on Earth (today in UTC+14): what a
+    recorded check or review may be dated, whatever SOURCE_DATE_EPOCH says."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
 
 
 def data_path(*parts: str) -> Path:

@@ -3,6 +3,7 @@ errors that write nothing, the organisation's texts stay text."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
@@ -457,3 +458,16 @@ def test_a_contact_link_is_printed_and_verify_trusts_it_only_with_the_config(tmp
     assert CliRunner().invoke(main, ["verify", "--config", str(path), str(card)]).exit_code == 0
     res = CliRunner().invoke(main, ["verify", str(card)])
     assert res.exit_code == 1 and "example.org" in res.output
+
+
+def test_the_manifest_of_a_config_build_does_not_change_from_day_to_day(school):
+    """An organisation's contacts are checked by the build: the manifest records them as
+    "config", not with the build's date (which made it differ every day)."""
+    manifest = json.loads((school / "manifest.json").read_text())
+    locals_ = {
+        rid: d
+        for e in manifest["files"]
+        for rid, d in {**e["resources"], **e["codes"]}.items()
+        if rid.startswith("local-")
+    }
+    assert locals_ and set(locals_.values()) == {"config"}

@@ -152,6 +152,8 @@ def _registry_with(tmp_path: Path, old: str, new: str) -> Path:
         ('region = "GB"\nurl', 'region = "US"\nurl', "resource childline: tel +448001111 belongs"),
         ('tel = "999"', 'tel = "998"', "resource emergency-uk: tel 998 is neither"),
         ("verified = 2026-11-25", 'verified = "2026-11-25"', "verified must be a date"),
+        ("verified = 2026-11-25", "verified = 2026-11-25T10:00:00", "without a time"),
+        ("verified = 2026-11-25", "verified = 2099-01-01", "verified 2099-01-01 is in the future"),
         ('short_name = "CCRI"', 'short_name = "CCRI"\ncolour = "red"', "unknown field(s) colour"),
     ],
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
-from ..files import build_date
+from ..files import latest_real_date
 from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER, placeholders
@@ -144,7 +144,7 @@ def sign_off(guide: Guide, locale: str, reviewer: str, date: dt.date) -> tuple[P
     bad = reviewer_problem(reviewer)
     if bad:
         raise SourceError(f"--reviewer: {bad}")
-    if date > build_date():
+    if date > latest_real_date():
         raise SourceError(f"--date {date}: is in the future")
     review = Review(guide.id, locale, reviewer.strip(), date, stats["catalog"])
     return add_review(review, reviews_path(catalogs.LOCALES_DIR)), review

@@ -20,7 +20,7 @@ from typing import Any
 import phonenumbers
 
 from ..errors import SourceError
-from ..files import data_path, read_toml
+from ..files import data_path, latest_real_date, read_toml
 from . import links, phones
 
 LOCAL_PREFIX = "local-"  # ids of an organisation's contacts in its copy of the registry
@@ -192,8 +192,15 @@ def load_registry(path: Path | str | None = None) -> Registry:
         missing = [k for k in _REQUIRED if k not in entry]
         if missing:
             raise SourceError(f"{where}: missing field(s) {', '.join(missing)}")
-        if not isinstance(entry["verified"], dt.date):
-            raise SourceError(f"{where}: verified must be a date (YYYY-MM-DD), not quoted")
+        verified = entry["verified"]
+        if not isinstance(verified, dt.date) or isinstance(verified, dt.datetime):
+            raise SourceError(
+                f"{where}: verified must be a date (YYYY-MM-DD), not quoted and without a time"
+            )
+        if verified > latest_real_date():
+            raise SourceError(
+                f"{where}: verified {verified} is in the future; give the day the entry was checked"
+            )
         if rid in resources:
             raise SourceError(f"{where}: the id is used twice")
         res = Resource(**{**entry, "editions": tuple(entry["editions"])})

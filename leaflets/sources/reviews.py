@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
-from ..files import build_date, data_folder, read_toml, write_atomic
+from ..files import data_folder, latest_real_date, read_toml, write_atomic
 
 REVIEWS_NAME = "reviews.toml"
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -69,7 +69,7 @@ def load_reviews(path: Path | None = None) -> list[Review]:
         date = r["date"]
         if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
             raise SourceError(f"{where}: date must be a date such as 2026-12-01")
-        if date > build_date():
+        if date > latest_real_date():
             raise SourceError(f"{where}: date {date} is in the future")
         if not _DIGEST.fullmatch(r["catalog_sha256"]):
             raise SourceError(f"{where}: catalog_sha256 must be 64 hexadecimal digits")
