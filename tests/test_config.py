@@ -381,11 +381,20 @@ def test_a_coarse_logo_is_refused(tmp_path):
     assert "too coarse to print" in res.stderr and "use a larger image or an SVG" in res.stderr
 
 
-def test_names_with_markup_are_printed_literally(tmp_path, registry):
+def test_names_with_markup_or_the_cve_payload_are_refused_and_an_ampersand_is_text(tmp_path):
+    from .test_i18n import CVE_2023_33733
+
+    marker = tmp_path / "exploited"
+    payload = CVE_2023_33733.format(marker=marker).replace('"', "'")
+    for name in ("<b>Smith</b> School", "Smith &amp; Jones", payload):
+        path = _config(tmp_path, GOOD.replace('name = "Test School"', f'name = "{name}"'))
+        res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(tmp_path)])
+        assert res.exit_code == 2 and "org.toml: organisation.name: contains markup" in res.stderr
+        assert not list(tmp_path.rglob("*.pdf")) and not marker.exists()
     path = _config(
         tmp_path,
-        GOOD.replace('name = "Test School"', 'name = "<b>Smith & Jones</b> School"').replace(
-            'label = "Office"', 'label = "Office <i>&amp;</i> desk"'
+        GOOD.replace('name = "Test School"', 'name = "Smith & Jones School"').replace(
+            'label = "Office"', 'label = "Office & desk"'
         ),
     )
     out = tmp_path / "out"
@@ -393,8 +402,7 @@ def test_names_with_markup_are_printed_literally(tmp_path, registry):
     assert res.exit_code == 0, res.output
     doc = read_pdf(out / "uk-young-people" / "en" / "card-cr80.pdf")
     text = " ".join(" ".join(p.text.split()) for p in doc.pages)
-    assert "<b>Smith & Jones</b> School" in text
-    assert "Office <i>&amp;</i> desk" in text
+    assert "Smith & Jones School" in text and "Office & desk" in text
 
 
 def test_init_config_writes_an_example_that_names_every_key(tmp_path):

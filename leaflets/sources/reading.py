@@ -255,8 +255,8 @@ def untrusted_text_problems(
 ) -> list[str]:
     """Why `text` (a translation or an organisation's own words) may not be printed: a number
     a reader could dial or an address they could type, in any spelling; an e-mail address;
-    control, format or bidi characters other than the language's own `marks`; in a
-    translation, markup (an organisation's "<Smith & Jones>" is its name, printed escaped). Empty
+    control, format or bidi characters other than the language's own `marks`; markup (a
+    lone '&' is text). Empty
     when it may be printed.
 
     A translation may repeat the numbers of `english`, the text it translates, and nothing
@@ -290,7 +290,7 @@ def untrusted_text_problems(
         out.append(f"contains the link or host {link.text!r}; {_WHERE_LINKS[english is None]}")
     if _EMAIL.search(typed):
         out.append("contains an e-mail address; contacts come from the registry")
-    if english is not None and _MARKUP.search(text):  # an organisation's "<Smith & Jones>"
+    if _MARKUP.search(text):  # "Smith & Jones" is plain text; "<b>" and "&amp;" are not
         out.append("contains markup ('<', '>' or an '&...;' entity); write plain text")
     return out
 
