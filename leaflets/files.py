@@ -24,6 +24,12 @@ from pathlib import Path
 
 from .errors import OutputError, ProblemsError, UsageError
 
+try:
+    import fcntl
+except ImportError:  # Windows locks files with msvcrt
+    fcntl = None
+    import msvcrt
+
 _REPO = Path(__file__).resolve().parent.parent  # a checkout's top level
 MANIFEST = "manifest.json"  # a build folder's record of its files (build writes, verify reads)
 
@@ -174,14 +180,10 @@ LOCK_NAME = ".leaflets.lock"
 
 
 def _lock(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
+    if fcntl is None:  # Windows
         msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def read_toml(path: Path, what: str, error: type[Exception]) -> tuple[bytes, dict]:

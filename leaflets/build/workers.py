@@ -5,6 +5,7 @@ leave half a PDF. Failures are collected, the other files kept; the manifest is 
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -81,8 +82,6 @@ def _die_with_parent() -> None:
     Linux tells it with PR_SET_PDEATHSIG; elsewhere a thread watches for a new parent."""
     parent = os.getppid()
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
             if os.getppid() != parent:  # the parent died before the call

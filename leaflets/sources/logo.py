@@ -10,6 +10,7 @@ the logo's own folder.
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 
@@ -102,6 +103,7 @@ def _svg_problem(path: Path):
         return f"{path.name} is not a readable SVG ({type(e).__name__}); export it again", 0, None
     if drawing is None or not drawing.width or not drawing.height:
         return f"{path.name} is not a readable SVG; export it again", 0, None
+    # imported here to keep start-up fast, like svglib above
     from reportlab.graphics.shapes import Image as ImageShape
     from reportlab.graphics.shapes import String
 
@@ -136,8 +138,7 @@ def _nodes(group):
 
 def _svg_picture(drawing):
     """The SVG drawn at about 600 pixels on its longer side, as a grey-scale picture."""
-    import io
-
+    # imported here to keep start-up fast: only a config with an SVG logo needs them
     import pypdfium2 as pdfium
     from reportlab.graphics import renderPDF
     from reportlab.pdfgen.canvas import Canvas
@@ -157,7 +158,7 @@ def _svg_picture(drawing):
 
 def _codes_in(picture) -> list[str]:
     """The kinds of code zxing-cpp finds in `picture` (QR, Data Matrix, barcodes...)."""
-    import zxingcpp
+    import zxingcpp  # imported here to keep start-up fast: only a logo is searched for codes
 
     if max(picture.size) > 2000:
         picture = picture.copy()
