@@ -201,8 +201,8 @@ formats = ["card"]
         ),
         (
             ('name = "Test School"', 'name = "Test School, call 0909 879 0123"'),
-            "org.toml: organisation.name: contains the number '0909 879 0123'; give numbers as "
-            "[[contacts]] phone",
+            "org.toml: organisation.name: contains the number '0909 879 0123'; put numbers in "
+            "a contact's phone",
         ),
         (
             ('name = "Test School"', 'name = "Test School (911)"'),
@@ -210,8 +210,8 @@ formats = ["card"]
         ),
         (
             ('label = "Office"', 'label = "Office: evil[.]example"'),
-            "org.toml: contacts[1].label: contains the link or host 'evil.example'; give links "
-            "as [[contacts]] url",
+            "org.toml: contacts[1].label: contains the link or host 'evil.example'; put links "
+            "in a contact's url",
         ),
         (
             ('label = "Office"', 'label = "Office \\u202e"'),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -189,12 +189,26 @@ def load_config(path: Path | str, known_formats: Collection[str] | None = None) 
     `known_formats` are the format names [build] formats may use (the build passes its table;
     verify, which builds nothing, passes none and the names are not checked)."""
     path = Path(path)
-    where = path.name
     _, data = read_toml(path, "config file", ConfigError)
+    return config_from(data, path, path.name, known_formats)
+
+
+def config_from(
+    data: dict,
+    path: Path,
+    where: str,
+    known_formats: Collection[str] | None = None,
+    key_name: Callable[[str], str] = str,
+    slug: str = "",
+) -> OrgConfig:
+    """Check a config's data (`path` is where relative paths start from; `where` names it in
+    each problem, with each key as `key_name` names it); every problem is one line of the
+    ConfigError. `slug` names the organisation in its contacts' registry ids, where several
+    share one build."""
     problems: list[str] = []
 
     def problem(key: str, text: str) -> None:
-        problems.append(f"{where}: {key}: {text}")
+        problems.append(f"{where}: {key_name(key)}: {text}")
 
     def table(key: str) -> dict:
         value = data.get(key, {})
@@ -266,7 +280,7 @@ def load_config(path: Path | str, known_formats: Collection[str] | None = None) 
             texts.append((f"{key}.hours", hours, MAX_LABEL))
         contacts.append(
             LocalContact(
-                id=f"{LOCAL_PREFIX}{i}",
+                id=f"{LOCAL_PREFIX}{slug + '-' if slug else ''}{i}",
                 label=str(label or ""),
                 phone=str(phone),
                 region=region,

@@ -310,11 +310,11 @@ def without_times(text: str) -> str:
 
 _WHERE_NUMBERS = {
     False: "numbers come from the registry through placeholders, never typed",
-    True: "give numbers as [[contacts]] phone, where they are checked",
+    True: "put numbers in a contact's phone, where they are checked",
 }
 _WHERE_LINKS = {
     False: "links come from the registry through placeholders",
-    True: "give links as [[contacts]] url, where they are checked",
+    True: "put links in a contact's url, where they are checked",
 }
 
 
