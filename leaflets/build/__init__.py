@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .plan import DEFAULT_MAX_AGE_DAYS, Job, Plan, make_plan, prepare_out
-from .render import Output, render_pdf
+from .render import Output, render_page, render_pdf
 from .workers import BuildResult, Rendered, run
 
 
@@ -74,6 +74,7 @@ __all__ = [
     "Rendered",
     "build",
     "make_plan",
+    "render_page",
     "render_pdf",
     "run_plan",
 ]
