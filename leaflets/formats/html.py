@@ -198,13 +198,17 @@ class _Page:
             out.append("</li></ul>")
         return "\n".join(out)
 
+    def draft(self) -> str:
+        """The draft note of the PDFs' band (the English word DRAFT marked as English)."""
+        note = _e(draft_note(self.doc))
+        if note.startswith("DRAFT") and self.lg.locale.split("-")[0] != "en":
+            note = '<span lang="en">DRAFT</span>' + note[len("DRAFT") :]
+        return note
+
     def masthead(self) -> str:
         parts = []
         if self.lg.needs_band:
-            note = _e(draft_note(self.doc))
-            if note.startswith("DRAFT") and self.lg.locale.split("-")[0] != "en":
-                note = '<span lang="en">DRAFT</span>' + note[len("DRAFT") :]
-            parts.append(f'<p class="draft" role="note">{note}</p>')
+            parts.append(f'<p class="draft" role="note">{self.draft()}</p>')
         org = self.doc.org
         if org:
             logo = ""
@@ -259,6 +263,8 @@ class _Page:
     def footer(self) -> str:
         g, lg, org = self.g, self.lg, self.doc.org
         lines = []
+        if lg.needs_band:  # the page's last lines say it too, as the last printed page does
+            lines.append(f'<p class="draft">{self.draft()}</p>')
         if g.leaflet.checked:
             lines.append(f"<p>{self.inline(checked_line(self.doc))}</p>")
         name = _e(g.name)  # the edition's name is English in every language
@@ -282,7 +288,7 @@ class _Page:
             body.append("<section>" + "\n".join([*part, self.blocks(s.blocks)]) + "</section>")
         body.append(self.services())
         title = " ".join(t for t in (g.title, g.subtitle) if t)
-        who = f"{self.doc.org.name} · " if self.doc.org else ""
+        who = f"{_e(self.doc.org.name)} · " if self.doc.org else ""
         meta = f"guide={g.id} locale={lg.locale} format=html review={lg.status}"
         return (
             "<!DOCTYPE html>\n"
@@ -355,6 +361,7 @@ section ul {{ padding-inline-start: 1.5rem; }}
 footer {{ margin-block: 3rem 0; padding-block: 1.2rem 2.5rem; border-top: 1px solid var(--line);
   color: var(--muted); font-size: .95rem; }}
 footer p {{ margin: 0 0 .3rem; }}
+footer .draft {{ margin-bottom: .8rem; border-radius: .4rem; }}
 @media (max-width: 30rem) {{
   html {{ font-size: {106.25 * scale:.2f}%; }}
   h1 {{ font-size: 1.85rem; }}
@@ -366,7 +373,8 @@ footer p {{ margin: 0 0 .3rem; }}
   html {{ font-size: {11 * scale:.1f}pt; }}
   body {{ color: #000; }}
   main, footer, .org {{ max-width: none; padding-inline: 0; }}
-  h1 {{ margin-top: 0; }}
+  h1 {{ margin-top: .4rem; }}
+  footer .draft {{ margin-bottom: .6rem; }}
   h2 {{ margin-top: 1.4rem; }}
   h1, h2, h3 {{ break-after: avoid; page-break-after: avoid; }}
   li, blockquote, .headline, p {{ break-inside: avoid; page-break-inside: avoid; }}
