@@ -579,3 +579,40 @@ def test_the_organisations_logo_name_and_contacts_are_inlined(tmp_path, registry
 def test_the_page_is_reproducible(guides, registry):
     lg = i18n.localise(guides["uk-young-people"], "ur")
     assert render_page(lg, registry, HTML).data == render_page(lg, registry, HTML).data
+
+
+def _png_uri(image) -> str:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def test_images_are_read_too(pages, tmp_path, registry):
+    """An image the page carries is decoded: a QR code in it must open a registry target, an
+    SVG or an image from elsewhere is a finding."""
+    import segno
+
+    text = (pages / "us" / "en" / "index.html").read_text("utf-8")
+
+    def with_image(src: str) -> list[str]:
+        page = text.replace("<main>", f'<main><p><img src="{src}" alt="Our logo"></p>', 1)
+        return _errors(_lone(pages / "us" / "en" / "index.html", tmp_path, page), registry)
+
+    buf = io.BytesIO()
+    segno.make_qr("https://rainn.example/", error="m").save(buf, kind="png", scale=8, border=4)
+    qr = Image.open(io.BytesIO(buf.getvalue()))
+    found = with_image(_png_uri(qr))
+    assert any("QR code opens 'https://rainn.example/'" in m for m in found), found
+    plain = Image.new("RGB", (300, 192), (30, 60, 90))
+    assert with_image(_png_uri(plain)) == []
+    svg = base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'><script>x</script></svg>")
+    assert any(
+        "image/svg+xml" in m for m in with_image(f"data:image/svg+xml;base64,{svg.decode()}")
+    )
+    assert any("not valid base64" in m for m in with_image("data:image/png;base64,@@@"))
+    gif = io.BytesIO()
+    plain.save(gif, format="GIF")
+    fake = "data:image/png;base64," + base64.b64encode(gif.getvalue()).decode()
+    assert any("says image/png but is GIF" in m for m in with_image(fake))
+    broken = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n....").decode()
+    assert any("cannot be decoded" in m for m in with_image(broken))

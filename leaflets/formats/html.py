@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from functools import cache
 from pathlib import Path
 from typing import ClassVar
@@ -69,8 +70,9 @@ FONT_STACKS = {
     '"Noto Sans CJK JP", "Noto Sans JP", ' + _LATIN,
     "ko": '"Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans CJK KR", "Noto Sans KR", ' + _LATIN,
 }
+_STUCK = re.compile(r"[^\s\w]{0,3}")  # punctuation right after a number: ".", ").", "،"
 # Scripts whose letters read small at a Latin size, and their line spacing.
-_SCALE = {"ar": (1.1, 1.75), "fa": (1.1, 1.75), "ur": (1.1, 2.1), "bn": (1.05, 1.75)}
+_SCALE = {"ar": (1.1, 1.75), "fa": (1.1, 1.75), "ur": (1.1, 2.3), "bn": (1.05, 1.75)}
 _SCALE.update({k: (1.05, 1.75) for k in ("gu", "pa")})
 
 
@@ -129,7 +131,25 @@ class _Page:
         return f'<a class="{kind}" href="{_e(target)}" dir="ltr">{_e(ref.text)}</a>'
 
     def inline(self, segs: list[Segment]) -> str:
-        return "".join(self.link(s) if isinstance(s, Ref) else _e(s) for s in segs)
+        """Text and links; a number and the punctuation right after it stay on one line
+        ("call 911." never leaves the full stop alone on the next)."""
+        out, i = [], 0
+        while i < len(segs):
+            s = segs[i]
+            if not isinstance(s, Ref):
+                out.append(_e(s))
+                i += 1
+                continue
+            link = self.link(s)
+            after = segs[i + 1] if i + 1 < len(segs) else None
+            if s.resource.is_phone and s.variant != "url" and isinstance(after, str):
+                stuck = _STUCK.match(after).group(0)
+                if stuck:
+                    link = f'<span class="nobr">{link}{_e(stuck)}</span>'
+                    segs = [*segs[: i + 1], after[len(stuck) :], *segs[i + 2 :]]
+            out.append(link)
+            i += 1
+        return "".join(out)
 
     def text(self, text: str) -> str:
         return self.inline(segments(text, self.reg))
@@ -310,9 +330,12 @@ class _Page:
 def stylesheet(locale: str, theme: Theme) -> str:
     """The page's style: calm, large type, one column; the accent colour of the edition (or
     the organisation's); a print style that saves ink and keeps items whole."""
-    scale, leading = _SCALE.get(locale.split("-")[0], (1.0, 1.6))
-    cjk = locale.split("-")[0] in ("zh", "ja", "ko")
-    extra = "word-break: keep-all; " if locale.split("-")[0] == "ko" else ""
+    lang = locale.split("-")[0]
+    scale, leading = _SCALE.get(lang, (1.0, 1.6))
+    tight = max(1.25, leading - 0.35)  # headings: tall scripts (Nastaliq) need room too
+    cjk = lang in ("zh", "ja", "ko")
+    # Korean breaks between words; Japanese, where the browser can, between phrases
+    extra = {"ko": "word-break: keep-all; ", "ja": "word-break: auto-phrase; "}.get(lang, "")
     return f"""
 :root {{ --accent: {_hex(theme.accent)}; --ground: {_hex(theme.ground)};
   --text: {_hex(theme.text)}; --muted: {_hex(theme.muted)}; --draft: {_hex(theme.draft)};
@@ -322,7 +345,7 @@ html {{ font-size: {112.5 * scale:.2f}%; -webkit-text-size-adjust: 100%; text-si
 body {{ margin: 0; font-family: {font_stack(locale)}; line-height: {leading};
   color: var(--text); background: #fff; {extra}}}
 main, footer, .org {{ max-width: 42rem; margin-inline: auto; padding-inline: 1.25rem; }}
-h1, h2, h3 {{ color: var(--accent); line-height: 1.25; }}
+h1, h2, h3 {{ color: var(--accent); line-height: {tight:.2f}; }}
 h1 {{ font-size: 2.2rem; margin: 1.6rem 0 .4rem; letter-spacing: {"0" if cjk else "-.01em"}; }}
 h2 {{ font-size: 1.45rem; margin: 2.4rem 0 .6rem; }}
 h3 {{ font-size: 1.15rem; margin: 1.6rem 0 .4rem; }}
@@ -330,11 +353,12 @@ p, li {{ margin: 0 0 .8rem; }}
 .subtitle {{ font-size: 1.25rem; color: var(--muted); margin-bottom: 1.2rem; }}
 a {{ color: var(--accent); font-weight: 700; text-underline-offset: .18em; }}
 a.web {{ overflow-wrap: anywhere; }}
-a.tel {{ white-space: nowrap; }}
+a.tel, .nobr {{ white-space: nowrap; }}
 a:focus-visible {{ outline: .2rem solid #e8a400; outline-offset: .15rem; }}
 .now {{ background: var(--ground); border-radius: .8rem; padding: 1.2rem 1.3rem .6rem;
   margin: 1.6rem 0 0; border-block-start: .45rem solid var(--accent); }}
-.now .headline {{ font-size: 1.4rem; font-weight: 700; line-height: 1.35; margin-bottom: .4rem; }}
+.now .headline {{ font-size: 1.4rem; font-weight: 700; line-height: {tight + 0.1:.2f};
+  margin-bottom: .4rem; }}
 .now .intro {{ font-size: 1.1rem; }}
 .now h2 {{ margin-top: 1.2rem; }}
 .steps {{ padding-inline-start: 1.8rem; font-size: 1.12rem; }}
