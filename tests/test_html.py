@@ -469,6 +469,26 @@ def test_a_hostile_page_is_caught(pages, tmp_path, registry, change, rule, messa
     assert any(message in m for m in found), found
 
 
+def test_numbers_in_right_to_left_text_must_read_left_to_right(pages, tmp_path, registry):
+    """In an Arabic or Urdu page a number's digit groups must not be reordered: leaflets
+    isolates every number (dir=ltr); a number without it, or a bidi control, is a finding."""
+    path = pages / "uk-young-people" / "ur" / "index.html"
+    text = path.read_text("utf-8")
+    link = '<a class="tel" href="tel:+448001111" dir="ltr">0800 1111</a>'
+    assert link in text
+    bare = _lone(path, tmp_path, text.replace(link, "0800 1111"), "bare.html")
+    assert any(
+        "0800 1111' stands in right-to-left text without dir=ltr" in m
+        for m in _errors(bare, registry, "html")
+    )
+    forced = _lone(
+        path, tmp_path, text.replace(">0800 1111<", ">\u202e0800 1111\u202c<"), "rlo.html"
+    )
+    assert any(
+        "bidirectional controls (U+202C, U+202E)" in m for m in _errors(forced, registry, "html")
+    )
+
+
 def test_a_page_that_cannot_be_read_is_a_finding(pages, tmp_path, registry):
     text = (pages / "us" / "en" / "index.html").read_text("utf-8")
     latin1 = tmp_path / "latin1.html"

@@ -97,6 +97,9 @@ DANGEROUS = {
     "xmp": "an xmp element (its content is not parsed)",
     "plaintext": "a plaintext element",
 }
+# Characters that reorder text: marks, embeddings, overrides, isolates (leaflets writes none;
+# it isolates numbers and links with dir=ltr instead).
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 IMAGE_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
 _CSS_COMMENT = re.compile(r"/\*.*?(\*/|$)", re.S)
 _CSS_PROBLEMS = [
@@ -140,6 +143,11 @@ class _Page(HTMLParser):
         self.tags = 0
         self.seen_html = False
         self.headings: list[int] = []
+        self.dirs: list[str] = []  # the direction of each open element
+
+    @property
+    def direction(self) -> str:
+        return self.dirs[-1] if self.dirs else "ltr"
 
     def problem(self, text: str) -> None:
         line, _ = self.getpos()
@@ -187,6 +195,8 @@ class _Page(HTMLParser):
             self._break()
         if tag not in VOID:
             self.stack.append(tag)
+            given = (values.get("dir") or "").strip().casefold()
+            self.dirs.append(given if given in ("ltr", "rtl") else self.direction)
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         # "<div/>" opens a div in a browser (the slash means nothing): read it the same way
@@ -217,11 +227,13 @@ class _Page(HTMLParser):
             self.open_links.pop()
         if self.stack and self.stack[-1] == tag:
             self.stack.pop()
+            self.dirs.pop()
             return
         if tag in self.stack:
-            unclosed = self.stack[self.stack.index(tag) + 1 :]
+            at = len(self.stack) - 1 - self.stack[::-1].index(tag)
+            unclosed = self.stack[at + 1 :]
             self.problem(f"</{tag}> closes <{'>, <'.join(unclosed)}> that was never closed")
-            del self.stack[self.stack.index(tag) :]
+            del self.stack[at:], self.dirs[at:]
         else:
             self.problem(f"</{tag}> closes nothing that is open")
 
@@ -236,6 +248,19 @@ class _Page(HTMLParser):
             self.title += data
         if data.strip() and not self.stack:
             self.problem("text outside the <html> element")
+        bidi = sorted({f"U+{ord(c):04X}" for c in data if c in BIDI_CONTROLS})
+        if bidi:
+            self.problem(
+                f"text with bidirectional controls ({', '.join(bidi)}): they can change the "
+                "order in which a reader sees the digits of a number"
+            )
+        if self.direction == "rtl":
+            for num in phones.find_numbers(data, 3):
+                if " " in num.main.strip():
+                    self.problem(
+                        f"the number {num.main!r} stands in right-to-left text without "
+                        "dir=ltr: a reader sees its digit groups in the other order"
+                    )
         for opened in self.open_links:
             opened.append(data)
         self.lines[-1] += data
