@@ -274,9 +274,12 @@ class _Page:
             self.heading(2, self.text(self.g.leaflet.resources_heading), "services heading"),
         ]
         out.append("<ul>")
+        english = self.lg.locale.split("-")[0] != "en"
         for r in self.reg:
             if self.g.id in r.editions and not r.is_local:
-                out.append(f"<li>{_e(r.name)}: {self.link(Ref(r))}</li>")
+                # the registry names services in English, in every language (as the leaflet)
+                name = f'<span lang="en">{_e(r.name)}</span>' if english else _e(r.name)
+                out.append(f"<li>{name}: {self.link(Ref(r))}</li>")
         out.append("</ul></section>")
         return "\n".join(out)
 
