@@ -23,6 +23,7 @@ from PIL import Image
 from leaflets import i18n
 from leaflets.build import make_plan, render_page
 from leaflets.cli import main
+from leaflets.errors import BuildError
 from leaflets.files import write_atomic
 from leaflets.formats import WEB_FORMATS
 from leaflets.i18n import catalogs
@@ -636,3 +637,14 @@ def test_images_are_read_too(pages, tmp_path, registry):
     assert any("says image/png but is GIF" in m for m in with_image(fake))
     broken = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n....").decode()
     assert any("cannot be decoded" in m for m in with_image(broken))
+
+
+def test_the_build_refuses_a_page_without_a_title_or_a_required_helpline(guides, registry):
+    g = guides["uk-young-people"]
+    with pytest.raises(BuildError, match="format html: title: the heading is empty"):
+        render_page(i18n.localise(dataclasses.replace(g, title=" "), "en"), registry, HTML)
+    edition = registry.editions[g.id]
+    strict = dataclasses.replace(edition, requires={**edition.requires, "leaflet": ("rainn",)})
+    reg = dataclasses.replace(registry, editions={**registry.editions, g.id: strict})
+    with pytest.raises(BuildError, match="format html: does not print RAINN"):
+        render_page(i18n.localise(g, "en"), reg, HTML)
