@@ -482,6 +482,9 @@ def test_numbers_in_right_to_left_text_must_read_left_to_right(pages, tmp_path, 
         "0800 1111' stands in right-to-left text without dir=ltr" in m
         for m in _errors(bare, registry, "html")
     )
+    split = text.replace(link, "0800 <strong>1111</strong>")
+    split = _lone(path, tmp_path, split, "split.html")
+    assert any("0800 1111' stands in right-to-left" in m for m in _errors(split, registry, "html"))
     forced = _lone(
         path, tmp_path, text.replace(">0800 1111<", ">\u202e0800 1111\u202c<"), "rlo.html"
     )

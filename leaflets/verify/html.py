@@ -144,6 +144,7 @@ class _Page(HTMLParser):
         self.seen_html = False
         self.headings: list[int] = []
         self.dirs: list[str] = []  # the direction of each open element
+        self.rtl_view = ""
 
     @property
     def direction(self) -> str:
@@ -154,6 +155,7 @@ class _Page(HTMLParser):
         self.problems.append(f"line {line}: {text}")
 
     def _break(self) -> None:
+        self.rtl_view += "\n"
         if self.lines[-1].strip():
             self.lines.append("")
 
@@ -254,13 +256,9 @@ class _Page(HTMLParser):
                 f"text with bidirectional controls ({', '.join(bidi)}): they can change the "
                 "order in which a reader sees the digits of a number"
             )
-        if self.direction == "rtl":
-            for num in phones.find_numbers(data, 3):
-                if " " in num.main.strip():
-                    self.problem(
-                        f"the number {num.main!r} stands in right-to-left text without "
-                        "dir=ltr: a reader sees its digit groups in the other order"
-                    )
+        # text in right-to-left context as it is laid out: a left-to-right element stands
+        # in it as one neutral object, so a number split over elements is still one
+        self.rtl_view += data if self.direction == "rtl" else "\ufffc"
         for opened in self.open_links:
             opened.append(data)
         self.lines[-1] += data
@@ -403,6 +401,12 @@ def read_html(path: Path, limits: Limits = LIMITS) -> tuple[PDFRead | None, list
     for css in page.css:
         problems += _css_problems(css)
     problems += _heading_problems(page.headings)
+    for num in phones.find_numbers(page.rtl_view, 3):
+        if " " in num.main.strip():
+            problems.append(
+                f"the number {num.main!r} stands in right-to-left text without dir=ltr: a "
+                "reader sees its digit groups in the other order"
+            )
     lines = [" ".join(x.split()) for x in page.lines]
     lines = [x for x in lines if x]
     if sum(len(x) for x in lines) > limits.max_chars:
