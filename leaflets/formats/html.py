@@ -126,7 +126,8 @@ class _Page:
         self.doc.record([r.id])
         phone = r.is_phone and ref.variant != "url"
         target = r.qr if phone else r.url
-        assert target and target.startswith(("tel:", "https://")), r.id
+        if not target or not target.startswith(("tel:", "https://")):
+            raise BuildError(f"{self.what()}: registry entry {r.id} has no tel: or https: link")
         kind = "tel" if phone else "web"
         return f'<a class="{kind}" href="{_e(target)}" dir="ltr">{_e(ref.text)}</a>'
 
