@@ -181,6 +181,15 @@ def test_all_means_the_print_formats_and_html_is_built_when_named():
     assert res.exit_code == 2 and "html" in res.output
 
 
+def test_format_may_be_given_twice_on_the_command_line(tmp_path):
+    out = _build(tmp_path, "--guide", "uk-young-people", "--format", "card", "--format", "html")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*")) == [
+        "manifest.json",
+        "uk-young-people/en/card-cr80.pdf",
+        "uk-young-people/en/index.html",
+    ]
+
+
 def test_the_page_is_what_a_screen_reader_needs(pages, registry):
     for guide, locale, path in _all_pages(pages):
         page = Page(path.read_text("utf-8"))
