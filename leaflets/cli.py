@@ -65,9 +65,9 @@ def _guides_table() -> list[str]:
 
 
 def _formats_table() -> list[str]:
-    from .formats import FORMATS  # imported here to keep start-up fast
+    from .formats import names  # imported here to keep start-up fast
 
-    return list(FORMATS)
+    return names()
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,9 +108,11 @@ def main() -> None:
     "--format",
     "format_",
     type=_Names(_formats_table),
-    default="all",
+    default=["all"],
+    multiple=True,
     show_default=True,
-    help="Format to build.",
+    help="Format to build; repeat it for several. all is every print format; the web page "
+    "(html: DIR/<guide>/<locale>/index.html) is built when named: --format all --format html.",
 )
 @click.option(
     "--paper",
@@ -146,7 +148,7 @@ def main() -> None:
     type=click.Path(path_type=Path),
     default="out",
     show_default=True,
-    help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf.",
+    help="Folder to write DIR/<guide>/<locale>/<format>-<paper>.pdf (and index.html).",
 )
 @click.option(
     "--jobs",
@@ -171,7 +173,7 @@ def build(
     ctx: click.Context,
     guide: str,
     locale: str,
-    format_: str,
+    format_: tuple[str, ...],
     paper: str,
     bleed: bool,
     out: Path,
@@ -181,7 +183,7 @@ def build(
     max_age: int,
     strict: bool,
 ) -> None:
-    """Build PDFs for the chosen guides, languages, formats and papers.
+    """Build PDFs (and web pages) for the chosen guides, languages, formats and papers.
 
     Every number and link comes from the registry (and an organisation's config). Files are
     written atomically; a failing file is reported in one line and the others are still
@@ -198,7 +200,7 @@ def build(
     plan = make_plan(
         given("guide", [guide]),
         given("locale", [locale]),
-        given("format_", [format_]),
+        given("format_", list(format_)),
         given("paper", paper),
         given("bleed", bleed),
         given("out", out),
@@ -338,9 +340,13 @@ def verify(
     deep: bool,
     config_path: Path | None,
 ) -> None:
-    """Read PDFs back as a stranger would and check every number, link and QR code.
+    """Read PDFs and web pages back as a stranger would and check every number, link and QR
+    code.
 
-    PATHS are PDF files or folders (searched recursively). For each page it extracts the
+    PATHS are PDF or HTML files or folders (searched recursively). Web pages are parsed: their
+    text and every link and image are checked the same way, and anything that runs, loads
+    or sends something (script, event handlers, frames, forms, external images) is a
+    finding. For each page it extracts the
     text, renders the page and decodes every QR code, then checks them against the registry,
     and checks the required helplines, embedded fonts, page size and language. In a build
     folder each file is checked against what its manifest.json recorded (its format, paper

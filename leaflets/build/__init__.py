@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..files import folder_lock
 from .plan import DEFAULT_MAX_AGE_DAYS, Job, Plan, make_plan, prepare_out
-from .render import Output, render_pdf
+from .render import Output, render_page, render_pdf
 from .workers import BuildResult, Rendered, run
 
 
@@ -76,6 +76,7 @@ __all__ = [
     "Rendered",
     "build",
     "make_plan",
+    "render_page",
     "render_pdf",
     "run_plan",
 ]

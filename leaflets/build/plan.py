@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import OutputError, StaleRegistryError, UsageError
-from ..formats import FORMATS
+from ..formats import FORMATS, WEB_FORMATS, names
 from ..i18n.catalogs import available_locales, buildable
 from ..i18n.locales import PSEUDO_LOCALE
 from ..paper import PAPERS
@@ -38,6 +38,8 @@ class Job:
 
     @property
     def relpath(self) -> str:
+        if self.format in WEB_FORMATS:  # no paper: DIR/<guide>/<locale>/index.html
+            return f"{self.guide}/{self.locale}/{WEB_FORMATS[self.format].filename}"
         return f"{self.guide}/{self.locale}/{self.format}-{self.paper}.pdf"
 
     @property
@@ -78,9 +80,12 @@ def _names(value: str | Sequence[str] | None, what: str) -> list[str] | None:
     return list(value)
 
 
-def _choose(names: list[str], known: Sequence[str], what: str) -> list[str]:
-    """The names asked for, spelt as the table spells them (any case), 'all' for every one."""
-    by_fold = {k.casefold(): k for k in known}
+def _choose(
+    names: list[str], known: Sequence[str], what: str, by_name: Sequence[str] = ()
+) -> list[str]:
+    """The names asked for, spelt as the table spells them (any case), 'all' for every one
+    of `known`; the names `by_name` only when named."""
+    by_fold = {k.casefold(): k for k in [*known, *by_name]}
     out = []
     for name in names:
         if name.casefold() == "all":
@@ -88,7 +93,8 @@ def _choose(names: list[str], known: Sequence[str], what: str) -> list[str]:
         elif name.casefold() in by_fold:
             out.append(by_fold[name.casefold()])
         else:
-            raise UsageError(f"unknown {what} {name!r}: choose from {', '.join(known)} or all")
+            choices = ", ".join([*known, *by_name])
+            raise UsageError(f"unknown {what} {name!r}: choose from {choices} or all")
     return list(dict.fromkeys(out))
 
 
@@ -107,6 +113,9 @@ def _jobs_for(
     paper: a format with a single size of its own (the CR80 card) keeps it."""
     jobs, notes = [], []
     for fname in formats:
+        if fname in WEB_FORMATS:  # a web page has no paper and no bleed
+            jobs += [Job(g.id, loc, fname, "") for loc in locales]
+            continue
         fmt = FORMATS[fname]
         own = office_paper and len(fmt.papers) == 1
         for paper in fmt.papers if own else papers or fmt.papers:
@@ -159,7 +168,7 @@ def make_plan(
     registry = default_registry()
     org = None
     if config is not None:
-        org = load_config(config, known_formats=FORMATS)
+        org = load_config(config, known_formats=names())
         registry = org.registry(registry)
         guide_names = guide_names or list(org.guides)
         locale_names = locale_names or list(org.locales)
@@ -172,7 +181,7 @@ def make_plan(
     format_names = format_names or ["all"]
     paper = paper or "all"
     chosen_guides = _choose(guide_names, guide_ids(), "guide")
-    chosen_formats = _choose(format_names, list(FORMATS), "format")
+    chosen_formats = _choose(format_names, list(FORMATS), "format", list(WEB_FORMATS))
     papers = [] if paper.casefold() == "all" else _choose([paper], list(PAPERS), "paper")
     loaded = load_guides(chosen_guides, registry)
     for loc in locale_names:

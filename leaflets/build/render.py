@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import __version__
 from ..colour import hex_rgb
 from ..errors import BuildError
-from ..formats import Format, ornaments
+from ..formats import Format, HtmlFormat, ornaments
 from ..i18n.locales import format_date
 from ..i18n.localise import LocalisedGuide
 from ..render.document import Document, Theme
@@ -125,10 +125,34 @@ def render_pdf(
     if pages != fmt.pages:
         raise BuildError(f"{what}: printed {pages} page(s), but the format declares {fmt.pages}")
     edition = registry.editions[lg.guide.id]
-    missing = [rid for rid in edition.requires.get(fmt.name, ()) if rid not in doc.printed]
+    _check_printed(what, registry, edition.requires.get(fmt.name, ()), doc.printed)
+    return Output(buf.getvalue(), pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
+
+
+def _check_printed(what: str, registry: Registry, required, printed: set[str]) -> None:
+    """A file that lacks a helpline its edition requires of it, or prints no number at all,
+    is never written."""
+    missing = [rid for rid in required if rid not in printed]
     if missing:
         names = ", ".join(f"{registry[r].name} ({registry[r].display})" for r in missing)
         raise BuildError(f"{what}: does not print {names}, which the registry requires on it")
-    if not any(registry[r].tel for r in doc.printed):
+    if not any(registry[r].tel for r in printed):
         raise BuildError(f"{what}: prints no helpline number; every piece must carry one")
-    return Output(buf.getvalue(), pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
+
+
+def render_page(
+    lg: LocalisedGuide,
+    registry: Registry,
+    fmt: HtmlFormat,
+    theme: Theme | None = None,
+    org: OrgConfig | None = None,
+) -> Output:
+    """The web page of one guide in one language (no fonts, no paper): refused, like a PDF,
+    when it does not print a helpline the registry requires of it."""
+    if theme is None:
+        theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
+    doc = Document(lg, registry, theme, None, org)  # no font stack: the reader's device's fonts
+    data = fmt.render(doc)
+    what = f"guide {lg.guide.id}, locale {lg.locale}, format {fmt.name}"
+    _check_printed(what, registry, fmt.required(registry, lg.guide.id), doc.printed)
+    return Output(data, 1, tuple(sorted(doc.printed)))

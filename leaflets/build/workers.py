@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 from ..errors import BuildError, CatalogError, LeafletsError, OutputError
 from ..files import MANIFEST, remove_own_temporaries, write_atomic
-from ..formats import FORMATS
+from ..formats import FORMATS, WEB_FORMATS
 from ..i18n.localise import LocalisedGuide, localise
 from ..sources.guide import Guide
 from ..sources.registry import Registry
 from . import manifest
 from .plan import Job
-from .render import render_pdf
+from .render import render_page, render_pdf
 
 if TYPE_CHECKING:
     from ..sources.config import OrgConfig
@@ -113,7 +113,12 @@ def _render(job: Job) -> Rendered:
     if isinstance(lg, tuple):
         return Rendered(job, None, lg)
     try:
-        out = render_pdf(lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed, org=ctx.org)
+        if job.format in WEB_FORMATS:
+            out = render_page(lg, ctx.registry, WEB_FORMATS[job.format], org=ctx.org)
+        else:
+            out = render_pdf(
+                lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed, org=ctx.org
+            )
     except LeafletsError as e:
         return Rendered(job, None, (str(e),))
     return Rendered(job, out.data, (), lg.status, out.pages, lg.catalog, out.printed, out.coded)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .base import Format
 from .card import CardFormat
+from .html import HtmlFormat
 from .leaflet import LeafletFormat
 from .poster import PosterFormat
 from .sheet import CardSheetFormat
@@ -16,13 +17,22 @@ FORMATS: dict[str, Format] = {
     f.name: f for f in (CardFormat(), CardSheetFormat(), PosterFormat(), LeafletFormat())
 }
 
+# Formats that are not printed (no paper, no canvas): one page per edition and language.
+# `all` means the print formats above; these are built when named (--format html).
+WEB_FORMATS: dict[str, HtmlFormat] = {f.name: f for f in (HtmlFormat(),)}
+
+
+def names() -> list[str]:
+    """Every format the build makes: the print formats, then the web formats."""
+    return [*FORMATS, *WEB_FORMATS]
+
 
 def register(fmt: Format, replace: bool = False) -> Format:
     """Add a format defined elsewhere (a plugin, a test) to the table; returns it. A name the
     table has is refused unless `replace` is given."""
     if not isinstance(fmt, Format):
         raise TypeError(f"{fmt!r} is not a Format")
-    if fmt.name in FORMATS and not replace:
+    if fmt.name in WEB_FORMATS or (fmt.name in FORMATS and not replace):
         raise ValueError(f"a format named {fmt.name!r} is already registered")
     FORMATS[fmt.name] = fmt
     return fmt
@@ -33,4 +43,4 @@ def ornaments() -> str:
     return "".join(sorted({c for f in FORMATS.values() for c in f.ornaments}))
 
 
-__all__ = ["FORMATS", "Format", "ornaments", "register"]
+__all__ = ["FORMATS", "WEB_FORMATS", "Format", "HtmlFormat", "names", "ornaments", "register"]

@@ -16,6 +16,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from ..sources.registry import Registry
+from .html import check_html, html_pages, is_html
 from .manifest import MANIFEST, read_manifest
 from .ocr import require_tesseract
 from .read import LIMITS, Expected, Finding, Limits, PDFRead, Unreadable, collect, read_pdf
@@ -32,7 +33,9 @@ def check_file(
 ) -> list[Finding]:
     """All findings for one file (with `deep`, also what OCR reads on its print renderings);
     a file that is not a readable PDF, or that verify cannot read within its limits, is one
-    finding (an error)."""
+    finding (an error). A web page (.html) is read by verify.html."""
+    if is_html(path):
+        return check_html(path, registry, require_reviewed, expected, limits)
     try:
         doc = read_pdf(path, limits, deep)
     except Unreadable as e:
@@ -158,7 +161,7 @@ def check_paths(
     the manifest lists must be there, unchanged, and every PDF in it listed). No PDF at all is
     a finding."""
     paths = list(paths)
-    files = collect(paths)
+    files = collect(paths) + html_pages(paths)
     asked = [p.resolve() for p in paths if p.is_dir()]
     findings: list[Finding] = []
     expected: dict[Path, Expected] = {}
