@@ -143,6 +143,13 @@ def main() -> None:
     "line win over the config's [build] and [print].",
 )
 @click.option(
+    "--organisations",
+    "organisations_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CSV with one row per school or clinic (see init-config --organisations): each "
+    "gets its own folder DIR/<name>/ with its name, logo and contacts on every file.",
+)
+@click.option(
     "--out",
     "out",
     type=click.Path(path_type=Path),
@@ -179,6 +186,7 @@ def build(
     out: Path,
     allow_incomplete: bool,
     config_path: Path | None,
+    organisations_path: Path | None,
     workers: int | None,
     max_age: int,
     strict: bool,
@@ -197,18 +205,38 @@ def build(
         default = ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT
         return None if default else value
 
-    plan = make_plan(
-        given("guide", [guide]),
-        given("locale", [locale]),
-        given("format_", list(format_)),
-        given("paper", paper),
-        given("bleed", bleed),
-        given("out", out),
-        config_path,
-        allow_incomplete,
-        max_age,
-        strict,
-    )
+    if organisations_path is not None:
+        if config_path is not None:
+            raise UsageError("--config and --organisations: give one of them")
+        from .build.organisations import make_organisations_plan, run_organisations
+
+        plan = make_organisations_plan(
+            organisations_path,
+            given("guide", [guide]),
+            given("locale", [locale]),
+            given("format_", list(format_)),
+            given("paper", paper),
+            given("bleed", bleed),
+            out,
+            allow_incomplete,
+            max_age,
+            strict,
+        )
+        run = run_organisations
+    else:
+        plan = make_plan(
+            given("guide", [guide]),
+            given("locale", [locale]),
+            given("format_", list(format_)),
+            given("paper", paper),
+            given("bleed", bleed),
+            given("out", out),
+            config_path,
+            allow_incomplete,
+            max_age,
+            strict,
+        )
+        run = run_plan
     for line in plan.warnings:
         click.echo(f"warning: {line}", err=True)
     for n in plan.notes:
@@ -216,7 +244,7 @@ def build(
     progress = _Progress(plan.jobs)
     try:
         with _terminate_as_interrupt():
-            result = run_plan(plan, workers, progress.done)
+            result = run(plan, workers, progress.done)
     except KeyboardInterrupt:
         progress.close()
         click.echo(
@@ -287,21 +315,34 @@ class _terminate_as_interrupt:
 
 
 @main.command("init-config")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="leaflets.toml")
-def init_config(path: Path) -> None:
+@click.argument(
+    "path", type=click.Path(dir_okay=False, path_type=Path), default=None, required=False
+)
+@click.option(
+    "--organisations",
+    is_flag=True,
+    help="Write an example CSV of organisations instead (default organisations.csv), for "
+    "build --organisations: one row per school or clinic.",
+)
+def init_config(path: Path | None, organisations: bool) -> None:
     """Write a commented example config to PATH (default leaflets.toml) to edit: the
     organisation's name and logo, local contacts, paper and colour, and what to build."""
-    from .sources.config import EXAMPLE_PATH  # imported here to keep start-up fast
+    # imported here to keep start-up fast
+    from .sources import organisations as sheet
+    from .sources.config import EXAMPLE_PATH
 
+    path = path or Path("organisations.csv" if organisations else "leaflets.toml")
+    example = sheet.EXAMPLE_PATH if organisations else EXAMPLE_PATH
     if path.exists():
         raise OutputError(f"{path}: already exists; choose another name or edit it")
     try:
-        write_atomic(path, EXAMPLE_PATH.read_bytes())
+        write_atomic(path, example.read_bytes())
     except OSError as e:
         raise OutputError(
             f"{path}: cannot be written ({e.strerror or e}); choose another folder"
         ) from None
-    click.echo(f"{path}: written; edit it, then: python make_leaflets.py build --config {path}")
+    option = "--organisations" if organisations else "--config"
+    click.echo(f"{path}: written; edit it, then: python make_leaflets.py build {option} {path}")
 
 
 @main.command()

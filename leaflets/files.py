@@ -156,23 +156,35 @@ _OWN_TMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}" + re.escape(TMP_SUFFIX))
 def folder_lock(folder: Path, what: str):
     """Hold `folder` for one build: a second build into it fails at once with one line,
     instead of two builds interleaving their files and manifests. The lock is an advisory
-    lock on ``.leaflets.lock`` in the folder, released when the build ends or its process
-    dies."""
+    lock on ``.leaflets.lock`` in the folder, taken away when the build ends (and released by
+    the system if its process dies)."""
     path = folder / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
-    except OSError as e:
-        raise OutputError(f"{folder}: cannot lock the folder ({e.strerror or e})") from None
-    try:
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+        except OSError as e:
+            raise OutputError(f"{folder}: cannot lock the folder ({e.strerror or e})") from None
         try:
             _lock(fd)
         except OSError:
+            os.close(fd)
             raise OutputError(
                 f"{folder}: another build is writing into this folder; wait for it to finish "
                 f"or choose another {what}"
             ) from None
+        try:  # the file locked is still the one named (no build removed it meanwhile)
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
         yield
     finally:
+        try:
+            os.unlink(path)  # while still held, so nobody locks a file that is going
+        except OSError:
+            pass
         os.close(fd)
 
 

@@ -23,7 +23,7 @@ from PIL import Image
 from leaflets import i18n
 from leaflets.build import make_plan, render_page
 from leaflets.cli import main
-from leaflets.errors import BuildError
+from leaflets.errors import BuildError, ConfigError
 from leaflets.files import write_atomic
 from leaflets.formats import WEB_FORMATS
 from leaflets.i18n import catalogs
@@ -562,7 +562,20 @@ def test_hostile_text_from_a_guide_or_a_config_stays_text(tmp_path, guides, regi
         f"[[contacts]]\nlabel = '''\"><b onmouseover=alert(3)>'''\nphone = \"020 7946 0018\"\n"
         'region = "GB"\nhours = "</li></ul><script>x</script>"\n'
     )
+    with pytest.raises(ConfigError) as refused:  # the config's checks refuse markup first
+        load_config(config)
+    assert len(refused.value.problems) == 3
+    # and if it got past them, the page still prints it as text
+    config.write_text(
+        '[organisation]\nname = "School"\n[[contacts]]\nlabel = "Office"\n'
+        'phone = "020 7946 0018"\nregion = "GB"\nhours = "9-5"\n'
+    )
     org = load_config(config)
+    (contact,) = org.contacts
+    contact = dataclasses.replace(
+        contact, label='"><b onmouseover=alert(3)>', hours="</li></ul><script>x</script>"
+    )
+    org = dataclasses.replace(org, name=HOSTILE, contacts=(contact,))
     reg = org.registry(registry)
     path = tmp_path / "page.html"
     write_atomic(path, render_page(lg, reg, HTML, org=org).data)

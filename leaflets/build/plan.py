@@ -153,7 +153,7 @@ def make_plan(
     paper: str | None = None,
     bleed: bool | None = None,
     out: Path | str | None = None,
-    config: Path | str | None = None,
+    config: Path | str | OrgConfig | None = None,
     allow_incomplete: bool = False,
     max_age: int = DEFAULT_MAX_AGE_DAYS,
     strict: bool = False,
@@ -168,7 +168,7 @@ def make_plan(
     registry = default_registry()
     org = None
     if config is not None:
-        org = load_config(config, known_formats=names())
+        org = config if isinstance(config, OrgConfig) else load_config(config, names())
         registry = org.registry(registry)
         guide_names = guide_names or list(org.guides)
         locale_names = locale_names or list(org.locales)

@@ -1,0 +1,121 @@
+"""Many organisations in one build: a plan per row of the CSV (each checked before any work),
+run one after another into ``DIR/<organisation>/``, each folder with its own manifest, and
+``DIR/organisations.json`` listing them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError, OutputError
+from ..files import folder_lock, write_atomic
+from ..formats import names
+from ..sources.organisations import Organisation, load_organisations
+from .plan import DEFAULT_MAX_AGE_DAYS, Job, Plan, make_plan, prepare_out
+from .workers import BuildResult, Rendered
+
+INDEX = "organisations.json"
+
+
+@dataclass(frozen=True)
+class OrganisationsPlan:
+    source: Path
+    out: Path
+    organisations: tuple[Organisation, ...]
+    plans: tuple[Plan, ...]
+
+    @property
+    def jobs(self) -> tuple[Job, ...]:
+        return tuple(j for p in self.plans for j in p.jobs)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n for p in self.plans for n in p.notes))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w for p in self.plans for w in p.warnings))
+
+
+def make_organisations_plan(
+    source: Path | str,
+    guides: Sequence[str] | None = None,
+    locales: Sequence[str] | None = None,
+    formats: Sequence[str] | None = None,
+    paper: str | None = None,
+    bleed: bool | None = None,
+    out: Path | str | None = None,
+    allow_incomplete: bool = False,
+    max_age: int = DEFAULT_MAX_AGE_DAYS,
+    strict: bool = False,
+) -> OrganisationsPlan:
+    """A plan per organisation of the CSV. A row's paper and locales are used where the
+    command line gives none; every row, and every plan, is checked before anything is
+    written (a bad row is one line naming the row and column)."""
+    source = Path(source)
+    out = Path(out) if out is not None else Path("out")
+    orgs = load_organisations(source, names())
+    plans, problems = [], []
+    for org in orgs:
+        try:
+            plans.append(
+                make_plan(
+                    guides,
+                    locales,
+                    formats,
+                    paper,
+                    bleed,
+                    out / org.slug,
+                    org.config,
+                    allow_incomplete,
+                    max_age,
+                    strict,
+                )
+            )
+        except ConfigError as e:
+            problems += e.problems
+    if problems:
+        raise ConfigError(problems)
+    return OrganisationsPlan(source, out, tuple(orgs), tuple(plans))
+
+
+def run_organisations(
+    plan: OrganisationsPlan,
+    jobs: int | None = None,
+    on_done: Callable[[Rendered], None] | None = None,
+) -> BuildResult:
+    """Build every organisation's files into its folder; DIR/organisations.json lists them."""
+    # imported here to keep start-up fast and the import order plain: run_plan is the package's
+    from . import run_plan
+
+    prepare_out(plan.out)
+    total = BuildResult()
+    with folder_lock(plan.out, "--out folder"):
+        for org, p in zip(plan.organisations, plan.plans, strict=True):
+            result = run_plan(p, jobs, on_done)
+            total.written += result.written
+            total.failures += [f"{org.slug}: {f}" for f in result.failures]
+        index = {
+            "source": plan.source.name,
+            "organisations": [
+                {
+                    "folder": org.slug,
+                    "name": org.config.name,
+                    "row": org.row,
+                    "contacts": [c.id for c in org.config.contacts],
+                }
+                for org in plan.organisations
+            ],
+        }
+        try:
+            write_atomic(
+                plan.out / INDEX, (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode()
+            )
+        except OSError as e:
+            raise OutputError(
+                f"{plan.out / INDEX}: cannot be written ({e.strerror or e})"
+            ) from None
+    total.notes, total.warnings = list(plan.notes), list(plan.warnings)
+    return total
