@@ -373,6 +373,13 @@ def init_config(path: Path | None, organisations: bool) -> None:
     help="The organisation's config the PDFs were built with: its local contacts "
     "count as known numbers.",
 )
+@click.option(
+    "--organisations",
+    "organisations_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The CSV of organisations the folders were built from: each organisation's folder "
+    "is checked with its own contacts, and another organisation's number is a finding.",
+)
 def verify(
     paths: tuple[Path, ...],
     as_json: bool,
@@ -380,6 +387,7 @@ def verify(
     require_reviewed: bool,
     deep: bool,
     config_path: Path | None,
+    organisations_path: Path | None,
 ) -> None:
     """Read PDFs and web pages back as a stranger would and check every number, link and QR
     code.
@@ -400,9 +408,18 @@ def verify(
     from .verify import check_paths
 
     registry = load_registry(registry_path) if registry_path else default_registry()
+    if config_path and organisations_path:
+        raise UsageError("--config and --organisations: give one of them")
     if config_path:
         registry = load_config(config_path).registry(registry)
-    files, findings = check_paths(paths, registry, require_reviewed, deep)
+    if organisations_path:
+        from .sources.organisations import load_organisations
+        from .verify.organisations import check_organisations
+
+        orgs = load_organisations(organisations_path)
+        files, findings = check_organisations(list(paths), orgs, registry, require_reviewed, deep)
+    else:
+        files, findings = check_paths(paths, registry, require_reviewed, deep)
     if as_json:
         click.echo(
             json.dumps(

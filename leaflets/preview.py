@@ -21,6 +21,7 @@ from .i18n.locales import language_name
 
 THUMB_WIDTH_PX = 260
 PREVIEW_DIR = "previews"
+ORGANISATIONS = "organisations.json"  # written by build --organisations
 
 
 MAX_PAGES = 12  # thumbnails per file; a longer file shows its first pages
@@ -41,12 +42,17 @@ def href(rel: str) -> str:
     return "./" + quote(raw, safe="/._~-")
 
 
-def _meta(rel: str) -> dict:
-    """guide/locale/format/paper from the path <guide>/<locale>/<format>-<paper>.pdf."""
+def _meta(rel: str, organisations: dict[str, str]) -> dict:
+    """organisation/guide/locale/format/paper from the path
+    [<organisation>/]<guide>/<locale>/<format>-<paper>.pdf."""
     parts = rel.split("/")
+    org = ""
+    if len(parts) > 3 and parts[0] in organisations:
+        org, parts = organisations[parts[0]], parts[1:]
     fmt, _, paper = parts[-1][: -len(".pdf")].rpartition("-")
     return {
         "path": rel,
+        "organisation": org,
         "guide": _shown(parts[0]) if len(parts) > 2 else "",
         "locale": _shown(parts[1]) if len(parts) > 2 else "",
         "format": _shown(fmt or parts[-1]),
@@ -111,12 +117,21 @@ def thumbnails(pdf: Path, root: Path) -> list[str]:
     return out
 
 
-def _review_of(root: Path) -> dict[str, str]:
+def _review_of(root: Path, prefix: str = "") -> dict[str, str]:
     """path -> review status from the build's manifest ({} when there is none or it is not
     one)."""
     try:
         files = json.loads((root / MANIFEST).read_text("utf-8"))["files"]
-        return {str(e["path"]): str(e.get("review", "")) for e in files}
+        return {prefix + str(e["path"]): str(e.get("review", "")) for e in files}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _organisations(root: Path) -> dict[str, str]:
+    """folder -> name of the organisations of a build --organisations ({} for one build)."""
+    try:
+        listed = json.loads((root / ORGANISATIONS).read_text("utf-8"))["organisations"]
+        return {str(o["folder"]): str(o["name"]) for o in listed if "/" not in str(o["folder"])}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
@@ -125,9 +140,12 @@ def gallery(root: Path) -> Path:
     """Render the thumbnails of every PDF under `root` and write root/index.html. A file that
     cannot be shown (damaged, encrypted, not a PDF, not a file) is listed with why."""
     reviews = _review_of(root)
+    organisations = _organisations(root)
+    for folder in organisations:
+        reviews.update(_review_of(root / folder, f"{folder}/"))
     items = []
     for rel in _pdfs(root):
-        meta = _meta(rel)
+        meta = _meta(rel, organisations)
         review = reviews.get(rel, "")
         meta["draft"] = review == "draft" or (not review and meta["locale"] not in ("", "en"))
         path = root / rel
@@ -154,14 +172,16 @@ def gallery(root: Path) -> Path:
 def _html(items: list[dict]) -> str:
     e = html.escape
     sections = []
-    for guide in sorted({i["guide"] for i in items}):
+    groups = sorted({(i["organisation"], i["guide"]) for i in items})
+    for org, guide in groups:
         rows = []
+        here = [i for i in items if (i["organisation"], i["guide"]) == (org, guide)]
         for locale in sorted(
-            {i["locale"] for i in items if i["guide"] == guide},
+            {i["locale"] for i in here},
             key=lambda loc: (loc != "en", language_name(loc) if loc else ""),
         ):
             cells = []
-            for item in (i for i in items if i["guide"] == guide and i["locale"] == locale):
+            for item in (i for i in here if i["locale"] == locale):
                 badge = '<span class="draft">DRAFT</span>' if item["draft"] else ""
                 pages = "".join(
                     f'<img src="{e(href(t))}" alt="{e(item["format"])} {e(item["paper"])} page '
@@ -184,7 +204,8 @@ def _html(items: list[dict]) -> str:
                 f'<small>{e(locale)}</small></h3><div class="grid">{"".join(cells)}'
                 "</div></section>"
             )
-        sections.append(f"<section><h2>Edition {e(guide)}</h2>{''.join(rows)}</section>")
+        title = f"{e(org)} · Edition {e(guide)}" if org else f"Edition {e(guide)}"
+        sections.append(f"<section><h2>{title}</h2>{''.join(rows)}</section>")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

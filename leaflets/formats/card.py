@@ -214,11 +214,22 @@ class CardFormat(Format):
         except FitError:
             if not (doc.org and doc.org.contacts):
                 raise
-            fitted = fit(
-                paras + local_contacts(doc, space_before=0.55, hours=False),
-                typo,
-                tx1 - tx0,
-                y1 - y0 - band_h,
-                what("back contacts"),
-            )
+            try:
+                fitted = fit(
+                    paras + local_contacts(doc, space_before=0.55, hours=False),
+                    typo,
+                    tx1 - tx0,
+                    y1 - y0 - band_h,
+                    what("back contacts"),
+                )
+            except FitError:  # the links are on the poster and the leaflet
+                if not any(c.url for c in doc.org.contacts):
+                    raise
+                fitted = fit(
+                    paras + local_contacts(doc, space_before=0.55, hours=False, links=False),
+                    typo,
+                    tx1 - tx0,
+                    y1 - y0 - band_h,
+                    what("back contacts"),
+                )
         fitted.draw(canvas, tx0, y1)

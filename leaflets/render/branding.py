@@ -13,11 +13,16 @@ from .document import Document
 
 
 def local_contacts(
-    doc: Document, color=None, space_before: float = 0.45, bullet: str = "", hours: bool = True
+    doc: Document,
+    color=None,
+    space_before: float = 0.45,
+    bullet: str = "",
+    hours: bool = True,
+    links: bool = True,
 ) -> list[Para]:
     """The organisation's contacts: its label as written, the number (formatted for its
-    country, from the registry copy the config made), its link if it has one, and, where
-    there is room, hours."""
+    country, from the registry copy the config made) and, where there is room, its link and
+    hours."""
     if not doc.org:
         return []
     out = []
@@ -26,7 +31,7 @@ def local_contacts(
         segs: list = [f"{c.label}: ", Ref(res)]
         if c.hours and hours:
             segs.append(f" ({c.hours})")
-        if res.url:
+        if res.url and links:
             segs += [" ", Ref(res, "url")]
         out.append(
             Para.of(segs, color=color or doc.theme.text, space_before=space_before, bullet=bullet)
