@@ -208,6 +208,7 @@ def build(
     if organisations_path is not None:
         if config_path is not None:
             raise UsageError("--config and --organisations: give one of them")
+        # imported here to keep start-up fast, like the build above
         from .build.organisations import make_organisations_plan, run_organisations
 
         plan = make_organisations_plan(
@@ -413,6 +414,7 @@ def verify(
     if config_path:
         registry = load_config(config_path).registry(registry)
     if organisations_path:
+        # imported here to keep start-up fast, like the verifier above
         from .sources.organisations import load_organisations
         from .verify.organisations import check_organisations
 
