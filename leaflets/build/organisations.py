@@ -4,7 +4,9 @@ run one after another into ``DIR/<organisation>/``, each folder with its own man
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ from ..files import folder_lock, write_atomic
 from ..formats import names
 from ..sources.organisations import Organisation, load_organisations
 from .plan import DEFAULT_MAX_AGE_DAYS, Job, Plan, make_plan, prepare_out
-from .workers import BuildResult, Rendered
+from .workers import BuildResult, Part, Rendered, run_parts
 
 INDEX = "organisations.json"
 
@@ -86,17 +88,24 @@ def run_organisations(
     jobs: int | None = None,
     on_done: Callable[[Rendered], None] | None = None,
 ) -> BuildResult:
-    """Build every organisation's files into its folder; DIR/organisations.json lists them."""
-    # imported here to keep start-up fast and the import order plain: run_plan is the package's
-    from . import run_plan
-
+    """Build every organisation's files into its folder, in one pool of workers (a language's
+    catalog and fonts are loaded once, not once per organisation); DIR/organisations.json
+    lists the folders."""
     prepare_out(plan.out)
-    total = BuildResult()
+    parts = [
+        Part(
+            org.slug,
+            p.registry,
+            p.org,
+            tuple(dataclasses.replace(j, org=org.slug) for j in p.jobs),
+        )
+        for org, p in zip(plan.organisations, plan.plans, strict=True)
+    ]
+    guides = {gid: g for p in plan.plans for gid, g in p.guides.items()}
+    allow_incomplete = any(p.allow_incomplete for p in plan.plans)
     with folder_lock(plan.out, "--out folder"):
-        for org, p in zip(plan.organisations, plan.plans, strict=True):
-            result = run_plan(p, jobs, on_done)
-            total.written += result.written
-            total.failures += [f"{org.slug}: {f}" for f in result.failures]
+        workers = jobs or os.cpu_count() or 1
+        result = run_parts(parts, plan.out, guides, allow_incomplete, workers, on_done)
         index = {
             "source": plan.source.name,
             "organisations": [
@@ -114,8 +123,7 @@ def run_organisations(
                 plan.out / INDEX, (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode()
             )
         except OSError as e:
-            raise OutputError(
-                f"{plan.out / INDEX}: cannot be written ({e.strerror or e})"
-            ) from None
-    total.notes, total.warnings = list(plan.notes), list(plan.warnings)
-    return total
+            why = e.strerror or e
+            raise OutputError(f"{plan.out / INDEX}: cannot be written ({why})") from None
+    result.notes, result.warnings = list(plan.notes), list(plan.warnings)
+    return result

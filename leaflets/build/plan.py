@@ -35,9 +35,11 @@ class Job:
     format: str
     paper: str
     bleed: bool = False
+    org: str = ""  # the organisation's folder, in a build of many (build --organisations)
 
     @property
     def relpath(self) -> str:
+        """Where the file goes in its build folder (the organisation's, in a build of many)."""
         if self.format in WEB_FORMATS:  # no paper: DIR/<guide>/<locale>/index.html
             return f"{self.guide}/{self.locale}/{WEB_FORMATS[self.format].filename}"
         return f"{self.guide}/{self.locale}/{self.format}-{self.paper}.pdf"

@@ -34,12 +34,23 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Context:
-    """What every worker needs, sent once when it starts."""
+    """What every worker needs, sent once when it starts: the registry and organisation of
+    each build folder ("" for a build of one)."""
 
-    registry: Registry
+    folders: dict[str, tuple[Registry, OrgConfig | None]]
     guides: dict[str, Guide]
-    org: OrgConfig | None
     allow_incomplete: bool
+
+
+@dataclass(frozen=True)
+class Part:
+    """The jobs of one build folder: `folder` under the output folder ("" for the output
+    folder itself), with its registry and organisation."""
+
+    folder: str
+    registry: Registry
+    org: OrgConfig | None
+    jobs: tuple[Job, ...]
 
 
 @dataclass(frozen=True)
@@ -112,13 +123,12 @@ def _render(job: Job) -> Rendered:
     lg = _localised[key]
     if isinstance(lg, tuple):
         return Rendered(job, None, lg)
+    registry, org = ctx.folders[job.org]
     try:
         if job.format in WEB_FORMATS:
-            out = render_page(lg, ctx.registry, WEB_FORMATS[job.format], org=ctx.org)
+            out = render_page(lg, registry, WEB_FORMATS[job.format], org=org)
         else:
-            out = render_pdf(
-                lg, ctx.registry, FORMATS[job.format], job.paper, job.bleed, org=ctx.org
-            )
+            out = render_pdf(lg, registry, FORMATS[job.format], job.paper, job.bleed, org=org)
     except LeafletsError as e:
         return Rendered(job, None, (str(e),))
     return Rendered(job, out.data, (), lg.status, out.pages, lg.catalog, out.printed, out.coded)
@@ -136,15 +146,33 @@ def run(
 ) -> BuildResult:
     """Render every job (in `workers` processes) and write each file atomically as it
     arrives; the manifest is written last."""
-    context = Context(registry, guides, org, allow_incomplete)
+    part = Part("", registry, org, tuple(jobs))
+    return run_parts([part], out, guides, allow_incomplete, workers, on_done)
+
+
+def run_parts(
+    parts: list[Part],
+    out: Path,
+    guides: dict[str, Guide],
+    allow_incomplete: bool = False,
+    workers: int = 1,
+    on_done: Callable[[Rendered], None] | None = None,
+) -> BuildResult:
+    """Render the jobs of every part in one pool of `workers` processes (each worker loads a
+    language's catalog and fonts once, whichever organisation it draws for) and write each
+    file atomically as it arrives into its part's folder; each folder's manifest is written
+    last."""
+    folders = {p.folder: p for p in parts}
+    context = Context({p.folder: (p.registry, p.org) for p in parts}, guides, allow_incomplete)
     result = BuildResult()
     failures: dict[str, None] = {}
-    entries = []
+    entries: dict[str, list[dict]] = {p.folder: [] for p in parts}
 
     def receive(r: Rendered) -> None:
-        failures.update(dict.fromkeys(r.failures))
+        where = f"{r.job.org}: " if r.job.org else ""
+        failures.update(dict.fromkeys(where + f for f in r.failures))
         if r.data is not None:
-            path = out / r.job.relpath
+            path = out / r.job.org / r.job.relpath
             try:
                 write_atomic(path, r.data)
             except OSError as e:
@@ -153,7 +181,7 @@ def run(
                     "are complete; free the space or fix the folder and build again"
                 ) from None
             result.written.append(path)
-            entries.append(
+            entries[r.job.org].append(
                 manifest.entry(
                     r.job.relpath,
                     r.data,
@@ -163,30 +191,34 @@ def run(
                     r.catalog,
                     r.printed,
                     r.coded,
-                    registry,
+                    folders[r.job.org].registry,
                 )
             )
         if on_done:
             on_done(r)
 
-    own = [out / j.relpath for j in jobs] + [out / MANIFEST]
+    jobs = [j for p in parts for j in p.jobs]
+    own = [out / j.org / j.relpath for j in jobs] + [out / p.folder / MANIFEST for p in parts]
     remove_own_temporaries(own)
     try:
         _render_all(jobs, context, workers, receive)
     finally:
-        # the manifest is true to what is on disk even when the build stops half-way: the
+        # each manifest is true to what is on disk even when the build stops half-way: the
         # files written now, and those of an earlier build still as it wrote them
         result.failures = list(failures)
-        if entries or (out / MANIFEST).exists():
-            try:
-                manifest.write_manifest(out, entries, registry)
-            except OSError as e:
-                raise OutputError(
-                    f"{out / MANIFEST}: cannot be written ({e.strerror or e}); the PDFs are "
-                    "complete, but verify cannot check them against the build"
-                ) from None
-            finally:
-                remove_own_temporaries(own)
+        try:
+            for p in parts:
+                folder = out / p.folder
+                if entries[p.folder] or (folder / MANIFEST).exists():
+                    try:
+                        manifest.write_manifest(folder, entries[p.folder], p.registry)
+                    except OSError as e:
+                        raise OutputError(
+                            f"{folder / MANIFEST}: cannot be written ({e.strerror or e}); the "
+                            "PDFs are complete, but verify cannot check them against the build"
+                        ) from None
+        finally:
+            remove_own_temporaries(own)
     return result
 
 
@@ -208,7 +240,7 @@ def _render_all(jobs, context, workers, receive) -> None:
         # fonts are loaded once): hand them out in that order. Leaving for any reason (Ctrl-C,
         # SIGTERM, a worker killed) stops the workers: nothing is half-written, since only
         # this process writes.
-        ordered = sorted(jobs, key=lambda j: (j.guide, j.locale))
+        ordered = sorted(jobs, key=lambda j: (j.guide, j.locale, j.org))
         methods = multiprocessing.get_all_start_methods()
         context_ = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         pool = ProcessPoolExecutor(
