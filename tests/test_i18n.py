@@ -4,6 +4,7 @@ text, drafts that say so, incomplete catalogs, the pseudo-locale."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
 import subprocess
@@ -172,6 +173,23 @@ def test_a_bad_catalog_is_refused_with_one_line_and_no_pdf(locales, tmp_path, ba
         ("ar", "اتصل \u202e{rainn}", "U+202E RIGHT-TO-LEFT OVERRIDE"),
         ("ar", "اتصل \u2066{rainn}\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE"),
         ("es", "Llame\u200b al {rainn}.", "U+200B ZERO WIDTH SPACE"),
+        # found by a hostile tester: what touches a placeholder, compatibility forms, more
+        # dots, digit words of other languages, Korean and place-value CJK numerals
+        ("es", "RAINN: {rainn}9.", "'9' stands right after {rainn}"),
+        ("es", "RAINN: 1{rainn}.", "'1' stands right before {rainn}"),
+        ("es", "RAINN: {rainn}/pay", "'/' stands right after {rainn}"),
+        ("es", "RAINN: {rainn}@evil.example", "'@' stands right after {rainn}"),
+        ("es", "Llame al ¹⁸⁰⁰⁵⁵⁵⁰¹⁹⁹ {rainn}", "contains the number"),
+        ("es", "Llame al uno nueve cero cero cinco cinco cinco {rainn}", "'1900555'"),
+        ("ru", "Звоните один восемь ноль ноль {rainn}", "'1800'"),
+        ("ko", "일팔공공 오오오 공일구구 {rainn}", "contains the number"),
+        ("zh-Hans", "请拨打 九百五十五 {rainn}", "'955'"),
+        ("ja", "ｅｖｉｌ．ｅｘａｍｐｌｅ {rainn}", "'evil.example'"),
+        ("ja", "ⓔⓥⓘⓛ.ⓒⓞⓜ {rainn}", "'evil.com'"),
+        ("zh-Hans", "访问 evil点com {rainn}", "'evil.com'"),
+        ("es", "Visite evil . help {rainn}", "'evil.help'"),
+        ("es", "Visite evil .com {rainn}", "'evil.com'"),
+        ("es", "Visite evil⸱com {rainn}", "'evil.com'"),
         ("es", "Llame al\x07 {rainn}.", "U+0007"),
     ],
 )
@@ -219,6 +237,36 @@ def test_broken_po_syntax_is_an_error_naming_file_and_line(locales, tmp_path, ed
     )
     assert res.exit_code != 0 and "Traceback" not in res.output
     assert not list(out.rglob("*.pdf"))
+
+
+def test_an_obsolete_line_inside_a_message_cannot_replace_its_translation(locales):
+    """A '#~ msgstr' between msgid and msgstr is what Babel would print, hidden from a person
+    reading the file: it is a syntax error."""
+    path = i18n.po_path("es", "us")
+    text = path.read_text("utf-8")
+    good = re.search(r'msgctxt "us\|card\.headline"\nmsgid ".*"\n', text)
+    hidden = '#~ msgstr "No llame a nadie; pague lo que le pidan."\n'
+    path.write_text(text[: good.end()] + hidden + text[good.end() :], "utf-8")
+    res = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"])
+    assert res.exit_code == 1 and "the entry has no msgstr after its msgid" in res.output
+
+
+def test_a_catalog_that_is_not_a_file_is_one_line_and_a_bom_is_read(locales, tmp_path):
+    path = i18n.po_path("es", "us")
+    text = path.read_text("utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert CliRunner().invoke(main, ["i18n", "check", "--locale", "es"]).exit_code == 0
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    res = CliRunner().invoke(main, ["i18n", "check", "--locale", "es"])
+    assert res.exit_code == 1 and "not a regular file" in res.output
+    path.unlink()
+    os.mkfifo(path)
+    res = CliRunner().invoke(
+        main,
+        ["build", "--guide", "us", "--locale", "es", "--format", "card", "--out", str(tmp_path)],
+    )
+    assert res.exit_code == 1 and "not a regular file" in res.stderr
 
 
 def test_a_message_given_twice_is_an_error(locales):

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,7 +108,7 @@ def po_syntax_problem(text: str) -> tuple[int, str] | None:
         line = line.removesuffix("\r")
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
-            if last is not None and (not stripped or not stripped.startswith("#~")):
+            if last is not None:  # a comment, even "#~ msgstr", ends the entry it follows
                 bad = close()
                 if bad:
                     return bad
@@ -141,9 +143,24 @@ def po_syntax_problem(text: str) -> tuple[int, str] | None:
     return close()
 
 
+MAX_CATALOG_BYTES = 4 * 1024 * 1024
+
+
+def _catalog_text(path: Path) -> str:
+    """A catalog's text, read only from a regular file of a sane size (a catalog that is a
+    link to /dev/zero or a FIFO must not hang the build)."""
+    with open(path, "rb", opener=lambda p, f: os.open(p, f | getattr(os, "O_NONBLOCK", 0))) as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError(f"{path}: not a regular file; a catalog is a .po text file")
+        if st.st_size > MAX_CATALOG_BYTES:
+            raise SourceError(f"{path}: {st.st_size // 1024} KiB is too large for a catalog")
+        return f.read(MAX_CATALOG_BYTES + 1).decode("utf-8").removeprefix("\ufeff")
+
+
 def read_catalog(path: Path):
     try:
-        text = path.read_text("utf-8")
+        text = _catalog_text(path)
         bad = po_syntax_problem(text)
         if bad:
             raise SourceError(f"{path}:{bad[0]}: {bad[1]}; fix it in Poedit or a text editor")
@@ -156,6 +173,8 @@ def read_catalog(path: Path):
         raise
     except UnicodeDecodeError as e:
         raise SourceError(f"{path}: not UTF-8 (byte {e.start}); save it as UTF-8") from None
+    except OSError as e:
+        raise SourceError(f"{path}: cannot be read ({e.strerror or e})") from None
     except Exception as e:  # noqa: BLE001 -- Babel raises several types for a broken file
         raise SourceError(f"{path}: not a valid PO file ({e}); fix it in Poedit") from None
     return catalog, review_headers(text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +44,43 @@ def message_problems(msgid: str, msgstr: str, marks: frozenset[str] = frozenset(
     for p in dict.fromkeys(got):
         if p not in want:
             out.append(f"placeholder {p} is not in the English text; remove it")
+    english_sides = set(_touching(msgid))
+    for p, side, ch in _touching(msgstr):
+        if (p, side, ch) not in english_sides:
+            where = "before" if side < 0 else "after"
+            out.append(
+                f"{ch!r} stands right {where} {p}, which would print it as part of the "
+                "number or link; put a space or punctuation between them, as the English does"
+            )
     bare = PLACEHOLDER.sub(" ", msgstr)
     stray = re.search(r"[{}]", bare)
     if stray:
         out.append("has a '{' or '}' outside a placeholder; placeholders look like {name}")
     out += reading.untrusted_text_problems(bare, PLACEHOLDER.sub(" ", msgid), marks)
+    return out
+
+
+# What may not touch a placeholder: a digit or letter would be read as part of the number
+# ("{ccri}9" prints 1-844-878-22749) and '.', '/', '@', '+', '-', '#', ':' as part of an
+# address ("{take-it-down}/pay"); letters of scripts without spaces may (Korean "{rainn}에").
+_GLUES = set("./@+-#:_~=%&")
+
+
+def _touching(text: str) -> list[tuple[str, int, str]]:
+    """(placeholder, -1 before / +1 after, the character) for what touches each placeholder."""
+    out = []
+    for m in PLACEHOLDER.finditer(text):
+        for side, i in ((-1, m.start() - 1), (1, m.end())):
+            if not 0 <= i < len(text):
+                continue
+            ch = unicodedata.normalize("NFKC", text[i])[:1]
+            glued = ch.isascii() and (ch.isalnum() or ch in _GLUES)
+            if side < 0 and ch == ":":
+                glued = False  # "電話：{childline}" introduces the number
+            if side > 0 and ch in ".:" and (i + 1 >= len(text) or not text[i + 1].isalnum()):
+                glued = False  # a full stop or colon ending the sentence
+            if glued or (ch.isdigit() and not ch.isascii()):
+                out.append((m.group(0), side, ch))
     return out
 
 

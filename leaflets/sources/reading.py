@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from . import links, phones
 
@@ -85,6 +86,23 @@ DOT_LOOKALIKES = {
     "\u06d4": "ARABIC FULL STOP",
     "\ufe52": "SMALL FULL STOP",
     "\u30fb": "KATAKANA MIDDLE DOT",
+    "\u02d9": "DOT ABOVE",
+    "\u2e31": "WORD SEPARATOR MIDDLE DOT",
+    "\u16eb": "RUNIC SINGLE PUNCTUATION",
+    "\ua78f": "LATIN LETTER SINOLOGICAL DOT",
+    "\u0702": "SYRIAC SUBLINEAR FULL STOP",
+    "\u0964": "DEVANAGARI DANDA",
+    "\u066b": "ARABIC DECIMAL SEPARATOR",
+    "\u066c": "ARABIC THOUSANDS SEPARATOR",
+    "\u2022": "BULLET",
+    "\u25e6": "WHITE BULLET",
+    "\u2981": "Z NOTATION SPOT",
+    "\u2e33": "RAISED DOT",
+    "\u00b8": "CEDILLA",
+    "\u02cc": "MODIFIER LETTER LOW VERTICAL LINE",
+    "\u0f0b": "TIBETAN MARK INTERSYLLABIC TSHEG",
+    "\u1427": "CANADIAN SYLLABICS FINAL MIDDLE DOT",
+    "\u05c5": "HEBREW MARK LOWER DOT",
 }
 # "dot" in the languages leaflets prints, as someone would spell out an address.
 DOT_WORDS = (
@@ -116,59 +134,85 @@ DOT_WORDS = (
     "닷",
     "점",
 )
+# Words for "dot" of scripts written without spaces: they may stand glued between two labels.
+_GLUED_WORDS = ("ドット", "点", "點", "닷", "점", "ডট", "डॉट", "ਡਾਟ", "ડોટ", "ڈاٹ")
 _ASCII_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
 _DOT_CHARS = "".join(DOT_LOOKALIKES)
+_WORDS = "|".join(sorted(DOT_WORDS, key=len, reverse=True))
 # evil[.]example, evil(.)example, evil [dot] example, evil{punto}example
 _BRACKETED_DOT = re.compile(
-    r"(?<=[A-Za-z0-9])\s*[\[({<]\s*(?:\.|["
-    + _DOT_CHARS
-    + r"]|"
-    + "|".join(DOT_WORDS)
-    + r")\s*[\])}>]\s*"
+    r"(?<=[A-Za-z0-9])\s*[\[({<]\s*(?:\.|[" + _DOT_CHARS + r"]|" + _WORDS + r")\s*[\])}>]\s*"
     r"(?=[A-Za-z0-9])",
     re.I,
 )
-# evil。example (no spaces: a look-alike dot between two ASCII labels, the second in lower
-# case or a top-level name, so that "RAINN。Childline", two sentences, stays two sentences)
-_LOOKALIKE_DOT = re.compile(r"(?<=[A-Za-z0-9])[" + _DOT_CHARS + r"](?=(" + _ASCII_LABEL + r"))")
-# evil . example, evil dot example, evil 。 example: spaced, so only before a top-level name
+# evil。example, evil点com: a look-alike dot glued between two labels
+_GLUED_DOT = re.compile(
+    r"(?<=[A-Za-z0-9])(?:[" + _DOT_CHARS + r"]|" + "|".join(_GLUED_WORDS) + r")"
+    r"(?=(" + _ASCII_LABEL + r"))"
+)
+# evil . help, evil .com, evil. com, evil 。 com, evil dot com, evil punto com
 _SPACED_DOT = re.compile(
-    r"(?<=[A-Za-z0-9])\s+(?:\.|[" + _DOT_CHARS + r"]|dot)\s+(?=(" + _ASCII_LABEL + r"))",
+    r"(?<=[A-Za-z0-9])(\s*)(\.|[" + _DOT_CHARS + r"]|" + _WORDS + r")(\s*)"
+    r"(?=(" + _ASCII_LABEL + r")\b)",
     re.I,
 )
-# the names under which an address is read as one; a spelled-out dot before any other word is
-# a sentence ("the point is")
-_COMMON_TLDS = {
-    "com", "org", "net", "gov", "edu", "int", "info", "io", "co", "uk", "us", "eu", "ie", "ca",
-    "au", "nz", "in", "de", "fr", "es", "it", "pt", "br", "pl", "ro", "lt", "ru", "ua", "vn",
-    "ph", "ht", "jp", "cn", "tw", "hk", "kr", "pk", "bd", "ir", "sa", "ae", "eg", "biz",
-    "app", "page", "site", "online", "xyz", "me", "tv", "ly", "to", "gg",
-    # special-use names (RFC 2606, 6761): what a forger's example uses
-    "example", "test", "invalid", "localhost", "onion", "local",
-}  # fmt: skip
-# a spelled-out dot only before a name nobody reads as a word ("este punto es" is a sentence)
+# special-use names (RFC 2606, 6761): what a forger's example uses; no registry lists them
+_SPECIAL_USE = {"example", "test", "invalid", "localhost", "onion", "local", "internal"}
+# a spelled-out dot word (other than "dot") only before a name nobody reads as a word in
+# running text ("este punto es" is a sentence, "evil punto com" an address)
 _WORD_TLDS = {
     "com", "org", "net", "gov", "edu", "info", "io", "uk", "app", "xyz", "online", "site",
-    "example", "test", "invalid", "localhost", "onion",
-}  # fmt: skip
-_WORD_DOT = re.compile(
-    r"(?<=[A-Za-z0-9])\s+(?:" + "|".join(DOT_WORDS) + r")\s+(?=(" + _ASCII_LABEL + r")\b)",
-    re.I,
-)
+    "help", "biz",
+} | _SPECIAL_USE  # fmt: skip
+
+
+@cache
+def _suffixes():
+    # imported here to keep start-up fast: only a spelled-out or look-alike dot needs it
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList(only_icann=True, accept_unknown=False)
+
+
+def is_top_level(label: str) -> bool:
+    """`label` is a top-level domain of the public internet (com, uk, help, fyi...) or a
+    special-use name (example, test)."""
+    label = label.lower()
+    return label in _SPECIAL_USE or _suffixes().publicsuffix("x." + label) == label
+
+
+def _glued(m: re.Match) -> str:
+    right = m.group(1)
+    # "RAINN。Childline" is two sentences; "evil。example" and "Evil。Help" are addresses
+    return "." if right.islower() or right.isdigit() or is_top_level(right) else m.group(0)
+
+
+def _spaced(m: re.Match) -> str:
+    before, mark, after, right = m.group(1), m.group(2), m.group(3), m.group(4)
+    if not before and not after:
+        return m.group(0)  # a plain "a.b" is already an address; a glued look-alike is above
+    if mark.lower() in DOT_WORDS:
+        if not (before and after):
+            return m.group(0)
+        if right.lower() in _WORD_TLDS or (mark.lower() == "dot" and is_top_level(right)):
+            return "."
+        return m.group(0)
+    if right.istitle() and not right.isupper():
+        return m.group(0)  # "Stop. Call us", "Call them . Now": a sentence begins
+    if before or right.islower():  # "evil . help", "evil .com", "evil. com"
+        return "." if is_top_level(right) else m.group(0)
+    return m.group(0)
 
 
 def as_typed(text: str) -> str:
-    """`text` with every spelling of a dot that a reader would type as '.' written as '.'."""
-    text = unicodedata.normalize("NFC", text)
+    """`text` as a reader would type what it shows: full-width and other compatibility forms
+    as plain letters (NFKC), and every spelling of a dot between two labels that a reader
+    would type as '.' written as '.'."""
+    text = _GLUED_DOT.sub(_glued, text)  # before NFKC, which takes some dots apart ("˙")
+    text = unicodedata.normalize("NFKC", text)
     text = _BRACKETED_DOT.sub(".", text)
-    text = _LOOKALIKE_DOT.sub(
-        lambda m: "." if m.group(1).islower() or m.group(1).lower() in _COMMON_TLDS else m.group(0),
-        text,
-    )
-    text = _SPACED_DOT.sub(
-        lambda m: "." if m.group(1).lower() in _COMMON_TLDS else m.group(0), text
-    )
-    return _WORD_DOT.sub(lambda m: "." if m.group(1).lower() in _WORD_TLDS else m.group(0), text)
+    text = _GLUED_DOT.sub(_glued, text)
+    return _SPACED_DOT.sub(_spaced, text)
 
 
 def _spelled(m: re.Match) -> str:
@@ -195,12 +239,94 @@ def _spelled(m: re.Match) -> str:
     return digits if len(digits) >= 3 else m.group(0)
 
 
+# Digit words of the languages leaflets prints, each list on its own: a number spelled out is
+# three or more words of one language in a row ("uno nueve cero cero"), never a mix ("dos o
+# tres" is Spanish for "two or three", not 2-0-3).
+DIGIT_WORDS = {
+    "es": "cero uno|una dos tres cuatro cinco seis siete ocho nueve",
+    "fr": "zéro|zero un|une deux trois quatre cinq six sept huit neuf",
+    "pt": "zero um|uma dois|duas três|tres quatro cinco seis sete oito nove",
+    "de": "null eins zwei drei vier fünf sechs sieben acht neun",
+    "ru": "ноль|нуль один|одна два|две три четыре пять шесть семь восемь девять",
+    "uk": "нуль|ноль один|одна два|дві три чотири п'ять|п’ять шість сім вісім дев'ять|дев’ять",
+    "pl": "zero jeden|jedna dwa|dwie trzy cztery pięć sześć siedem osiem dziewięć",
+    "ro": "zero unu|una doi|două trei patru cinci șase|şase șapte|şapte opt nouă",
+    "lt": "nulis vienas du trys keturi penki šeši septyni aštuoni devyni",
+    "cy": "dim un dau|dwy tri|tair pedwar|pedair pump chwech saith wyth naw",
+    "vi": "không một hai ba bốn năm sáu bảy tám chín",
+    "tl": "sero isa dalawa tatlo apat lima anim pito walo siyam",
+    "ht": "zewo en|youn de twa kat senk sis sèt uit nèf",
+    "ar": "صفر واحد اثنان|اثنين ثلاثة أربعة|اربعة خمسة ستة سبعة ثمانية تسعة",
+    "fa": "صفر یک دو سه چهار پنج شش هفت هشت نه",
+    "ur": "صفر ایک دو تین چار پانچ چھ سات آٹھ نو",
+}
+_WORD_VALUES = [
+    {w: str(d) for d, group in enumerate(words.split()) for w in group.split("|")}
+    for words in DIGIT_WORDS.values()
+]
+_WORD_RUNS = [
+    re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(map(re.escape, sorted(v, key=len, reverse=True)))
+        + r")(?:[\s,\-]+(?:"
+        + "|".join(map(re.escape, sorted(v, key=len, reverse=True)))
+        + r")){2,}(?!\w)",
+        re.I,
+    )
+    for v in _WORD_VALUES
+]
+# Sino-Korean digits, read out digit by digit (일팔공공 for 1800)
+KOREAN_DIGITS = {"공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5",
+                 "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}  # fmt: skip
+_KO = "[" + "".join(KOREAN_DIGITS) + "]"
+_KOREAN_RUN = re.compile(
+    r"(?<![가-힣])(?:" + _KO + r"{4,}|" + _KO + r"{2,}(?:[\s\-]+" + _KO + r"{2,})+)(?![가-힣])"
+)
+# CJK numerals with place values (九百五十五 for 955, 二十四 for 24)
+_PLACES = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CJK_PLACED = re.compile("[" + "".join(CJK_DIGITS) + "".join(_PLACES) + "万萬]{2,}")
+
+
+def _placed(m: re.Match) -> str:
+    """The value of CJK numerals with place values, as ASCII digits."""
+    text = m.group(0)
+    if not any(c in _PLACES or c in "万萬" for c in text):
+        return text  # digit by digit: _CJK_RUN reads it
+    total = section = 0
+    digit = None
+    for c in text:
+        if c in CJK_DIGITS:
+            digit = int(CJK_DIGITS[c])
+        elif c in _PLACES:
+            section += (1 if digit is None else digit) * _PLACES[c]
+            digit = None
+        else:  # 万 / 萬
+            total += (section + (digit or 0)) * 10_000
+            section, digit = 0, None
+    return str(total + section + (digit or 0))
+
+
+def _words(values: dict[str, str]):
+    def read(m: re.Match) -> str:
+        words = re.split(r"[\s,\-]+", m.group(0))
+        return "".join(values[w.lower()] for w in words if w)
+
+    return read
+
+
 def as_dialled(text: str) -> str:
-    """`text` with numbers in CJK numerals and English digit words written as ASCII digits,
-    then read as :func:`phones.as_dialled` reads digits (any script, look-alike letters, any
-    separator)."""
+    """`text` with numbers a reader would dial written as ASCII digits: compatibility forms
+    (superscript and circled digits, NFKC), CJK numerals (digit by digit or with place
+    values), Sino-Korean digits and the digit words of the languages leaflets prints; then
+    :func:`digit_runs` reads them as :func:`phones.digit_runs` reads digits (any script,
+    look-alike letters, any separator)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CJK_PLACED.sub(_placed, text)
     text = _CJK_RUN.sub(lambda m: "".join(CJK_DIGITS.get(c, "") for c in m.group(0)), text)
+    text = _KOREAN_RUN.sub(lambda m: "".join(KOREAN_DIGITS.get(c, "") for c in m.group(0)), text)
     text = _SPELLED_RUN.sub(_spelled, text)
+    for pattern, values in zip(_WORD_RUNS, _WORD_VALUES, strict=True):
+        text = pattern.sub(_words(values), text)
     return text
 
 
@@ -227,7 +353,7 @@ _CONTROL_NAMES = {"\x00": "NULL", "\t": "CHARACTER TABULATION", "\r": "CARRIAGE 
 # ----------------------------------------------------------------------------- untrusted text
 
 _MARKUP = re.compile(r"<|>|&(#\d+|#x[0-9a-fA-F]+|\w+);")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_EMAIL = re.compile(r"@[\w-]+(\.[\w-]+)+")  # an address after "@", with or without a name
 _GROUPS = re.compile(r"\d+")
 
 ZWNJ, ZWJ = "\u200c", "\u200d"
