@@ -213,7 +213,7 @@ def read_toml(path: Path, what: str, error: type[Exception]) -> tuple[bytes, dic
                     f"(at most {MAX_TOML_BYTES // 1024} KiB)",
                 )
             raw = f.read(MAX_TOML_BYTES + 1)
-        return raw, tomllib.loads(raw.decode("utf-8"))
+        return raw, tomllib.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except FileNotFoundError:
         raise _error(error, f"{path}: {what} not found") from None
     except IsADirectoryError:

@@ -15,9 +15,10 @@ from urllib.parse import quote
 
 import pypdfium2 as pdfium
 
-from .errors import OutputError
+from .errors import LeafletsError, OutputError
 from .files import MANIFEST, write_atomic
 from .i18n.locales import language_name
+from .sources.reviews import find_review
 
 THUMB_WIDTH_PX = 260
 PREVIEW_DIR = "previews"
@@ -74,12 +75,15 @@ def _pdfs(root: Path) -> list[str]:
     return sorted(out)
 
 
-def _problem(path: Path) -> str:
+def _problem(path: Path, root: Path) -> str:
     """Why `path` cannot be shown ("" when it can be opened)."""
     try:
         st = path.stat()
-    except OSError:
+        outside = not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
         return "cannot be opened (a broken link, or no permission)"
+    if outside:
+        return "links to a file outside this folder; not shown"
     if not stat.S_ISREG(st.st_mode):
         return "is not a regular file"
     if st.st_size > MAX_BYTES:
@@ -118,12 +122,20 @@ def thumbnails(pdf: Path, root: Path) -> list[str]:
 
 
 def _review_of(root: Path, prefix: str = "") -> dict[str, str]:
-    """path -> review status from the build's manifest ({} when there is none or it is not
-    one)."""
+    """path -> "reviewed" for the files that the build's manifest lists as built from a
+    reviewed catalog and that locales/reviews.toml has a sign-off for (a manifest can say
+    anything; English needs none). Every other file shows the DRAFT badge."""
     try:
         files = json.loads((root / MANIFEST).read_text("utf-8"))["files"]
-        return {prefix + str(e["path"]): str(e.get("review", "")) for e in files}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        out = {}
+        for e in files:
+            review, locale = str(e.get("review", "")), str(e.get("locale", ""))
+            signed = locale == "en" or find_review(
+                str(e.get("guide", "")), locale, str(e.get("catalog", ""))
+            )
+            out[prefix + str(e["path"])] = "reviewed" if review == "reviewed" and signed else ""
+        return out
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, LeafletsError):
         return {}
 
 
@@ -147,10 +159,10 @@ def gallery(root: Path) -> Path:
     for rel in _pdfs(root):
         meta = _meta(rel, organisations)
         review = reviews.get(rel, "")
-        meta["draft"] = review == "draft" or (not review and meta["locale"] not in ("", "en"))
+        meta["draft"] = review != "reviewed" and meta["locale"] != "en"
         path = root / rel
         try:
-            meta["problem"] = _problem(path)
+            meta["problem"] = _problem(path, root)
             if not meta["problem"]:
                 meta["thumbs"] = thumbnails(path, root)
         except pdfium.PdfiumError as e:

@@ -227,6 +227,40 @@ formats = ["card"]
             "org.toml: organisation.name: is 240 characters long; keep it to 120",
         ),
         (('logo = "logo.png"', "logo = 7"), "org.toml: organisation.logo: give the logo's path"),
+        (
+            ('phone = "020 7946 0000"\nregion = "GB"', 'phone = "+1 876 927 1234"\nregion = "US"'),
+            "org.toml: contacts[1].phone: '+1 876 927 1234' is a number of JM (+1), not of US",
+        ),
+        (
+            ('phone = "020 7946 0000"', 'phone = "+44 1624 612345"'),
+            "org.toml: contacts[1].phone: '+44 1624 612345' is a number of IM (+44), not of GB",
+        ),
+        (
+            ('phone = "020 7946 0000"', 'phone = "020 7946 0000,,9009"'),
+            "org.toml: contacts[1].phone: '020 7946 0000,,9009' has an extension (9009)",
+        ),
+        (
+            ('phone = "020 7946 0000"', "phone = 2079460000"),
+            "org.toml: contacts[1].phone: give the number as a string",
+        ),
+        (
+            ('region = "GB"', 'region = "GB"\nurl = "https://rainn.org.hl.example/"'),
+            "org.toml: contacts[1].url: 'https://rainn.org.hl.example/' looks like the "
+            "registry's rainn.org",
+        ),
+        (
+            ('name = "Test School"', 'name = "Call 1-800-SCAM-NOW"'),
+            "org.toml: organisation.name: contains the number '1-800-SCAM-NOW' (letters for "
+            "digits)",
+        ),
+        (
+            ('name = "Test School"', 'name = "Office ¹⁸⁰⁰⁵⁵⁵⁰¹⁹⁹"'),
+            "org.toml: organisation.name: contains the number",
+        ),
+        (
+            ('name = "Test School"', 'name = "Office ｅｖｉｌ．ｅｘａｍｐｌｅ"'),
+            "org.toml: organisation.name: contains the link or host 'evil.example'",
+        ),
     ],
 )
 def test_a_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path, change, message):
@@ -339,6 +373,30 @@ def _truncated_jpeg(path: Path) -> None:
                 '<image href="../secret-photo.png" width="200" height="100"/></svg>'
             ),
             "logo.svg draws the picture 'secret-photo.png' from outside its own folder",
+        ),
+        (
+            "logo.svg",
+            lambda p: p.write_text(
+                '<svg xmlns="http://www.w3.org/2000/svg" width="NaN" height="100">'
+                '<rect width="200" height="100" fill="#036"/></svg>'
+            ),
+            "logo.svg is not a readable SVG (give it a width and height",
+        ),
+        (
+            "logo.svg",
+            lambda p: p.write_text(
+                '<svg xmlns="http://www.w3.org/2000/svg" width="-100" height="100">'
+                '<rect width="200" height="100" fill="#036"/></svg>'
+            ),
+            "logo.svg is not a readable SVG",
+        ),
+        (
+            "logo.svg",
+            lambda p: p.write_text(
+                '<svg xmlns="http://www.w3.org/2000/svg" width="1e-9" height="1e-9">'
+                '<rect width="200" height="100" fill="#036"/></svg>'
+            ),
+            "logo.svg is not a readable SVG",
         ),
     ],
 )
@@ -479,3 +537,9 @@ def test_the_manifest_of_a_config_build_does_not_change_from_day_to_day(school):
         if rid.startswith("local-")
     }
     assert locals_ and set(locals_.values()) == {"config"}
+
+
+def test_a_config_saved_with_a_bom_reads(tmp_path):
+    path = _config(tmp_path, GOOD)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_config(path).name == "Test School"

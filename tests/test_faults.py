@@ -270,3 +270,31 @@ def test_the_gallery_of_a_hostile_folder_has_only_safe_links_and_marks_bad_files
     ):
         assert marked in page, marked
     assert "caf\ufffd.pdf" in page
+
+
+def test_out_may_not_be_the_root_or_leaflets_own_files(tmp_path):
+    inside = str(ROOT / "locales" / "x")
+    for bad, why in (("/", "is the root of a file system"), (inside, "inside leaflets' own")):
+        res = CliRunner().invoke(main, [*CARDS, "--out", bad])
+        assert res.exit_code == 2 and why in res.stderr
+    assert not (ROOT / "locales" / "x").exists()
+
+
+def test_the_gallery_shows_no_file_from_outside_and_trusts_no_planted_review(tmp_path):
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main, ["build", "--guide", "us", "--locale", "es", "--format", "card", "--out", str(out)]
+    )
+    assert res.exit_code == 0
+    secret = tmp_path / "outside-secret.pdf"
+    secret.write_bytes((out / "us" / "es" / "card-cr80.pdf").read_bytes())
+    (out / "us" / "es" / "link-out.pdf").symlink_to(secret)
+    manifest = json.loads((out / "manifest.json").read_text())
+    for e in manifest["files"]:
+        e["review"] = "reviewed"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert CliRunner().invoke(main, ["preview", str(out)]).exit_code == 0
+    page = (out / "index.html").read_text("utf-8")
+    assert "link-out.pdf links to a file outside this folder; not shown" in page
+    assert len(list((out / "previews").rglob("*.png"))) == 2  # the card's two pages only
+    assert page.count('<span class="draft">DRAFT</span>') == 2  # the card and the link

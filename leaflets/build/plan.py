@@ -225,7 +225,15 @@ def make_plan(
 
 
 def prepare_out(out: Path) -> None:
-    """Make the output folder, or say in one line why it cannot be written."""
+    """Make the output folder, or say in one line why it cannot be written there (the root
+    of a file system, or inside leaflets' own files, are refused)."""
+    resolved = out.resolve()
+    if resolved == Path(resolved.anchor):
+        raise OutputError(f"--out {out}: is the root of a file system; choose a folder")
+    package = Path(__file__).resolve().parent.parent
+    for mine in (package, package.parent / "locales", package.parent / "fonts"):
+        if resolved == mine or resolved.is_relative_to(mine):
+            raise OutputError(f"--out {out}: is inside leaflets' own files; choose another folder")
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a folder; choose another path")
     try:

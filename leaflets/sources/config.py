@@ -26,7 +26,7 @@ from ..paper import OFFICE_PAPERS
 from . import links, reading
 from .guide import guide_ids
 from .logo import logo_problem
-from .registry import LOCAL_PREFIX, Registry, Resource
+from .registry import LOCAL_PREFIX, Registry, Resource, default_registry
 
 CONFIG_KEYS = {
     "organisation": {"name", "logo"},
@@ -128,8 +128,13 @@ def _phone_problem(phone: str, region: str):
         return None, f"{phone!r} is not a valid phone number in {region}; check the digits"
     if not phonenumbers.is_valid_number(num):
         return None, f"{phone!r} is not a valid phone number in {region}; check the digits"
+    if num.extension:
+        return None, (
+            f"{phone!r} has an extension ({num.extension}), which a QR code or a tap cannot "
+            "dial; give the number that reaches the person directly"
+        )
     own = phonenumbers.region_code_for_number(num)
-    if own != region and region not in phonenumbers.region_codes_for_country_code(num.country_code):
+    if own != region:  # +1 876 is Jamaica, not the US; +44 1624 the Isle of Man, not GB
         return None, (
             f"{phone!r} is a number of {own} (+{num.country_code}), not of {region}; "
             "correct the region or the number"
@@ -176,6 +181,12 @@ def _url_problem(url) -> str | None:
         return what
     if parts.fragment or any(c in url for c in "\\ <>\"'"):
         return what
+    imitated = links.lookalike_of(links.bare_host(host), set(default_registry().hosts))
+    if imitated:
+        return (
+            f"{url!r} looks like the registry's {imitated} but is another address; give your "
+            "own organisation's link"
+        )
     return None
 
 
@@ -253,7 +264,7 @@ def config_from(
         if not isinstance(label, str) or not label.strip():
             problem(f"{key}.label", "give the contact's label as a string")
             label = ""
-        if not isinstance(phone, str | int) or isinstance(phone, bool):
+        if not isinstance(phone, str):
             problem(f"{key}.phone", "give the number as a string, as people dial it")
             continue
         if not isinstance(region, str) or region.upper() not in phonenumbers.SUPPORTED_REGIONS:

@@ -11,6 +11,7 @@ the logo's own folder.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from pathlib import Path
 
@@ -101,8 +102,16 @@ def _svg_problem(path: Path):
         drawing = svg2rlg(str(path))
     except Exception as e:  # noqa: BLE001 -- any parse failure is the user's file
         return f"{path.name} is not a readable SVG ({type(e).__name__}); export it again", 0, None
-    if drawing is None or not drawing.width or not drawing.height:
-        return f"{path.name} is not a readable SVG; export it again", 0, None
+    if drawing is None or not all(
+        isinstance(v, int | float) and math.isfinite(v) and 1 <= v <= 100_000
+        for v in (drawing.width, drawing.height)
+    ):
+        return (
+            f"{path.name} is not a readable SVG (give it a width and height of at least 1 and "
+            "at most 100,000); export it again",
+            0,
+            None,
+        )
     # imported here to keep start-up fast, like svglib above
     from reportlab.graphics.shapes import Image as ImageShape
     from reportlab.graphics.shapes import String
@@ -127,7 +136,11 @@ def _svg_problem(path: Path):
                         0,
                         None,
                     )
-    return None, drawing.width / drawing.height, _svg_picture(drawing)
+    try:
+        picture = _svg_picture(drawing)
+    except Exception as e:  # noqa: BLE001 -- a drawing that cannot be drawn is the file's fault
+        return f"{path.name} cannot be drawn ({type(e).__name__}); export it again", 0, None
+    return None, drawing.width / drawing.height, picture
 
 
 def _nodes(group):

@@ -355,6 +355,8 @@ _CONTROL_NAMES = {"\x00": "NULL", "\t": "CHARACTER TABULATION", "\r": "CARRIAGE 
 _MARKUP = re.compile(r"<|>|&(#\d+|#x[0-9a-fA-F]+|\w+);")
 _EMAIL = re.compile(r"@[\w-]+(\.[\w-]+)+")  # an address after "@", with or without a name
 _GROUPS = re.compile(r"\d+")
+# A number with letters for digits, as on a keypad: "1-800-SCAM-NOW", "0800 CHILDLINE"
+_VANITY = re.compile(r"(?<![\w])\+?\d[\d\s.\-]*[\s.\-][A-Z]{3,}(?:[\s.\-][A-Z0-9]{2,})*(?![\w])")
 
 ZWNJ, ZWJ = "\u200c", "\u200d"
 # Invisible marks a language's spelling needs, allowed by name in its texts (Persian and Urdu
@@ -411,6 +413,12 @@ def untrusted_text_problems(
                 continue  # "24 heures sur 24, 7 jours sur 7" for "24/7"
         shown = run.text if run.text.isascii() else f"{run.text} ({run.digits})"
         out.append(f"contains the number {shown!r}; {_WHERE_NUMBERS[english is None]}")
+    for m in _VANITY.finditer(unicodedata.normalize("NFKC", visible)):
+        shown = m.group(0)
+        digits = sum(c.isdigit() for c in shown)
+        if digits >= 3 and sum(c.isalnum() for c in shown) >= 7 and shown not in (english or ""):
+            why = _WHERE_NUMBERS[english is None]
+            out.append(f"contains the number {shown!r} (letters for digits); {why}")
     typed = as_typed(visible)
     for link in links.find_links(typed):
         out.append(f"contains the link or host {link.text!r}; {_WHERE_LINKS[english is None]}")
