@@ -18,6 +18,7 @@ from PIL import Image
 
 from leaflets.cli import main
 from leaflets.sources.config import load_config
+from leaflets.sources.logo import can_read_text
 from leaflets.sources.registry import default_registry
 from leaflets.verify import check_file, read_pdf
 
@@ -543,3 +544,27 @@ def test_a_config_saved_with_a_bom_reads(tmp_path):
     path = _config(tmp_path, GOOD)
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert load_config(path).name == "Test School"
+
+
+@pytest.mark.skipif(not can_read_text(), reason="reads the logo with Tesseract")
+def test_a_logo_picturing_a_number_is_refused(tmp_path):
+    from PIL import ImageDraw, ImageFont
+
+    im = Image.new("RGB", (800, 240), "white")
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.truetype(str(ROOT / "fonts" / "NotoSans-Bold.ttf"), 60)
+    draw.text((20, 20), "St Mary's", fill="navy", font=font)
+    draw.text((20, 110), "0909 879 0123", fill="navy", font=font)
+    path = _config(tmp_path, GOOD)
+    im.save(tmp_path / "logo.png")
+    res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "logo.png shows the number '0909 879 0123'; a logo may not carry" in res.stderr
+
+
+def test_without_tesseract_the_build_says_the_logo_was_not_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("TESSERACT", str(tmp_path / "no-such-program"))
+    path = _config(tmp_path, GOOD)
+    res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0
+    assert "the text pictured in logo.png was not read (Tesseract is not installed)" in res.stderr

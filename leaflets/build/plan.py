@@ -194,7 +194,7 @@ def make_plan(
                 f"(available: {', '.join(have)})"
             )
     jobs: list[Job] = []
-    notes: list[str] = []
+    notes: list[str] = list(org.notes) if org else []
     for g in loaded:
         locs, skipped = _locales_for(g, locale_names)
         made, paper_notes = _jobs_for(

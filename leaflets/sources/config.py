@@ -25,7 +25,7 @@ from ..files import build_date, data_path, read_toml
 from ..paper import OFFICE_PAPERS
 from . import links, reading
 from .guide import guide_ids
-from .logo import logo_problem
+from .logo import can_read_text, logo_problem
 from .registry import LOCAL_PREFIX, Registry, Resource, default_registry
 
 CONFIG_KEYS = {
@@ -63,6 +63,7 @@ class OrgConfig:
     locales: tuple[str, ...] = ("en",)
     formats: tuple[str, ...] = ("all",)
     out: Path | None = None
+    notes: tuple[str, ...] = ()  # what the checks could not do here (a logo's text unread)
 
     def texts(self) -> list[tuple[str, str, str]]:
         """The organisation's printed texts, named by their keys (for font coverage)."""
@@ -362,6 +363,12 @@ def config_from(
         problem("build.out", "give the output folder as a string")
     if problems:
         raise ConfigError(problems)
+    notes = ()
+    if logo is not None and not can_read_text():
+        notes = (
+            f"note: {where}: the text pictured in {logo.name} was not read (Tesseract is not "
+            "installed); check it yourself, or run verify --deep on the build",
+        )
     return OrgConfig(
         path,
         name.strip(),
@@ -374,4 +381,5 @@ def config_from(
         locales,
         formats,
         path.parent / out if out else None,
+        notes,
     )

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import shutil
 import warnings
 from pathlib import Path
 
@@ -48,7 +50,40 @@ def logo_problem(path: Path) -> str | None:
             f"{path.name} holds a code ({codes[0]}); a logo may not carry one (numbers and "
             "links come from the registry and the config's contacts)"
         )
+    shown = _text_in(picture)
+    if shown:
+        return (
+            f"{path.name} shows {shown}; a logo may not carry a number or an address (put it "
+            "in a contact, where it is checked)"
+        )
     return None
+
+
+def can_read_text() -> bool:
+    """Tesseract is installed, so a logo's pictured text can be read (see :func:`_text_in`)."""
+    return shutil.which(os.environ.get("TESSERACT", "tesseract")) is not None
+
+
+def _text_in(picture) -> str:
+    """What a reader would dial or type in the text a logo shows (read with Tesseract where
+    it is installed), or "" for none. Without Tesseract the build says that the logo's text
+    was not read, and ``verify --deep`` reads the printed page."""
+    if not can_read_text():
+        return ""
+    try:
+        # imported here to keep start-up fast: only a logo is read this way
+        import pytesseract
+
+        pytesseract.pytesseract.tesseract_cmd = os.environ.get("TESSERACT", "tesseract")
+        scale = max(1.0, 400 / max(1, picture.height))
+        big = picture.resize((round(picture.width * scale), round(picture.height * scale)))
+        text = pytesseract.image_to_string(big, config="--psm 11", timeout=30)
+    except (RuntimeError, OSError, ImportError):
+        return ""
+    from .reading import untrusted_text_problems  # kept local: reading imports nothing here
+
+    problems = [p for p in untrusted_text_problems(text, None) if "contains the" in p]
+    return problems[0].split(";")[0].removeprefix("contains ") if problems else ""
 
 
 def _raster_problem(path: Path, kind: str):
