@@ -202,6 +202,15 @@ def test_numbers_and_addresses_in_any_spelling_are_refused(locales, locale, bad,
     assert any(f"locale {locale}, guide us, message {ctx}: " in x and problem in x for x in lines)
 
 
+def test_numbers_nobody_could_call_are_not_refused(locales):
+    """"24時間365日" (24 hours, 365 days) for "24/7": 365 is no number to call; 112 is."""
+    ctx = "us|card.contacts.rainn.text"
+    _set("ja", "us", ctx, "24時間365日 {rainn}")
+    assert CliRunner().invoke(main, ["i18n", "check", "--locale", "ja"]).exit_code == 0
+    _set("ja", "us", ctx, "112 {rainn}")
+    assert CliRunner().invoke(main, ["i18n", "check", "--locale", "ja"]).exit_code == 1
+
+
 def test_the_marks_a_language_needs_are_allowed_by_name(locales):
     """Persian writes ZWNJ inside words (the shipped catalog has 70); Spanish needs none."""
     ctx = "us|card.contacts.rainn.text"

@@ -411,6 +411,8 @@ def untrusted_text_problems(
             split = _GROUPS.findall(_plain(run))
             if len(run.digits) <= 4 and split and set(split) <= groups:
                 continue  # "24 heures sur 24, 7 jours sur 7" for "24/7"
+            if len(run.digits) <= 3 and not _dials(run.digits, SHORT_CODE_REGIONS):
+                continue  # "24時間365日": no number anyone could call
         shown = run.text if run.text.isascii() else f"{run.text} ({run.digits})"
         out.append(f"contains the number {shown!r}; {_WHERE_NUMBERS[english is None]}")
     for m in _VANITY.finditer(unicodedata.normalize("NFKC", visible)):
@@ -450,6 +452,15 @@ _WHERE_LINKS = {
     False: "links come from the registry through placeholders",
     True: "put links in a contact's url, where they are checked",
 }
+
+
+# The countries whose short codes a translation could smuggle in: where the languages leaflets
+# prints are spoken, and the editions' own.
+SHORT_CODE_REGIONS = (
+    "GB", "US", "CA", "IE", "AU", "FR", "BE", "DE", "ES", "MX", "PT", "BR", "PL", "RO",
+    "LT", "UA", "RU", "VN", "PH", "HT", "JP", "CN", "TW", "HK", "KR", "IN", "PK", "BD",
+    "IR", "AF", "SA", "EG", "AE", "MA",
+)  # fmt: skip
 
 
 def _dials(digits: str, regions: tuple[str, ...]) -> bool:
