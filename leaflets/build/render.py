@@ -21,8 +21,10 @@ from ..i18n.locales import format_date
 from ..i18n.localise import LocalisedGuide
 from ..render.document import Document, Theme
 from ..render.page import ORNAMENTS as PAGE_ORNAMENTS
+from ..render.tagging import Tags, problems, speech
 from ..sources.registry import Registry
 from ..text import fonts
+from . import pdfua
 
 if TYPE_CHECKING:
     from ..sources.config import OrgConfig
@@ -97,7 +99,7 @@ def render_pdf(
     spec = fmt.page_spec(paper, bleed)
     if theme is None:
         theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
-    doc = Document(lg, registry, theme, stack, org)
+    doc = Document(lg, registry, theme, stack, org, tags=Tags(registry, speech(lg)))
     face = stack.faces[-1]
     buf = io.BytesIO()
     canvas = Canvas(
@@ -131,4 +133,9 @@ def render_pdf(
         raise BuildError(f"{what}: does not print {names}, which the registry requires on it")
     if not any(registry[r].tel for r in doc.printed):
         raise BuildError(f"{what}: prints no helpline number; every piece must carry one")
-    return Output(buf.getvalue(), pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
+    tree = doc.tags.tree()
+    wrong = problems(tree, meta["title"], lg.locale)
+    if wrong:
+        raise BuildError(f"{what}: not accessible: {'; '.join(wrong)}")
+    data = pdfua.tag(buf.getvalue(), tree, lg.locale)
+    return Output(data, pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))

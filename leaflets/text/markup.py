@@ -37,6 +37,7 @@ class Para:
     space_before: float = 0.0  # in body sizes
     lead: str = ""  # a bold lead-in before the segments
     keep_with_next: bool = False
+    role: str = ""  # its structure for a screen reader: "H1".."H6"; "" is P (LI with a bullet)
 
     @classmethod
     def of(cls, text: str | Sequence[Segment], **kw) -> Para:
@@ -72,16 +73,43 @@ def _escaped_runs(text: str, stack: Stack | None) -> str:
     )
 
 
+LINK_CALLBACK = "leafletsLink"  # the canvas callback told where each number or link is drawn
+
+
+def _marked(piece: str, label: str) -> str:
+    """A piece of a number or link between two zero-width callbacks that tell the canvas
+    where it starts and ends (tagging: its own marked content and link annotation). The end
+    carries the piece's text (hex): a line may break between the start and the text."""
+    drawn = piece.replace(" ", NBSP)
+    return (
+        f'<onDraw name="{LINK_CALLBACK}" label="b {label} -"/>{escape(drawn)}'
+        f'<onDraw name="{LINK_CALLBACK}" label="e {label} {drawn.encode().hex()}"/>'
+    )
+
+
 def _ref_markup(
-    ref: Ref, size: float, min_number: float, width: float, font: str, latin: str | None
+    ref: Ref,
+    size: float,
+    min_number: float,
+    width: float,
+    font: str,
+    latin: str | None,
+    tagged: bool = False,
 ) -> str:
     size = max(size, min_number)
     if ref.resource.is_phone and ref.variant != "url":
-        text = escape(ref.text).replace(" ", NBSP)  # a number never breaks
+        pieces = [ref.text]
     else:
-        text = "<br/>".join(escape(x) for x in link_lines(ref.text, width, font, size))
+        pieces = link_lines(ref.text, width, font, size)
+    out = []
+    for k, piece in enumerate(pieces):
+        if tagged:
+            text = _marked(piece, f"{ref.resource.id} {ref.variant or '-'} {k} {len(pieces)}")
+        else:
+            text = escape(piece).replace(" ", NBSP)  # a number never breaks
+        out.append(text)
     face = f' name="{latin}"' if latin else ""
-    return f'<font size="{size:.2f}"{face}><b>{text}</b></font>'
+    return f'<font size="{size:.2f}"{face}><b>{"<br/>".join(out)}</b></font>'
 
 
 def markup(
@@ -91,9 +119,11 @@ def markup(
     width: float = 1e6,
     bold_font: str = "Helvetica-Bold",
     stack: Stack | None = None,
+    tagged: bool = False,
 ) -> str:
     """reportlab paragraph markup for `para`: every string escaped, references bold, runs
-    that a language's first font cannot print set in the font that can."""
+    that a language's first font cannot print set in the font that can; with `tagged`, each
+    number and link between callbacks that tell the canvas where it is drawn."""
     latin = stack.faces[-1].name if stack is not None and len(stack.faces) > 1 else None
     parts = []
     if para.lead:
@@ -111,6 +141,7 @@ def markup(
                     width,
                     stack.faces[-1].bold_name if latin else bold_font,
                     latin,
+                    tagged,
                 )
             )
         else:
