@@ -88,10 +88,15 @@ def render_pdf(
     bleed: bool = False,
     theme: Theme | None = None,
     org: OrgConfig | None = None,
+    tagged: bool = True,
 ) -> Output:
     """One guide in one language and format. With an organisation's config, its name, logo
     and local contacts are printed too (the registry must then hold them:
     OrgConfig.registry).
+
+    The file is a tagged PDF (PDF/UA-1: its structure, reading order, alternative texts and
+    link annotations, build.pdfua). `tagged=False` leaves all that out and prints the same
+    pages (tests and benchmarks compare the two).
 
     Raises BuildError when the file does not print a helpline the registry requires of its
     edition on this format: a layout that dropped one must never be written."""
@@ -99,7 +104,8 @@ def render_pdf(
     spec = fmt.page_spec(paper, bleed)
     if theme is None:
         theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
-    doc = Document(lg, registry, theme, stack, org, tags=Tags(registry, speech(lg)))
+    tags = Tags(registry, speech(lg)) if tagged else None
+    doc = Document(lg, registry, theme, stack, org, tags=tags)
     face = stack.faces[-1]
     buf = io.BytesIO()
     canvas = Canvas(
@@ -133,9 +139,11 @@ def render_pdf(
         raise BuildError(f"{what}: does not print {names}, which the registry requires on it")
     if not any(registry[r].tel for r in doc.printed):
         raise BuildError(f"{what}: prints no helpline number; every piece must carry one")
-    tree = doc.tags.tree()
-    wrong = problems(tree, meta["title"], lg.locale)
-    if wrong:
-        raise BuildError(f"{what}: not accessible: {'; '.join(wrong)}")
-    data = pdfua.tag(buf.getvalue(), tree, lg.locale)
+    data = buf.getvalue()
+    if tags is not None:
+        tree = tags.tree()
+        wrong = problems(tree, meta["title"], lg.locale)
+        if wrong:
+            raise BuildError(f"{what}: not accessible: {'; '.join(wrong)}")
+        data = pdfua.tag(data, tree, lg.locale)
     return Output(data, pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))

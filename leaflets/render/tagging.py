@@ -382,7 +382,7 @@ class Tags:
         else:
             size, x1, y = tx._fontsize, info["cur_x"], info["cur_y"]
             x0 = x1 - canvas.stringWidth(bytes.fromhex(drawn).decode(), tx._fontname, size)
-            self.link_end(canvas, (x0, y - 0.25 * size, x1, y + 0.95 * size), emit)
+            self.link_end(canvas, (x0, y - 0.22 * size, x1, y + 0.78 * size), emit)
 
     # -- figures -----------------------------------------------------------------------
 

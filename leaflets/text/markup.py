@@ -76,15 +76,11 @@ def _escaped_runs(text: str, stack: Stack | None) -> str:
 LINK_CALLBACK = "leafletsLink"  # the canvas callback told where each number or link is drawn
 
 
-def _marked(piece: str, label: str) -> str:
-    """A piece of a number or link between two zero-width callbacks that tell the canvas
-    where it starts and ends (tagging: its own marked content and link annotation). The end
-    carries the piece's text (hex): a line may break between the start and the text."""
-    drawn = piece.replace(" ", NBSP)
-    return (
-        f'<onDraw name="{LINK_CALLBACK}" label="b {label} -"/>{escape(drawn)}'
-        f'<onDraw name="{LINK_CALLBACK}" label="e {label} {drawn.encode().hex()}"/>'
-    )
+def _mark(label: str) -> str:
+    """A zero-width callback telling the canvas where a number or link starts or ends
+    (tagging: its own marked content and link annotation). It stands outside the number's
+    larger font: on a line of its own text it would make that line taller."""
+    return f'<onDraw name="{LINK_CALLBACK}" label="{label}"/>'
 
 
 def _ref_markup(
@@ -97,19 +93,25 @@ def _ref_markup(
     tagged: bool = False,
 ) -> str:
     size = max(size, min_number)
+    face = f' name="{latin}"' if latin else ""
     if ref.resource.is_phone and ref.variant != "url":
-        pieces = [ref.text]
+        pieces = [ref.text.replace(" ", NBSP)]  # a number never breaks
     else:
         pieces = link_lines(ref.text, width, font, size)
+    if not tagged:
+        text = "<br/>".join(escape(x) for x in pieces)
+        return f'<font size="{size:.2f}"{face}><b>{text}</b></font>'
     out = []
     for k, piece in enumerate(pieces):
-        if tagged:
-            text = _marked(piece, f"{ref.resource.id} {ref.variant or '-'} {k} {len(pieces)}")
-        else:
-            text = escape(piece).replace(" ", NBSP)  # a number never breaks
-        out.append(text)
-    face = f' name="{latin}"' if latin else ""
-    return f'<font size="{size:.2f}"{face}><b>{"<br/>".join(out)}</b></font>'
+        # the end mark carries the piece's text (hex): a line may break between the start
+        # mark and the piece, so the end says where the piece begins
+        label = f"{ref.resource.id} {ref.variant or '-'} {k} {len(pieces)}"
+        out.append(
+            _mark(f"b {label} -")
+            + f'<font size="{size:.2f}"{face}><b>{escape(piece)}</b></font>'
+            + _mark(f"e {label} {piece.encode().hex()}")
+        )
+    return "<br/>".join(out)
 
 
 def markup(

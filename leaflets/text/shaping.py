@@ -260,8 +260,8 @@ class ComplexParagraph:
                     " " if after.isspace() and is_indic(run.text) else "",
                 )
                 if tags is not None and run.ref:
-                    box = (cursor, baseline - 0.25 * run.size, cursor + run.width)
-                    tags.link_end(canvas, (*box, baseline + 0.95 * run.size))
+                    box = (cursor, baseline - 0.22 * run.size, cursor + run.width)
+                    tags.link_end(canvas, (*box, baseline + 0.78 * run.size))
                 elif tags is not None and _foreign(run, self.stack):
                     canvas.addLiteral("EMC")
                 cursor += run.width
