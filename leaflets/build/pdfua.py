@@ -99,14 +99,12 @@ def tag(data: bytes, tree: Node, lang: str) -> bytes:
         first_page = next((k.page for k in node.kids if isinstance(k, MC | Annot)), None)
         if first_page is not None:
             el.Pg = pages[first_page]
-        if node.lang:
+        if node.lang and node.role != "Link":  # a link's language is its annotation's text's
             el.Lang = String(node.lang)
         if node.role == "Figure":
             el.Alt = String(node.alt)
             if node.bbox:
                 el.A = Dictionary(O=Name.Layout, BBox=Array([round(v, 2) for v in node.bbox]))
-        elif node.role == "Link" and node.alt:
-            el.Alt = String(node.alt)
         if node.role == "L":
             el.A = Dictionary(O=Name.List, ListNumbering=Name("/" + (node.numbering or "None")))
         kids = Array()
