@@ -101,6 +101,8 @@ def tag(data: bytes, tree: Node, lang: str) -> bytes:
             el.Pg = pages[first_page]
         if node.lang and node.role != "Link":  # a link's language is its annotation's text's
             el.Lang = String(node.lang)
+        if node.actual:
+            el.ActualText = String(node.actual)
         if node.role == "Figure":
             el.Alt = String(node.alt)
             if node.bbox:

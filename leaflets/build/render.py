@@ -104,7 +104,7 @@ def render_pdf(
     spec = fmt.page_spec(paper, bleed)
     if theme is None:
         theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
-    tags = Tags(registry, speech(lg)) if tagged else None
+    tags = Tags(registry, speech(lg), rtl=lg.direction == "rtl") if tagged else None
     doc = Document(lg, registry, theme, stack, org, tags=tags)
     face = stack.faces[-1]
     buf = io.BytesIO()

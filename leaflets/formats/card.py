@@ -191,15 +191,15 @@ class CardFormat(Format):
         for q in card.qr:
             with doc.region(BACK + 1, "back QR codes"):  # read after whom to call
                 used = qr_block(
-                canvas,
-                doc,
-                q.resource,
-                q.label,
-                qx,
-                top,
-                column,
-                mm(QR_SYMBOL_MM),
-                label_typo,
+                    canvas,
+                    doc,
+                    q.resource,
+                    q.label,
+                    qx,
+                    top,
+                    column,
+                    mm(QR_SYMBOL_MM),
+                    label_typo,
                     what(f"QR label {q.resource}"),
                 )
             top -= used + mm(1.2)

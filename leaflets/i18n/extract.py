@@ -14,7 +14,6 @@ from typing import Any
 from ..sources.guide import Guide, from_toml
 from ..sources.placeholders import placeholders
 
-
 # What a screen reader says of a QR code or a clickable number or link, in every edition
 # (render.tagging): context "<guide>|<key>", translated like the guide's texts. {name} is the
 # service's name, {number} its number spelled digit by digit, {address} its link.

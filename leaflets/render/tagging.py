@@ -35,11 +35,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..i18n.extract import A11Y_MESSAGES
 from ..i18n.catalogs import po_path, read_catalog
 from ..i18n.checks import message_problems
-from ..i18n.localise import LocalisedGuide
+from ..i18n.extract import A11Y_MESSAGES
 from ..i18n.locales import SOURCE_LOCALE
+from ..i18n.localise import LocalisedGuide
 from ..sources.registry import Registry, Resource
 from ..text.markup import LINK_CALLBACK, Para
 
@@ -86,6 +86,7 @@ class Node:
     bbox: tuple[float, float, float, float] | None = None  # a Figure's, in page space
     numbering: str = ""  # a list's /ListNumbering
     target: str = ""  # a Link's URI
+    actual: str = ""  # its text in logical order (/ActualText: right-to-left languages)
     part: str = ""  # the region it was drawn in, for build errors
 
     def walk(self) -> Iterator[Node]:
@@ -178,6 +179,13 @@ def speech(lg: LocalisedGuide) -> Speech:
 # ----------------------------------------------------------------------------- recording
 
 
+def _logical(para: Para) -> str:
+    """A paragraph's text as a person reads it: its lead, then its text, numbers and links
+    as printed."""
+    text = "".join(s if isinstance(s, str) else s.text for s in para.segments)
+    return " ".join(t for t in (para.lead.strip(), text.strip()) if t)
+
+
 def _numbering(bullet: str) -> str:
     if bullet[:1].isdigit():
         return "Decimal"
@@ -187,9 +195,12 @@ def _numbering(bullet: str) -> str:
 class Tags:
     """The record of a document's structure, made while a format draws (see the module)."""
 
-    def __init__(self, registry: Registry, speech: Speech) -> None:
+    def __init__(self, registry: Registry, speech: Speech, rtl: bool = False) -> None:
         self.registry = registry
         self.speech = speech
+        # right to left, each element carries its text in logical order: the content is drawn
+        # in visual order, piece by piece, and readers rebuild the order from it unreliably
+        self.rtl = rtl
         self.regions: dict[float, list[Node]] = {}
         self.key, self.part = 0.0, ""
         self.page = -1
@@ -300,12 +311,14 @@ class Tags:
             return self._bodies[id(para)]
         self._paras.append(para)
         role = para.role or ("LI" if para.bullet else "P")
+        actual = _logical(para) if self.rtl else ""
         if role != "LI":
-            node = self._add(Node(role))
+            node = self._add(Node(role, actual=actual))
             self._bodies[id(para)] = node
             return node
         lst = self._list(para)
-        label, body = Node("Lbl"), Node("LBody")
+        label = Node("Lbl", actual=para.bullet if self.rtl else "")
+        body = Node("LBody", actual=actual)
         lst.kids.append(Node("LI", [label, body]))
         self._bodies[id(para)] = body
         self._pending = para
@@ -346,7 +359,13 @@ class Tags:
         link = links[-1] if piece and links else None  # the link's next line
         if link is None:
             contents, lang = self.speech.link(res, variant)
-            link = Node("Link", alt=contents, lang=lang, target=target(res, variant) or "")
+            link = Node(
+                "Link",
+                alt=contents,
+                lang=lang,
+                target=target(res, variant) or "",
+                actual=res.printed("url" if variant == "url" else "") if self.rtl else "",
+            )
             parent.kids.append(link)
         emit("EMC")
         self._open = None
@@ -371,18 +390,20 @@ class Tags:
         self._begin(emit, parent)
 
     def _link_callback(self, canvas, kind: str, label: str) -> None:
-        """reportlab's Paragraph calls this where a number or link starts and ends (the
-        ``onDraw`` marks of text.markup), inside its text object."""
+        """reportlab's Paragraph calls this right after it has written a number or link (a
+        line of one) into its text object (the ``onDraw`` mark of text.markup): the piece's
+        text operator, the last written, moves into marked content of its own. (A mark before
+        the piece could land at the end of the line before it, or in another frame.)"""
         info = canvas._curr_tx_info
         tx = info["tx"]
-        emit = tx._code.append
-        which, rid, variant, piece, pieces, drawn = label.split(" ")
-        if which == "b":
-            self.link_begin(canvas, rid, variant, int(piece), int(pieces), emit)
-        else:
-            size, x1, y = tx._fontsize, info["cur_x"], info["cur_y"]
-            x0 = x1 - canvas.stringWidth(bytes.fromhex(drawn).decode(), tx._fontname, size)
-            self.link_end(canvas, (x0, y - 0.22 * size, x1, y + 0.78 * size), emit)
+        rid, variant, piece, pieces, drawn = label.split(" ")
+        size, x1, y = tx._fontsize, info["cur_x"], info["cur_y"]
+        x0 = x1 - canvas.stringWidth(bytes.fromhex(drawn).decode(), tx._fontname, size)
+        code = tx._code
+        shown = code.pop()
+        self.link_begin(canvas, rid, variant, int(piece), int(pieces), code.append)
+        code.append(shown)
+        self.link_end(canvas, (x0, y - 0.22 * size, x1, y + 0.78 * size), code.append)
 
     # -- figures -----------------------------------------------------------------------
 

@@ -77,9 +77,9 @@ LINK_CALLBACK = "leafletsLink"  # the canvas callback told where each number or 
 
 
 def _mark(label: str) -> str:
-    """A zero-width callback telling the canvas where a number or link starts or ends
-    (tagging: its own marked content and link annotation). It stands outside the number's
-    larger font: on a line of its own text it would make that line taller."""
+    """A zero-width callback, right after a number or link (or a line of one), telling the
+    canvas it has just been drawn (tagging: its own marked content and link annotation).
+    It stands outside the number's larger font, which would make a line of its own taller."""
     return f'<onDraw name="{LINK_CALLBACK}" label="{label}"/>'
 
 
@@ -103,13 +103,11 @@ def _ref_markup(
         return f'<font size="{size:.2f}"{face}><b>{text}</b></font>'
     out = []
     for k, piece in enumerate(pieces):
-        # the end mark carries the piece's text (hex): a line may break between the start
-        # mark and the piece, so the end says where the piece begins
+        # the mark carries the piece's text (hex), whose width says where the piece began
         label = f"{ref.resource.id} {ref.variant or '-'} {k} {len(pieces)}"
         out.append(
-            _mark(f"b {label} -")
-            + f'<font size="{size:.2f}"{face}><b>{escape(piece)}</b></font>'
-            + _mark(f"e {label} {piece.encode().hex()}")
+            f'<font size="{size:.2f}"{face}><b>{escape(piece)}</b></font>'
+            + _mark(f"{label} {piece.encode().hex()}")
         )
     return "<br/>".join(out)
 
