@@ -30,6 +30,7 @@ from leaflets.formats.base import Format
 from leaflets.i18n import localise
 from leaflets.paper import mm
 from leaflets.render.page import page
+from leaflets.render.tagging import LINKS_RIGHT_TO_LEFT
 from leaflets.sources.config import load_config
 from leaflets.sources.guide import load_guides
 from leaflets.sources.placeholders import fill, segments
@@ -252,10 +253,13 @@ def test_every_link_has_contents_and_a_registry_target_over_its_number(built, re
     targets = {f"tel:{r.tel}" for r in registry if r.tel} | {r.url for r in registry if r.url}
     tree = Tree(built[case])
     links = [el for el in tree.walk() if el.S == "/Link"]
-    assert links
     on_pages = {
         a.objgen for p in tree.pdf.pages for a in p.obj.get("/Annots", []) if a.Subtype == "/Link"
     }
+    if case[1] in ("ar", "fa", "ur") and not LINKS_RIGHT_TO_LEFT:
+        assert not links and not on_pages  # waiting for verify (render.tagging)
+        return
+    assert links
     tied = set()
     for el in links:
         (annot,) = tree.annotations(el)
@@ -362,6 +366,7 @@ def test_latin_names_in_arabic_text_are_marked_english(built):
     for el in tree.walk():
         if el.S == "/Link":
             links |= {(tree.page_of(el), int(k)) for k in tree.kids(el) if isinstance(k, int)}
+    printed = {r.display for r in default_registry()} | {r.url for r in default_registry()}
     pdf = pdfium.PdfDocument(path)
     seen = {}
     for i in range(len(pdf)):
@@ -373,6 +378,13 @@ def test_latin_names_in_arabic_text_are_marked_english(built):
             obj = pdfium_c.FPDFText_GetTextObject(tp.raw, k)
             if (i, pdfium_c.FPDFPageObj_GetMarkedContentID(obj)) in links:
                 continue
+            n = pdfium_c.FPDFTextObj_GetText(obj, tp.raw, None, 0)  # bytes, with the NUL
+            buf = ctypes.create_string_buffer(n)
+            pdfium_c.FPDFTextObj_GetText(
+                obj, tp.raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), n
+            )
+            if buf.raw[: n - 2].decode("utf-16-le") in printed:
+                continue  # a number or link (1-800-656-HOPE): not a word of any language
             langs = []
             for m in range(pdfium_c.FPDFPageObj_CountMarks(obj)):
                 mark = pdfium_c.FPDFPageObj_GetMark(obj, m)

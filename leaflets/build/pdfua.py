@@ -169,7 +169,7 @@ def tag(data: bytes, tree: Node, lang: str) -> bytes:
         out,
         deterministic_id=True,
         compress_streams=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        object_stream_mode=pikepdf.ObjectStreamMode.preserve,  # the Info dictionary stays plain
     )
     return out.getvalue()
 
