@@ -168,6 +168,7 @@ def tag(data: bytes, tree: Node, lang: str) -> bytes:
     pdf.save(
         out,
         deterministic_id=True,
+        fix_metadata_version=False,  # the XMP is ours, written above
         compress_streams=True,
         object_stream_mode=pikepdf.ObjectStreamMode.preserve,  # the Info dictionary stays plain
     )
