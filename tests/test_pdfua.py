@@ -10,6 +10,7 @@ Gurmukhi, Gujarati, Chinese (there is no Devanagari catalog yet).
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -117,6 +118,12 @@ def mcid_texts(path: Path) -> dict[tuple[int, int], str]:
     return {key: "".join(v) for key, v in out.items()}
 
 
+@functools.cache
+def tree_of(path: Path) -> Tree:
+    """One reading of each file, shared by the tests (files are never changed)."""
+    return Tree(path)
+
+
 class Tree:
     """A file's structure tree, walked in reading order."""
 
@@ -196,7 +203,7 @@ def test_the_example_school_with_its_logo_passes_pdf_ua_1_and_names_the_logo(sch
     for path in files.values():
         report = page_validation.validate_pdf(str(path), profile="ua1")
         assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures]
-    tree = Tree(files["card"])
+    tree = tree_of(files["card"])
     figures = [str(el.Alt) for el in tree.walk() if el.S == "/Figure"]
     assert org.name in figures  # the logo's alternative text is the organisation's name
 
@@ -208,7 +215,7 @@ def test_the_example_school_with_its_logo_passes_pdf_ua_1_and_names_the_logo(sch
 def test_the_headline_is_the_one_h1_and_headings_never_skip_a_level(built, guides, case):
     guide, locale, fmt, _ = case
     g = localise(guides[guide], locale).guide
-    tree = Tree(built[case])
+    tree = tree_of(built[case])
     levels = [int(str(el.S)[2:]) for el in tree.walk() if re.fullmatch(r"/H[1-6]", str(el.S))]
     assert levels[0] == 1 and levels.count(1) == 1, levels
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
@@ -219,24 +226,17 @@ def test_the_headline_is_the_one_h1_and_headings_never_skip_a_level(built, guide
 
 @pytest.mark.parametrize("case", [c for c in MATRIX if c[2] != "card-sheet"], ids=_name)
 def test_each_qr_figure_says_what_its_code_opens(built, registry, case):
-    tree = Tree(built[case])
+    tree = tree_of(built[case])
     pdf = pdfium.PdfDocument(built[case])
     figures = [el for el in tree.walk() if el.S == "/Figure"]
     assert figures
     for el in figures:
         x0, y0, x1, y1 = (float(v) for v in el.A.BBox)
         pg = pdf[tree.page_of(el)]
-        scale = 300 / 72
-        h = pg.get_height()
-        img = pg.render(scale=scale).to_pil()
-        crop = img.crop(
-            (
-                int((x0 - 6) * scale),
-                int((h - y1 - 6) * scale),
-                int((x1 + 6) * scale),
-                int((h - y0 + 6) * scale),
-            )
-        )
+        w, h = pg.get_size()
+        # only the figure's box (and a quiet zone's worth around it) is rendered
+        crop = (x0 - 6, y0 - 6, w - x1 - 6, h - y1 - 6)
+        crop = pg.render(scale=300 / 72, crop=crop).to_pil()
         (code,) = zxingcpp.read_barcodes(crop, formats=zxingcpp.BarcodeFormat.QRCode)
         res = registry.qr_payloads[code.text]  # the code inside the figure's box
         alt = str(el.Alt)
@@ -252,7 +252,7 @@ def test_each_qr_figure_says_what_its_code_opens(built, registry, case):
 @pytest.mark.parametrize("case", MATRIX, ids=_name)
 def test_every_link_has_contents_and_a_registry_target_over_its_number(built, registry, case):
     targets = {f"tel:{r.tel}" for r in registry if r.tel} | {r.url for r in registry if r.url}
-    tree = Tree(built[case])
+    tree = tree_of(built[case])
     links = [el for el in tree.walk() if el.S == "/Link"]
     on_pages = {
         a.objgen for p in tree.pdf.pages for a in p.obj.get("/Annots", []) if a.Subtype == "/Link"
@@ -283,7 +283,7 @@ def test_every_link_has_contents_and_a_registry_target_over_its_number(built, re
 
 def test_a_folded_leaflet_reads_cover_first_then_flap_inside_and_back(built, guides):
     case = ("us", "en", "leaflet", "a4")
-    tree = Tree(built[case])
+    tree = tree_of(built[case])
     g = guides["us"]
     blocks = tree.blocks()
     assert blocks[0][0] == "H1" and norm(blocks[0][1]) == norm(fill(g.title, default_registry()))
@@ -327,7 +327,7 @@ def test_the_cards_text_in_reading_order_is_the_guides(built, guides, registry, 
         *[f(c.text) for c in card.contacts],
         *[q.label for q in card.qr],
     ]
-    got = [norm(t, locale) for _, t in Tree(built[case]).blocks()]
+    got = [norm(t, locale) for _, t in tree_of(built[case]).blocks()]
     assert got == [norm(t, locale) for t in front + back]
 
 
@@ -336,7 +336,7 @@ def test_right_to_left_elements_say_what_their_content_prints(built):
     reads the same letters from the content. Only the letters are compared, not their order:
     pdfium moves vowel marks before their letter, mirrors brackets and puts the second line of
     a centred right-to-left paragraph first, which is why the elements carry their order."""
-    tree = Tree(built[("us", "ar", "card", "cr80")])
+    tree = tree_of(built[("us", "ar", "card", "cr80")])
 
     def letters(text: str) -> str:  # brackets as either side: pdfium mirrors them
         text = text.translate(str.maketrans(")]»", "([«"))
@@ -374,7 +374,7 @@ def test_a_leaflets_text_in_reading_order_is_the_guides(built, guides, registry)
             for b in s.blocks
         ]
     want += [f"DRAFT · {g.ui.draft_note}"]  # the inside page's band, read before its panels
-    got = [norm(t, "bn") for _, t in Tree(built[case]).blocks()]
+    got = [norm(t, "bn") for _, t in tree_of(built[case]).blocks()]
     # the cover, then the flap and the inside: the guidance in the guide's order
     want = [norm(t, "bn") for t in want]
     draft_inside = got.index(want[-1], 1)
@@ -384,7 +384,7 @@ def test_a_leaflets_text_in_reading_order_is_the_guides(built, guides, registry)
 
 def test_latin_names_in_arabic_text_are_marked_english(built):
     path = built[("us", "ar", "card", "cr80")]
-    tree = Tree(path)
+    tree = tree_of(path)
     links = set()  # (page, MCID) of numbers and links: Link elements of their own
     for el in tree.walk():
         if el.S == "/Link":
@@ -499,4 +499,4 @@ def test_a_figure_without_alternative_text_stops_the_build(guides, registry, tmp
 
     path = tmp_path / "alt.pdf"
     write_atomic(path, render_pdf(localise(guides["us"], "en"), registry, WithAlt(), "a4").data)
-    assert [str(el.Alt) for el in Tree(path).walk() if el.S == "/Figure"] == ["A square"]
+    assert [str(el.Alt) for el in tree_of(path).walk() if el.S == "/Figure"] == ["A square"]
