@@ -154,13 +154,21 @@ def address(res: Resource) -> str:
     return re.sub(r"^https?://", "", url).rstrip("/")
 
 
-@cache
 def _catalog_texts(locale: str, guide_id: str) -> dict[str, str]:
-    """The checked translations of the accessibility messages in a locale's catalog."""
+    """The checked translations of the accessibility messages in a locale's catalog (read
+    once per process and version of the file)."""
     path = po_path(locale, guide_id)
-    if not path.exists():
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
         return {}
+    return _read_texts(path, stamp)
+
+
+@cache
+def _read_texts(path, stamp: int) -> dict[str, str]:
     catalog, _ = read_catalog(path)
+    guide_id = path.stem
     out = {}
     for key, (english, _) in A11Y_MESSAGES.items():
         msg = catalog.get(english, context=f"{guide_id}|{key}")
