@@ -26,6 +26,8 @@ TARGETS = {
     "card_ms": ("marginal time per wallet card", 10.0, "ms", "max"),
     "poster_ms": ("marginal time per A4 poster", None, "ms", "max"),
     "leaflet_ms": ("marginal time per A4 leaflet", None, "ms", "max"),
+    "card_tagging_ms": ("of which tagging (PDF/UA), per card", None, "ms", "max"),
+    "leaflet_tagging_ms": ("of which tagging (PDF/UA), per A4 leaflet", None, "ms", "max"),
     "matrix_j1_s": ("whole release matrix, --jobs 1", None, "s", "max"),
     "matrix_j2_s": ("whole release matrix, --jobs 2", None, "s", "max"),
     "speedup_j2": ("--jobs 2 speed-up over --jobs 1", 1.6, "x", "min"),
@@ -47,8 +49,9 @@ def best_of(fn, repeat: int) -> float:
     return min(times)
 
 
-def marginal(fmt: str, paper: str, repeat: int) -> float:
-    """Seconds to render one more PDF once fonts, catalogs and QR codes are warm."""
+def marginal(fmt: str, paper: str, repeat: int, tagged: bool = True) -> float:
+    """Seconds to render one more PDF once fonts, catalogs and QR codes are warm (without
+    tagging, to show what it costs, with `tagged=False`)."""
     from leaflets.build import render_pdf
     from leaflets.formats import FORMATS
     from leaflets.i18n import localise
@@ -57,8 +60,8 @@ def marginal(fmt: str, paper: str, repeat: int) -> float:
 
     registry = default_registry()
     lg = localise(load_guides(["us"], registry)[0], "en")
-    render_pdf(lg, registry, FORMATS[fmt], paper)  # warm up
-    return best_of(lambda: render_pdf(lg, registry, FORMATS[fmt], paper), repeat)
+    render_pdf(lg, registry, FORMATS[fmt], paper, tagged=tagged)  # warm up
+    return best_of(lambda: render_pdf(lg, registry, FORMATS[fmt], paper, tagged=tagged), repeat)
 
 
 def cold(args: list[str], repeat: int) -> float:
@@ -127,6 +130,10 @@ def main() -> int:
         results["card_ms"] = marginal("card", "cr80", repeat) * 1000
         results["poster_ms"] = marginal("poster", "a4", repeat) * 1000
         results["leaflet_ms"] = marginal("leaflet", "a4", max(3, repeat // 3)) * 1000
+        untagged = marginal("card", "cr80", repeat, tagged=False) * 1000
+        results["card_tagging_ms"] = results["card_ms"] - untagged
+        untagged = marginal("leaflet", "a4", max(3, repeat // 3), tagged=False) * 1000
+        results["leaflet_tagging_ms"] = results["leaflet_ms"] - untagged
         results["help_cold_ms"] = cold(["--help"], 5) * 1000
         results["one_card_cold_ms"] = (
             cold(

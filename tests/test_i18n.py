@@ -21,6 +21,7 @@ from leaflets.cli import main
 from leaflets.errors import FitError, SourceError
 from leaflets.formats import FORMATS
 from leaflets.i18n import catalogs
+from leaflets.i18n.extract import A11Y_MESSAGES
 from leaflets.sources import reviews
 from leaflets.sources.placeholders import PLACEHOLDER
 from leaflets.verify import check_file, read_pdf
@@ -87,6 +88,8 @@ def test_pybabel_extract_finds_every_guide_string(tmp_path, guides):
         cat = read_po(f)
     found = {(m.context, m.id) for m in cat if m.id}
     want = {(ctx, text) for g in guides.values() for ctx, text, _ in g.messages()}
+    # and what a screen reader says of each edition's codes and links
+    want |= {(f"{g}|{k}", text) for g in guides for k, (text, _) in A11Y_MESSAGES.items()}
     assert found == want
     rainn = next(m for m in cat if m.context == "us|card.contacts.rainn.text")
     comment = " ".join(rainn.auto_comments)
@@ -102,7 +105,9 @@ def test_shipped_pot_is_current(guides):
             cat = read_po(f)
         assert {(m.context, m.id) for m in cat if m.id} == {
             (ctx, text) for ctx, text, _ in g.messages()
-        }, f"run: i18n extract ({g.id})"
+        } | {(f"{g.id}|{k}", text) for k, (text, _) in A11Y_MESSAGES.items()}, (
+            f"run: i18n extract ({g.id})"
+        )
 
 
 def test_i18n_check_passes_on_the_shipped_catalogs():
@@ -203,7 +208,7 @@ def test_numbers_and_addresses_in_any_spelling_are_refused(locales, locale, bad,
 
 
 def test_numbers_nobody_could_call_are_not_refused(locales):
-    """"24時間365日" (24 hours, 365 days) for "24/7": 365 is no number to call; 112 is."""
+    """ "24時間365日" (24 hours, 365 days) for "24/7": 365 is no number to call; 112 is."""
     ctx = "us|card.contacts.rainn.text"
     _set("ja", "us", ctx, "24時間365日 {rainn}")
     assert CliRunner().invoke(main, ["i18n", "check", "--locale", "ja"]).exit_code == 0

@@ -83,7 +83,7 @@ def test_no_number_or_link_in_python_code():
         f"{f.name}:{i}"
         for f in files
         for i, line in enumerate(f.read_text("utf-8").splitlines(), 1)
-        if pattern.search(line)
+        if pattern.search(line) and "xmlns:" not in line  # XML namespace names are not links
     ]
     assert not hits
 

@@ -21,8 +21,10 @@ from ..i18n.locales import format_date
 from ..i18n.localise import LocalisedGuide
 from ..render.document import Document, Theme
 from ..render.page import ORNAMENTS as PAGE_ORNAMENTS
+from ..render.tagging import Tags, problems, speech
 from ..sources.registry import Registry
 from ..text import fonts
+from . import pdfua
 
 if TYPE_CHECKING:
     from ..sources.config import OrgConfig
@@ -86,10 +88,15 @@ def render_pdf(
     bleed: bool = False,
     theme: Theme | None = None,
     org: OrgConfig | None = None,
+    tagged: bool = True,
 ) -> Output:
     """One guide in one language and format. With an organisation's config, its name, logo
     and local contacts are printed too (the registry must then hold them:
     OrgConfig.registry).
+
+    The file is a tagged PDF (PDF/UA-1: its structure, reading order, alternative texts and
+    link annotations, build.pdfua). `tagged=False` leaves all that out and prints the same
+    pages (tests and benchmarks compare the two).
 
     Raises BuildError when the file does not print a helpline the registry requires of its
     edition on this format: a layout that dropped one must never be written."""
@@ -97,7 +104,8 @@ def render_pdf(
     spec = fmt.page_spec(paper, bleed)
     if theme is None:
         theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
-    doc = Document(lg, registry, theme, stack, org)
+    tags = Tags(registry, speech(lg), rtl=lg.direction == "rtl") if tagged else None
+    doc = Document(lg, registry, theme, stack, org, tags=tags)
     face = stack.faces[-1]
     buf = io.BytesIO()
     canvas = Canvas(
@@ -126,7 +134,14 @@ def render_pdf(
         raise BuildError(f"{what}: printed {pages} page(s), but the format declares {fmt.pages}")
     edition = registry.editions[lg.guide.id]
     _check_printed(what, registry, edition.requires.get(fmt.name, ()), doc.printed)
-    return Output(buf.getvalue(), pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
+    data = buf.getvalue()
+    if tags is not None:
+        tree = tags.tree()
+        wrong = problems(tree, meta["title"], lg.locale)
+        if wrong:
+            raise BuildError(f"{what}: not accessible: {'; '.join(wrong)}")
+        data = pdfua.tag(data, tree, lg.locale)
+    return Output(data, pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
 
 
 def _check_printed(what: str, registry: Registry, required, printed: set[str]) -> None:

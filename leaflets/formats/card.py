@@ -26,6 +26,7 @@ QR_LABEL_EXTRA_MM = 3.0  # the label column is this much wider than the code
 QR_LABEL_MAX_MM = 12.0  # and at most this much, however long the labels
 BAND_PAD_MM = 1.8  # colour below the headline, inside the band
 BAND_MAX_MM = 22.0  # the headline never takes more of the front than this
+FRONT, BACK = 0, 10  # reading order (render.tagging): the front, then the back
 
 
 class CardFormat(Format):
@@ -59,15 +60,29 @@ class CardFormat(Format):
         what = self._namer(doc, spec, named)
         background(canvas, spec, theme.ground)
         if doc.lg.needs_band:
-            draft_band(canvas, doc, spec, at="bottom")
+            draft_band(canvas, doc, spec, at="bottom", key=FRONT - 1)
 
-        head = [Para.of(segments(card.headline, reg), scale=1.5, bold=True, color=theme.on_accent)]
+        head = [
+            Para.of(
+                segments(card.headline, reg),
+                scale=1.5,
+                bold=True,
+                color=theme.on_accent,
+                role="H1",
+            )
+        ]
         if card.intro:
             head.append(
                 Para.of(segments(card.intro, reg), color=theme.on_accent, space_before=0.35)
             )
         steps = [
-            Para.of(segments(card.steps_heading, reg), bold=True, color=theme.accent, scale=1.15)
+            Para.of(
+                segments(card.steps_heading, reg),
+                bold=True,
+                color=theme.accent,
+                scale=1.15,
+                role="H2",
+            )
         ]
         steps += [
             Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.3)
@@ -92,11 +107,15 @@ class CardFormat(Format):
             except FitError:
                 if n == len(footers):
                     raise
-        draw_footer(canvas)
+        # read: the headline, the first steps, then the footer
+        with doc.region(FRONT + 2, "front footer"):
+            draw_footer(canvas)
         band_bottom = y1 - headline.height - mm(BAND_PAD_MM)
         band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
-        headline.draw(canvas, x0, y1)
-        body.draw(canvas, x0, band_bottom - mm(2))
+        with doc.region(FRONT, "front headline"):
+            headline.draw(canvas, x0, y1)
+        with doc.region(FRONT + 1, "front first steps"):
+            body.draw(canvas, x0, band_bottom - mm(2))
 
     def _footer(
         self,
@@ -170,18 +189,19 @@ class CardFormat(Format):
         qx, _ = doc.flip(spec, x1 - column, x1)
         top = y1
         for q in card.qr:
-            used = qr_block(
-                canvas,
-                doc,
-                q.resource,
-                q.label,
-                qx,
-                top,
-                column,
-                mm(QR_SYMBOL_MM),
-                label_typo,
-                what(f"QR label {q.resource}"),
-            )
+            with doc.region(BACK + 1, "back QR codes"):  # read after whom to call
+                used = qr_block(
+                    canvas,
+                    doc,
+                    q.resource,
+                    q.label,
+                    qx,
+                    top,
+                    column,
+                    mm(QR_SYMBOL_MM),
+                    label_typo,
+                    what(f"QR label {q.resource}"),
+                )
             top -= used + mm(1.2)
         if top + mm(1.2) < y0 - 0.01:
             raise FitError(
@@ -192,10 +212,16 @@ class CardFormat(Format):
         tx0, tx1 = doc.flip(spec, x0, x1 - column - mm(2.5))
         band_h = draft_band_height(doc, spec, tx1 - tx0)
         if band_h:
-            draft_band(canvas, doc, spec, at="bottom", span=(tx0, tx1))
+            draft_band(canvas, doc, spec, at="bottom", span=(tx0, tx1), key=BACK - 1)
         typo = doc.typography(7.5, 6)
         paras = [
-            Para.of(segments(card.contacts_heading, reg), bold=True, color=theme.accent, scale=1.3)
+            Para.of(
+                segments(card.contacts_heading, reg),
+                bold=True,
+                color=theme.accent,
+                scale=1.3,
+                role="H2",
+            )
         ]
         paras += [
             Para.of(segments(c.text, reg), color=theme.text, space_before=0.55)
@@ -232,4 +258,5 @@ class CardFormat(Format):
                     y1 - y0 - band_h,
                     what("back contacts"),
                 )
-        fitted.draw(canvas, tx0, y1)
+        with doc.region(BACK, "back contacts"):
+            fitted.draw(canvas, tx0, y1)

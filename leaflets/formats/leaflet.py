@@ -79,16 +79,22 @@ class LeafletFormat(Format):
         boxes = self.panels(doc, spec)
         flow = self.flow(doc, spec, boxes)
         outside_folds, inside_folds = self.folds(doc, spec)
+        # read as the folded leaflet is: the cover, the flap, the inside, the back panel
         with page(canvas, doc, spec):
             background(canvas, spec, doc.theme.ground)
-            self.cover(doc, canvas, spec, boxes["cover"])
-            self.back(doc, canvas, spec, boxes["back"])
-            flow[0].draw(canvas, boxes["flap"][0], boxes["flap"][3])
+            with doc.region(0, "cover"):
+                self.cover(doc, canvas, spec, boxes["cover"])
+            with doc.region(5, "back panel"):
+                self.back(doc, canvas, spec, boxes["back"])
+            with doc.region(1, "flap"):
+                flow[0].draw(canvas, boxes["flap"][0], boxes["flap"][3])
             fold_marks(canvas, spec, outside_folds)
         with page(canvas, doc, spec):
             background(canvas, spec, (1, 1, 1))
-            for fitted, name in zip(flow[1:], ("inside-1", "inside-2", "inside-3"), strict=True):
-                fitted.draw(canvas, boxes[name][0], boxes[name][3])
+            names = ("inside-1", "inside-2", "inside-3")
+            for n, (fitted, name) in enumerate(zip(flow[1:], names, strict=True), 2):
+                with doc.region(n, name):
+                    fitted.draw(canvas, boxes[name][0], boxes[name][3])
             fold_marks(canvas, spec, inside_folds)
 
     def what(self, doc: Document, spec: PageSpec, part: str) -> str:
@@ -109,7 +115,9 @@ class LeafletFormat(Format):
             spec.trim_h + 2 * b,
             theme.accent,
         )
-        paras = [Para.of(segments(g.title, reg), bold=True, scale=2.6, color=theme.on_accent)]
+        paras = [
+            Para.of(segments(g.title, reg), bold=True, scale=2.6, color=theme.on_accent, role="H1")
+        ]
         if g.subtitle:
             paras.append(
                 Para.of(
@@ -123,6 +131,7 @@ class LeafletFormat(Format):
                 scale=1.5,
                 color=theme.on_accent,
                 space_before=2.5,
+                role="H2",
             )
         )
         if g.card.intro:
@@ -138,6 +147,7 @@ class LeafletFormat(Format):
                 scale=1.15,
                 color=theme.on_accent,
                 space_before=2.0,
+                role="H3",
             )
         )
         paras += [
@@ -160,7 +170,8 @@ class LeafletFormat(Format):
             mm(10),
             self.what(doc, spec, "cover footer"),
         )
-        foot.draw(canvas, x0, y0 + foot.height)
+        with doc.region(0.5, "cover footer"):  # read after the cover's text
+            foot.draw(canvas, x0, y0 + foot.height)
         fitted = fit(
             paras,
             doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT),
@@ -195,7 +206,11 @@ class LeafletFormat(Format):
         room = y1 - y0 - checked.height - org_h - mm(3) - rows * cell_h - mm(5)
         paras = [
             Para.of(
-                segments(g.card.contacts_heading, reg), bold=True, scale=1.4, color=theme.accent
+                segments(g.card.contacts_heading, reg),
+                bold=True,
+                scale=1.4,
+                color=theme.accent,
+                role="H2",
             )
         ]
         paras += [
@@ -268,6 +283,7 @@ def guidance_paras(doc: Document) -> list[Para]:
                     color=theme.accent,
                     space_before=0.9,
                     keep_with_next=True,
+                    role="H2",
                 )
             )
         for b in s.blocks:
@@ -291,6 +307,7 @@ def guidance_paras(doc: Document) -> list[Para]:
             color=theme.accent,
             space_before=1.2,
             keep_with_next=True,
+            role="H2",
         )
     )
     for r in reg:

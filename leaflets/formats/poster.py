@@ -71,6 +71,7 @@ class PosterFormat(Format):
                 bold=True,
                 color=theme.on_accent,
                 scale=HEADLINE_PT / INTRO_PT,
+                role="H1",
             )
         ]
         if g.card.intro:
@@ -86,38 +87,52 @@ class PosterFormat(Format):
         )
         band_bottom = y1 - headline.height - 2 * pad
         band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
-        headline.draw(canvas, x0, y1 - pad)
+        with doc.region(0, "headline"):
+            headline.draw(canvas, x0, y1 - pad)
 
         # The middle: first steps and what not to do side by side; below them whom to call,
         # with the QR codes in a grid beside the contact lines.
-        if doc.org:  # the organisation and the checked line share the bottom row
-            split = x0 + width * 0.5
-            foot = max(
-                org_line(
-                    canvas,
-                    doc,
-                    *doc.flip(spec, x0, split - mm(3) * k),
-                    y0,
-                    mm(9) * k,
-                    what("organisation"),
-                ),
-                footer_line(canvas, doc, spec, k, doc.flip(spec, split, x1)),
-            )
-        else:
-            foot = footer_line(canvas, doc, spec, k)
+        with doc.region(5, "footer"):  # read last
+            if doc.org:  # the organisation and the checked line share the bottom row
+                split = x0 + width * 0.5
+                foot = max(
+                    org_line(
+                        canvas,
+                        doc,
+                        *doc.flip(spec, x0, split - mm(3) * k),
+                        y0,
+                        mm(9) * k,
+                        what("organisation"),
+                    ),
+                    footer_line(canvas, doc, spec, k, doc.flip(spec, split, x1)),
+                )
+            else:
+                foot = footer_line(canvas, doc, spec, k)
         bottom = y0 + foot + mm(3) * k
         top = band_bottom - pad
         gap = mm(8) * k
         col = (width - gap) / 2
         steps = [
-            Para.of(segments(g.card.steps_heading, reg), bold=True, color=theme.accent, scale=1.3)
+            Para.of(
+                segments(g.card.steps_heading, reg),
+                bold=True,
+                color=theme.accent,
+                scale=1.3,
+                role="H2",
+            )
         ]
         steps += [
             Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.4)
             for i, s in enumerate(g.card.steps, 1)
         ]
         donts = [
-            Para.of(segments(g.poster.donts_heading, reg), bold=True, color=theme.accent, scale=1.3)
+            Para.of(
+                segments(g.poster.donts_heading, reg),
+                bold=True,
+                color=theme.accent,
+                scale=1.3,
+                role="H2",
+            )
         ]
         donts += [
             Para.of(segments(s, reg), bullet="×", color=theme.text, space_before=0.4)
@@ -125,7 +140,11 @@ class PosterFormat(Format):
         ]
         contacts = [
             Para.of(
-                segments(g.card.contacts_heading, reg), bold=True, color=theme.accent, scale=1.3
+                segments(g.card.contacts_heading, reg),
+                bold=True,
+                color=theme.accent,
+                scale=1.3,
+                role="H2",
             )
         ]
         contacts += [
@@ -167,19 +186,24 @@ class PosterFormat(Format):
         def at(left: float, width: float) -> float:
             return doc.flip(spec, left, left + width)[0]
 
-        a.draw(canvas, at(x0, col), top)
-        b.draw(canvas, at(x0 + col + gap, col), top)
+        # read top to bottom, the columns in their visual order (mirrored for right to left)
+        with doc.region(1, "first steps"):
+            a.draw(canvas, at(x0, col), top)
+        with doc.region(2, "what not to do"):
+            b.draw(canvas, at(x0 + col + gap, col), top)
         lower = top - max(a.height, b.height) - 2 * pad
         canvas.setStrokeColorRGB(*theme.accent)
         canvas.setLineWidth(1.2 * k)
         canvas.line(x0, lower + pad, x1, lower + pad)
-        c.draw(canvas, at(x0, c.width), lower)
-        if beside:
-            self.qr_grid(doc, canvas, spec, k, at(x1 - grid_w, grid_w), lower, cols)
-        else:
-            self.qr_grid(
-                doc, canvas, spec, k, x0 + (width - grid_w) / 2, lower - c.height - pad, cols
-            )
+        with doc.region(3, "whom to call"):
+            c.draw(canvas, at(x0, c.width), lower)
+        with doc.region(4, "QR codes"):
+            if beside:
+                self.qr_grid(doc, canvas, spec, k, at(x1 - grid_w, grid_w), lower, cols)
+            else:
+                self.qr_grid(
+                    doc, canvas, spec, k, x0 + (width - grid_w) / 2, lower - c.height - pad, cols
+                )
 
     def _codes(self, doc: Document):
         return (doc.guide.poster.qr or doc.guide.card.qr) + local_codes(doc)

@@ -10,6 +10,7 @@ and cut.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import ClassVar
 
 from ..paper import PAPERS, mm
@@ -67,16 +68,18 @@ class CardSheetFormat(Format):
         for back in (False, True):
             draw_side = self.card.back if back else self.card.front
             with page(canvas, doc, spec, draft=False):
-                for x, y in self.slots(spec, back):
+                for n, (x, y) in enumerate(self.slots(spec, back)):
                     # each card is drawn in full where it stands (not as a shared form: text
                     # extraction misplaces /ActualText inside forms, so Indic text would not
-                    # read back)
+                    # read back); a screen reader reads the first, the others are copies
                     canvas.saveState()
                     canvas.translate(x, y)
-                    draw_side(doc, canvas, cspec, named=(self.name, spec.paper))
+                    with doc.artifact() if n else nullcontext():
+                        draw_side(doc, canvas, cspec, named=(self.name, spec.paper))
                     canvas.restoreState()
                 self.marks(canvas, spec)
-                self.note(canvas, doc, spec)
+                with doc.region(20 if back else 9, "printing note"):
+                    self.note(canvas, doc, spec)
 
     def marks(self, canvas, spec: PageSpec) -> None:
         """Crop marks at every card corner, outside the trim of every card."""

@@ -14,12 +14,41 @@ from typing import Any
 from ..sources.guide import Guide, from_toml
 from ..sources.placeholders import placeholders
 
+# What a screen reader says of a QR code or a clickable number or link, in every edition
+# (render.tagging): context "<guide>|<key>", translated like the guide's texts. {name} is the
+# service's name, {number} its number spelled digit by digit, {address} its link.
+A11Y_MESSAGES: dict[str, tuple[str, str]] = {
+    "a11y.qr_call": (
+        "QR code: call {name}, {number}",
+        "not printed: what a screen reader says of a QR code that calls a number",
+    ),
+    "a11y.qr_open": (
+        "QR code: open {name}, {address}",
+        "not printed: what a screen reader says of a QR code that opens a website",
+    ),
+    "a11y.link_call": (
+        "Call {name}, {number}",
+        "not printed: what a screen reader says of a printed number that can be clicked",
+    ),
+    "a11y.link_open": (
+        "Open {name}, {address}",
+        "not printed: what a screen reader says of a printed link that can be clicked",
+    ),
+}
+
 
 def comments_for(text: str, where: str) -> list[str]:
     """The translator comments of one message."""
     out = [f"Printed: {where}."]
     kept = placeholders(text)
-    if kept:
+    if kept and where.startswith("not printed"):
+        out[0] = f"{where[0].upper()}{where[1:]}."
+        out.append(
+            "Keep exactly once each, unchanged: "
+            + ", ".join(dict.fromkeys(kept))
+            + ". The screen reader fills in the service's name and its number or link."
+        )
+    elif kept:
         out.append(
             "Keep exactly once each, unchanged: "
             + ", ".join(dict.fromkeys(kept))
@@ -36,7 +65,14 @@ def parse(source: str, name: str = "guide") -> Guide:
 
 
 def guide_messages(guide: Guide, source: str) -> Iterator[tuple[int, str, str, str]]:
-    """(line in `source`, context, English text, where) of every translatable string."""
+    """(line in `source`, context, English text, where) of every translatable string: the
+    guide's, then what a screen reader says of its codes and links (A11Y_MESSAGES)."""
+    yield from _guide_messages(guide, source)
+    for key, (text, where) in A11Y_MESSAGES.items():
+        yield 0, f"{guide.id}|{key}", text, where
+
+
+def _guide_messages(guide: Guide, source: str) -> Iterator[tuple[int, str, str, str]]:
     lines = source.splitlines()
     cursor = 0
     for ctx, text, where in guide.messages():

@@ -36,7 +36,12 @@ def qr_block(
     doc.record((resource_id,), as_code=True)
     own = qr.outer_size(symbol, res.qr)
     outer = max(code_area or own, own)
-    qr.draw(canvas, res.qr, x + (width - symbol) / 2, top - (outer + symbol) / 2, symbol)
+    sx, sy = x + (width - symbol) / 2, top - (outer + symbol) / 2
+    if doc.tags:
+        with doc.tags.code(canvas, res, (sx, sy, sx + symbol, sy + symbol)):
+            qr.draw(canvas, res.qr, sx, sy, symbol)
+    else:
+        qr.draw(canvas, res.qr, sx, sy, symbol)
     fitted = fit(
         [Para.of(label, bold=True, align="center", color=doc.theme.text)],
         label_typo,

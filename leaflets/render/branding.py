@@ -61,6 +61,15 @@ def draw_logo(canvas, doc: Document, x: float, y: float, height: float) -> float
     if logo is None:
         return 0.0
     width = logo_width(doc, height)
+    if doc.tags:  # the logo's alternative text is the organisation's name
+        with doc.tags.figure(canvas, doc.org.name, (x, y, x + width, y + height)):
+            _draw_logo(canvas, doc, logo, x, y, width, height)
+    else:
+        _draw_logo(canvas, doc, logo, x, y, width, height)
+    return width
+
+
+def _draw_logo(canvas, doc: Document, logo, x: float, y: float, width: float, height: float):
     if logo.suffix.lower() == ".svg":
         drawing = _svg(str(logo))
         canvas.saveState()
@@ -81,7 +90,6 @@ def draw_logo(canvas, doc: Document, x: float, y: float, height: float) -> float
         canvas.restoreState()
     else:
         canvas.drawImage(str(logo), x, y, width, height, mask="auto")
-    return width
 
 
 @cache

@@ -7,6 +7,7 @@ the bleed lies at negative coordinates and beyond the trim size.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from ..i18n.localise import LocalisedGuide
 from ..sources.registry import Registry
 from ..text.fonts import Stack
 from ..text.typography import Typography
+from .tagging import Tags
 
 if TYPE_CHECKING:
     from ..sources.config import OrgConfig
@@ -70,7 +72,8 @@ class Document:
     Every registry entry whose number or link is drawn lands in the record: in text (through
     a typography made here) in :attr:`printed`, as a QR code (:meth:`record`) in
     :attr:`coded`. The manifest, the build's check of what each edition must carry and verify
-    read that record, not a list.
+    read that record, not a list. With :attr:`tags`, it records its structure too (what a
+    screen reader reads, and in which order: render.tagging).
     """
 
     lg: LocalisedGuide
@@ -80,6 +83,7 @@ class Document:
     org: OrgConfig | None = None
     printed: set[str] = field(default_factory=set)  # numbers and links drawn as text
     coded: set[str] = field(default_factory=set)  # drawn as QR codes
+    tags: Tags | None = None  # the structure, for a tagged PDF
 
     def record(self, resource_ids: Iterable[str], as_code: bool = False) -> None:
         """Note registry entries as printed on this document, as text or as a code."""
@@ -99,8 +103,22 @@ class Document:
 
     def typography(self, max_size: float, min_size: float, min_number: float = 8.0) -> Typography:
         return Typography(
-            self.stack, max_size, min_size, min_number, rtl=self.rtl, on_draw=self.record
+            self.stack,
+            max_size,
+            min_size,
+            min_number,
+            rtl=self.rtl,
+            on_draw=self.record,
+            tags=self.tags,
         )
+
+    def region(self, key: float, part: str = ""):
+        """Reading order: what is drawn inside is read at `key` (render.tagging)."""
+        return self.tags.region(key, part) if self.tags else nullcontext()
+
+    def artifact(self):
+        """What is drawn inside is for print only, never read (a repeated card)."""
+        return self.tags.artifact() if self.tags else nullcontext()
 
     def what(self, fmt: str, paper: str, part: str) -> str:
         """How a fitting error names what did not fit."""

@@ -82,17 +82,26 @@ def draft_note(doc: Document) -> str:
 
 
 def draft_band(
-    canvas, doc: Document, spec: PageSpec, at: str = "top", span: tuple[float, float] | None = None
+    canvas,
+    doc: Document,
+    spec: PageSpec,
+    at: str = "top",
+    span: tuple[float, float] | None = None,
+    key: float | None = None,
 ) -> None:
     """A red band at the top (or bottom) of the safe area saying the translation is a draft,
-    across the safe area or the horizontal `span` given."""
+    across the safe area or the horizontal `span` given. Its notice is read at `key`, by
+    default first on its page (drawn last, it knows the page's regions)."""
     sx0, y0, sx1, y1 = spec.safe_box
     x0, x1 = span or (sx0, sx1)
     fitted = _draft_text(doc, spec, x1 - x0)
     h = fitted.height + 2 * DRAFT_PAD
     bottom = y1 - h if at == "top" else y0
     fill_rect(canvas, x0, bottom, x1 - x0, h, doc.theme.draft)
-    fitted.draw(canvas, x0 + mm(1), bottom + h - DRAFT_PAD)
+    if key is None:
+        key = doc.tags.first_key() - 0.5 if doc.tags else 0.0
+    with doc.region(key, "draft band"):
+        fitted.draw(canvas, x0 + mm(1), bottom + h - DRAFT_PAD)
 
 
 @contextmanager
@@ -102,11 +111,15 @@ def page(canvas, doc: Document, spec: PageSpec, draft: bool = True) -> Iterator[
     spec has room) and ``showPage``."""
     canvas.saveState()
     canvas.translate(spec.offset, spec.offset)
+    if doc.tags:
+        doc.tags.begin_page(canvas)  # untagged drawing is an artifact (bands, marks)
     yield
     if draft and doc.lg.needs_band:
         draft_band(canvas, doc, spec)
     if spec.marks:
         crop_marks(canvas, spec)
+    if doc.tags:
+        doc.tags.end_page(canvas)
     canvas.restoreState()
     canvas.showPage()
 

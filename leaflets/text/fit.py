@@ -33,15 +33,27 @@ class Fitted:
     height: float  # total height used
     resources: set[str] = field(default_factory=set)  # registry ids its text prints
     on_draw: Callable[[Iterable[str]], None] | None = None  # told them when drawn
+    # what each item is: its Para, and whether it is the paragraph's first part (a paragraph
+    # split between frames continues in the next); told to `tags` as each is drawn
+    parts: list[tuple[Para, bool]] = field(default_factory=list)
+    tags: object | None = None
 
     def draw(self, canvas, x: float, top: float) -> float:
         """Draw from `top` downwards; returns the y below the last paragraph."""
         if self.on_draw is not None:
             self.on_draw(self.resources)
+        tags = self.tags
         y = top
-        for para, before, h in self.items:
+        for k, (para, before, h) in enumerate(self.items):
             y -= before
-            para.drawOn(canvas, x, y - h)
+            if tags is None:
+                para.drawOn(canvas, x, y - h)
+            else:
+                spec, first = self.parts[k]
+                tags.begin(canvas, spec, first)
+                para.tags = tags
+                para.drawOn(canvas, x, y - h)
+                tags.end(canvas)
             y -= h
         return y
 
@@ -85,6 +97,7 @@ def _overflows(p: Paragraph, width: float) -> bool:
 def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
     """Lay out at one body size: (Fitted, overflowing paragraph index or None)."""
     items = []
+    parts: list[tuple[Para, bool]] = []
     total = 0.0
     bad = None
     ids: set[str] = set()
@@ -95,9 +108,10 @@ def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
             bad = i
         before = para.space_before * size if items else 0.0
         items.append((p, before, h))
+        parts.append((para, True))
         total += before + h
         ids |= printed_ids(para)
-    return Fitted(items, size, width, total, ids, typo.on_draw), bad
+    return Fitted(items, size, width, total, ids, typo.on_draw, parts, typo.tags), bad
 
 
 def _sizes(typo: Typography) -> list[float]:
@@ -159,7 +173,7 @@ def _pour(
     Returns (one Fitted per frame, None) when everything fits, (None, None) when it runs out of
     frames, and (None, index) when paragraph `index` has a line wider than its frame.
     """
-    out = [Fitted([], size, w, 0.0, on_draw=typo.on_draw) for w, _ in frames]
+    out = [Fitted([], size, w, 0.0, on_draw=typo.on_draw, tags=typo.tags) for w, _ in frames]
     queue = [(typo.paragraph(p, size, frames[0][0]), p, True) for p in paras]
     fi, used, i = 0, 0.0, 0
     while i < len(queue):
@@ -178,6 +192,7 @@ def _pour(
             need += min(queue[i + 1][0].wrap(w, 1e6)[1], two_lines) + nxt.space_before * size
         if used + need <= h + 0.01:
             out[fi].items.append((para, before, ph))
+            out[fi].parts.append((spec, first))
             out[fi].resources |= printed_ids(spec)
             used += before + ph
             i += 1
@@ -187,6 +202,7 @@ def _pour(
         if len(parts) == 2:
             _, h0 = parts[0].wrap(w, room)
             out[fi].items.append((parts[0], before, h0))
+            out[fi].parts.append((spec, first))
             out[fi].resources |= printed_ids(spec)  # either part may hold the reference
             queue[i] = (parts[1], spec, False)
         fi, used = fi + 1, 0.0

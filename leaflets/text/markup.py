@@ -37,6 +37,7 @@ class Para:
     space_before: float = 0.0  # in body sizes
     lead: str = ""  # a bold lead-in before the segments
     keep_with_next: bool = False
+    role: str = ""  # its structure for a screen reader: "H1".."H6"; "" is P (LI with a bullet)
 
     @classmethod
     def of(cls, text: str | Sequence[Segment], **kw) -> Para:
@@ -72,16 +73,43 @@ def _escaped_runs(text: str, stack: Stack | None) -> str:
     )
 
 
+LINK_CALLBACK = "leafletsLink"  # the canvas callback told where each number or link is drawn
+
+
+def _mark(label: str) -> str:
+    """A zero-width callback, right after a number or link (or a line of one), telling the
+    canvas it has just been drawn (tagging: its own marked content and link annotation).
+    It stands outside the number's larger font, which would make a line of its own taller."""
+    return f'<onDraw name="{LINK_CALLBACK}" label="{label}"/>'
+
+
 def _ref_markup(
-    ref: Ref, size: float, min_number: float, width: float, font: str, latin: str | None
+    ref: Ref,
+    size: float,
+    min_number: float,
+    width: float,
+    font: str,
+    latin: str | None,
+    tagged: bool = False,
 ) -> str:
     size = max(size, min_number)
-    if ref.resource.is_phone and ref.variant != "url":
-        text = escape(ref.text).replace(" ", NBSP)  # a number never breaks
-    else:
-        text = "<br/>".join(escape(x) for x in link_lines(ref.text, width, font, size))
     face = f' name="{latin}"' if latin else ""
-    return f'<font size="{size:.2f}"{face}><b>{text}</b></font>'
+    if ref.resource.is_phone and ref.variant != "url":
+        pieces = [ref.text.replace(" ", NBSP)]  # a number never breaks
+    else:
+        pieces = link_lines(ref.text, width, font, size)
+    if not tagged:
+        text = "<br/>".join(escape(x) for x in pieces)
+        return f'<font size="{size:.2f}"{face}><b>{text}</b></font>'
+    out = []
+    for k, piece in enumerate(pieces):
+        # the mark carries the piece's text (hex), whose width says where the piece began
+        label = f"{ref.resource.id} {ref.variant or '-'} {k} {len(pieces)}"
+        out.append(
+            f'<font size="{size:.2f}"{face}><b>{escape(piece)}</b></font>'
+            + _mark(f"{label} {piece.encode().hex()}")
+        )
+    return "<br/>".join(out)
 
 
 def markup(
@@ -91,9 +119,11 @@ def markup(
     width: float = 1e6,
     bold_font: str = "Helvetica-Bold",
     stack: Stack | None = None,
+    tagged: bool = False,
 ) -> str:
     """reportlab paragraph markup for `para`: every string escaped, references bold, runs
-    that a language's first font cannot print set in the font that can."""
+    that a language's first font cannot print set in the font that can; with `tagged`, each
+    number and link between callbacks that tell the canvas where it is drawn."""
     latin = stack.faces[-1].name if stack is not None and len(stack.faces) > 1 else None
     parts = []
     if para.lead:
@@ -111,6 +141,7 @@ def markup(
                     width,
                     stack.faces[-1].bold_name if latin else bold_font,
                     latin,
+                    tagged,
                 )
             )
         else:

@@ -59,6 +59,7 @@ class Run:
     bold: bool
     size: float
     color: tuple[float, float, float]
+    ref: tuple | None = None  # a number or link: (resource id, variant, piece, pieces)
 
     @property
     def font(self) -> str:
@@ -134,6 +135,7 @@ class ComplexParagraph:
     overflow: bool = False
     width: float = 0.0
     height: float = 0.0
+    tags: object | None = None  # set when drawn in a tagged document (render.tagging)
 
     def space_width(self) -> float:
         return _width(" ", self.stack.primary.name, self.size)
@@ -234,6 +236,8 @@ class ComplexParagraph:
                 for r in self.bullet:
                     _draw_run(canvas, r, bx, baseline)
                     bx += r.width
+                if self.tags is not None:
+                    self.tags.after_bullet(canvas)
             cursor = start
             runs = _merged(pieces)
             for k, run in enumerate(runs):
@@ -243,6 +247,11 @@ class ComplexParagraph:
                 if run.text.isspace() and k and is_indic(runs[k - 1].text):
                     cursor += run.width
                     continue
+                tags = self.tags
+                if tags is not None and run.ref:
+                    tags.link_begin(canvas, *run.ref)
+                elif tags is not None and _foreign(run, self.stack):
+                    canvas.addLiteral("/Span <</Lang (en)>> BDC")
                 _draw_run(
                     canvas,
                     run,
@@ -250,8 +259,23 @@ class ComplexParagraph:
                     baseline,
                     " " if after.isspace() and is_indic(run.text) else "",
                 )
+                if tags is not None and run.ref:
+                    box = (cursor, baseline - 0.22 * run.size, cursor + run.width)
+                    tags.link_end(canvas, (*box, baseline + 0.78 * run.size))
+                elif tags is not None and _foreign(run, self.stack):
+                    canvas.addLiteral("EMC")
                 cursor += run.width
             top -= line.height
+
+
+def _foreign(run: Run, stack: Stack) -> bool:
+    """A run of Latin letters in a language of another script: a name in English ("Take It
+    Down", "RAINN"), which a screen reader should speak as English."""
+    return (
+        run.face is stack.faces[-1]
+        and stack.primary is not run.face
+        and any(c.isascii() and c.isalpha() for c in run.text)
+    )
 
 
 def _merged(runs: list[Run]) -> list[Run]:
@@ -261,7 +285,9 @@ def _merged(runs: list[Run]) -> list[Run]:
     for run in runs:
         if out and not run.face.shaping and _same_style(out[-1], run):
             last = out[-1]
-            out[-1] = Run(last.text + run.text, last.face, last.bold, last.size, last.color)
+            out[-1] = Run(
+                last.text + run.text, last.face, last.bold, last.size, last.color, last.ref
+            )
         else:
             out.append(run)
     return out
@@ -334,9 +360,14 @@ def _visual_pieces(words: list[Word], stack: Stack, size: float) -> list[Run]:
         style = run or Run(" ", stack.primary, False, size, (0, 0, 0))
         if pieces and pieces[-1][0] == level and _same_style(pieces[-1][1], style):
             last = pieces[-1][1]
-            pieces[-1] = (level, Run(last.text + ch, last.face, last.bold, last.size, last.color))
+            pieces[-1] = (
+                level,
+                Run(last.text + ch, last.face, last.bold, last.size, last.color, last.ref),
+            )
         else:
-            pieces.append((level, Run(ch, style.face, style.bold, style.size, style.color)))
+            pieces.append(
+                (level, Run(ch, style.face, style.bold, style.size, style.color, style.ref))
+            )
     # rule L2: reverse every maximal sequence at each level from the highest to the lowest odd
     top = max(level for level, _ in pieces)
     lowest_odd = min((level for level, _ in pieces if level % 2), default=1)
@@ -359,10 +390,16 @@ def _visual_pieces(words: list[Word], stack: Stack, size: float) -> list[Run]:
             # neutral characters at a right-to-left level: reversed and mirrored here,
             # because HarfBuzz would lay them out left to right
             text = "".join(bidi_algorithm.MIRRORED.get(c, c) for c in reversed(run.text))
-            run = Run(text, run.face, run.bold, run.size, run.color)
+            run = Run(text, run.face, run.bold, run.size, run.color, run.ref)
         out.append(run)
     return out
 
 
 def _same_style(a: Run, b: Run) -> bool:
-    return a.face is b.face and a.bold == b.bold and a.size == b.size and a.color == b.color
+    return (
+        a.face is b.face
+        and a.bold == b.bold
+        and a.size == b.size
+        and a.color == b.color
+        and a.ref == b.ref
+    )

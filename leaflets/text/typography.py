@@ -35,6 +35,8 @@ class Typography:
     step: float = 0.25
     # told the registry ids of each block of text when it is drawn (Document.record)
     on_draw: Callable[[Iterable[str]], None] | None = field(default=None, repr=False)
+    # told what each paragraph is as it is drawn, for the structure tree (render.tagging)
+    tags: object | None = field(default=None, repr=False)
     _styles: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -99,11 +101,45 @@ class Typography:
         inner = width - size * (BULLET_INDENT if para.bullet else 0) - para.indent * size
         if self.complex:
             return shaped_paragraph(para, size, self, inner)
-        return Paragraph(
-            markup(para, size * para.scale, self.min_number, inner, self.bold_font, self.stack),
+        return _Paragraph(
+            markup(
+                para,
+                size * para.scale,
+                self.min_number,
+                inner,
+                self.bold_font,
+                self.stack,
+                tagged=self.tags is not None,
+            ),
             self.style(para, size),
             bulletText=escape(para.bullet) if para.bullet else None,
         )
+
+
+class _Paragraph(Paragraph):
+    """reportlab's Paragraph, which tells its ``tags`` (set when it is drawn for a tagged
+    document) when its bullet has been drawn (the bullet is the first text object it draws),
+    so that the list item's label ends there and its body begins."""
+
+    tags = None
+
+    def draw(self) -> None:
+        canv = self.canv
+        if self.tags is None or not self.bulletText:
+            super().draw()
+            return
+        draw_text = canv.drawText
+
+        def once(text_object) -> None:
+            del canv.drawText  # the canvas's own method again
+            draw_text(text_object)
+            self.tags.after_bullet(canv)
+
+        canv.drawText = once
+        try:
+            super().draw()
+        finally:
+            canv.__dict__.pop("drawText", None)
 
 
 # kinsoku: characters a CJK line may not start with, and may not end with
@@ -172,8 +208,9 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
             else:
                 pieces = link_lines(seg.text, inner, latin.bold_name, n)
             for i, piece in enumerate(pieces):
+                ref = (seg.resource.id, seg.variant or "-", i, len(pieces))
                 word = Word(
-                    [Run(piece, latin, True, n, para.color)],
+                    [Run(piece, latin, True, n, para.color, ref)],
                     isolated=True,
                     space_before=not glued and bool(words) and i == 0,
                 )
