@@ -188,7 +188,7 @@ def test_a_bad_catalog_is_refused_with_one_line_and_no_pdf(locales, tmp_path, ba
         ("es", "Llame al uno nueve cero cero cinco cinco cinco {rainn}", "'1900555'"),
         ("ru", "Звоните один восемь ноль ноль {rainn}", "'1800'"),
         ("ko", "일팔공공 오오오 공일구구 {rainn}", "contains the number"),
-        ("zh-Hans", "请拨打 九百五十五 {rainn}", "'955'"),
+        ("zh-Hans", "请拨打 九百一十一 {rainn}", "'911'"),
         ("ja", "ｅｖｉｌ．ｅｘａｍｐｌｅ {rainn}", "'evil.example'"),
         ("ja", "ⓔⓥⓘⓛ.ⓒⓞⓜ {rainn}", "'evil.com'"),
         ("zh-Hans", "访问 evil点com {rainn}", "'evil.com'"),
