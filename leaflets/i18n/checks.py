@@ -61,7 +61,8 @@ def message_problems(msgid: str, msgstr: str, marks: frozenset[str] = frozenset(
 
 
 # What may not touch a placeholder: a digit or letter would be read as part of the number
-# ("{ccri}9" prints 1-844-878-22749) and '.', '/', '@', '+', '-', '#', ':' as part of an
+# ("{ccri}9" prints CCRI's number with a 9 after it) and '.', '/', '@', '+', '-', '#', ':' as
+# part of an
 # address ("{take-it-down}/pay"); letters of scripts without spaces may (Korean "{rainn}에").
 _GLUES = set("./@+-#:_~=%&")
 

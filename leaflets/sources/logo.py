@@ -80,7 +80,8 @@ def _text_in(picture) -> str:
         text = pytesseract.image_to_string(big, config="--psm 11", timeout=30)
     except (RuntimeError, OSError, ImportError):
         return ""
-    from .reading import untrusted_text_problems  # kept local: reading imports nothing here
+    # imported here to keep start-up fast, with pytesseract above
+    from .reading import untrusted_text_problems
 
     problems = [p for p in untrusted_text_problems(text, None) if "contains the" in p]
     return problems[0].split(";")[0].removeprefix("contains ") if problems else ""
