@@ -62,8 +62,8 @@ def message_problems(msgid: str, msgstr: str, marks: frozenset[str] = frozenset(
 
 # What may not touch a placeholder: a digit or letter would be read as part of the number
 # ("{ccri}9" prints CCRI's number with a 9 after it) and '.', '/', '@', '+', '-', '#', ':' as
-# part of an
-# address ("{take-it-down}/pay"); letters of scripts without spaces may (Korean "{rainn}에").
+# part of an address ("{take-it-down}/pay"); letters of scripts without spaces may (Korean
+# "{rainn}에").
 _GLUES = set("./@+-#:_~=%&")
 
 
