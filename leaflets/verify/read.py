@@ -24,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 import zxingcpp
 
 from ..paper import MM as PT_PER_MM
-from ..sources import links
+from ..sources import links, phones
 
 LABEL_BAND_MM = 12.0  # how far below a QR code its label is looked for
 
@@ -109,6 +109,8 @@ class PageRead:
     layers_differ: bool = False  # optional content prints other than it shows
     printed: str | None = None  # --deep: the text OCR reads on the print rendering
     printed_lines: dict[int, str] = field(default_factory=dict)  # --deep: segment -> its OCR
+    unseen: list[tuple[str, str]] = field(default_factory=list)  # (number or link, why not seen)
+    user_unit: float = 1.0  # /UserUnit: the page prints this many times its size
 
 
 @dataclass(frozen=True)
@@ -465,6 +467,175 @@ def _visible_area(crop, trim):
     )
 
 
+# ----------------------------------------------------------------------------- visibility
+
+_INVISIBLE_MODES = {3: "invisible text (render mode 3)", 7: "a clipping path only (render mode 7)"}
+MIN_TEXT_PT = 3.0  # a number or link printed smaller than this (its letters' height) is unread
+INK_LEVEL = 48  # grey levels between ink and its background
+MAX_CHECKED = 4000  # characters of numbers and links checked for ink on one page
+
+
+@dataclass
+class _Glyphs:
+    """The characters of one printed number or link, as pdfium draws them."""
+
+    text: str
+    tight: list[tuple[float, float, float, float]]  # each glyph's own box
+    loose: list[tuple[float, float, float, float]]  # each character's advance box
+    modes: list[int]  # text render modes
+    objects: list[int]  # the address of each character's text object
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+def _glyphs_of_numbers_and_links(tp, segments) -> list[_Glyphs]:
+    """The glyphs of every run of three or more digits and every link printed, for the ink
+    checks (bounded by MAX_CHECKED characters a page)."""
+    out: list[_Glyphs] = []
+    budget = MAX_CHECKED
+    for text, _, idx in segments:
+        spans = [(r.start, r.end) for r in phones.digit_runs(text) if len(r.digits) >= 3]
+        if "." in text:
+            spans += [(lk.start, lk.end) for lk in links.find_links(text)]
+        for a, b in spans:
+            chars = [i for i, c in zip(idx[a:b], text[a:b]) if i is not None and c.strip()]
+            if not chars or budget < len(chars):
+                continue
+            budget -= len(chars)
+            g = _Glyphs(text[a:b], [], [], [], [])
+            for i in chars:
+                g.tight.append(tp.get_charbox(i))
+                g.loose.append(tp.get_charbox(i, loose=True))
+                obj = pdfium_c.FPDFText_GetTextObject(tp.raw, i)
+                g.modes.append(pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else -1)
+                g.objects.append(_address(obj))
+            out.append(g)
+    return out
+
+
+def _bounds(obj) -> tuple[float, float, float, float]:
+    v = [ctypes.c_float() for _ in range(4)]
+    pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(x) for x in v))
+    return (v[0].value, v[1].value, v[2].value, v[3].value)
+
+
+def _painted(pg, limit: int = 50_000) -> tuple[dict[int, int], list[tuple[int, tuple]]]:
+    """Paint order of the page's objects (forms walked into): the order of each text object
+    (by address), and (order, bounds) of each picture, path or shading."""
+    texts: dict[int, int] = {}
+    others: list[tuple[int, tuple]] = []
+    n = 0
+    stack = [(pg.raw, 0, False, 0)]  # (holder, next child, is a form, depth)
+    while stack and n < limit:
+        holder, k, form, depth = stack.pop()
+        count = (
+            pdfium_c.FPDFFormObj_CountObjects(holder)
+            if form
+            else pdfium_c.FPDFPage_CountObjects(holder)
+        )
+        if k >= count:
+            continue
+        obj = (
+            pdfium_c.FPDFFormObj_GetObject(holder, k)
+            if form
+            else pdfium_c.FPDFPage_GetObject(holder, k)
+        )
+        stack.append((holder, k + 1, form, depth))
+        n += 1
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts[_address(obj)] = n
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth < LIMITS.max_depth:
+                stack.append((obj, 0, True, depth + 1))
+        elif kind in (
+            pdfium_c.FPDF_PAGEOBJ_PATH,
+            pdfium_c.FPDF_PAGEOBJ_IMAGE,
+            pdfium_c.FPDF_PAGEOBJ_SHADING,
+        ):
+            others.append((n, _bounds(obj)))
+    return texts, others
+
+
+def _union(boxes):
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return max(w, 0.0) * max(h, 0.0)
+
+
+def _ink(pg, image, box) -> float | None:
+    """The share of a box's pixels that differ from its background by INK_LEVEL or more,
+    on the page's rendering; None when the box is under a pixel."""
+    w, h = image.size
+    corners = [_to_device(pg, w, h, x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    x0, y0, x1, y1 = max(0, min(xs)), max(0, min(ys)), min(w, max(xs) + 1), min(h, max(ys) + 1)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    hist = image.crop((x0, y0, x1, y1)).histogram()[:256]
+    total = sum(hist)
+    acc, median = 0, 0
+    for v, c in enumerate(hist):
+        acc += c
+        if acc * 2 >= total:
+            median = v
+            break
+    ink = sum(c for v, c in enumerate(hist) if abs(v - median) >= INK_LEVEL)
+    return ink / total
+
+
+def _unseen(pg, image, glyphs: list[_Glyphs], limits: Limits) -> list[tuple[str, str]]:
+    """Numbers and links the text layer has that a reader of the page cannot see: invisible
+    text, letters too small or squeezed to read, no ink where they stand (covered, the
+    colour of the background, clipped away), or a picture or shape painted over them."""
+    out = []
+    painted = None
+    for g in glyphs:
+        shown = [m for m in g.modes if m not in _INVISIBLE_MODES]
+        if not shown:
+            out.append((g.text, f"it is {_INVISIBLE_MODES[g.modes[0]]}"))
+            continue
+        heights = sorted(b[3] - b[1] for b in g.loose)
+        height = heights[len(heights) // 2]
+        if height < MIN_TEXT_PT:
+            out.append((g.text, f"its letters are {height:.1f} pt high, too small to read"))
+            continue
+        widths = sum(max(b[2] - b[0], 0.0) for b in g.loose)
+        if widths < 0.15 * height * len(g.loose):
+            out.append((g.text, "its letters are squeezed to a sliver (horizontal scaling)"))
+            continue
+        box = _union([b for b in g.tight if b[2] > b[0] and b[3] > b[1]] or g.loose)
+        ink = _ink(pg, image, box)
+        if ink is not None and ink < 0.04:
+            out.append(
+                (
+                    g.text,
+                    "no ink shows where it stands (covered, the colour of its background, "
+                    "or clipped away)",
+                )
+            )
+            continue
+        if painted is None:
+            painted = _painted(pg)
+        texts, others = painted
+        order = max((texts.get(a, 0) for a in g.objects), default=0)
+        area = max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
+        if order and any(n > order and _overlap(b, box) >= 0.3 * area for n, b in others):
+            out.append((g.text, "a picture or shape is painted over it: what shows may be another"))
+    return out
+
+
 def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageRead:
     w, h = pg.get_size()
     crop = _box(pk_page.obj, "/CropBox")
@@ -474,6 +645,10 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
     for subtype, rect, kind, target in _annotations(pk_page.obj):
         page.annotations.append(Annotation(subtype, rect, kind, target, ""))
     page.actions = _additional(pk_page.obj.get("/AA"))
+    try:
+        page.user_unit = float(pk_page.obj.get("/UserUnit", 1.0))
+    except (TypeError, ValueError, pikepdf.PdfError):
+        page.user_unit = 0.0
     if max(w, h) / PT_PER_MM > limits.max_side_mm:
         page.too_big = (
             f"the page is {w / PT_PER_MM:.0f} x {h / PT_PER_MM:.0f} mm, larger than verify reads "
@@ -494,11 +669,13 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
             x0, y0, x1, y1 = a.rect
             under = tp.get_text_bounded(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else ""
             page.annotations[k] = Annotation(a.subtype, a.rect, a.action, a.target, under)
+        area = _visible_area(crop, trim)
+        shown3 = [seg for seg in segments if _inside(seg[1], area)]
+        glyphs = _glyphs_of_numbers_and_links(tp, shown3)
     finally:
         tp.close()
-    area = _visible_area(crop, trim)
-    shown = [(t, b) for t, b in segments if _inside(b, area)]
-    page.hidden = "\n".join(t for t, b in segments if not _inside(b, area))
+    shown = [(t, b) for t, b, _ in shown3]
+    page.hidden = "\n".join(t for t, b, _ in segments if not _inside(b, area))
     page.segments = [(re.sub(r"\)([0-9][0-9 -]*)\(", r"(\1)", t), b) for t, b in shown]
     seen = "\n".join(t for t, _ in shown)
     # pdfium mirrors the brackets of a number's gloss when the line is right to left
@@ -514,6 +691,8 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
     scale = min(dpi, budget) / 72
     image = pg.render(scale=scale, grayscale=True).to_pil()
     page.qr = _codes(pg, image, shown)
+    if glyphs:
+        page.unseen = _unseen(pg, image, glyphs, limits)
     if deep:
         _read_deep(pg, page, shown, budget, limits)
     return page
@@ -657,17 +836,17 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
             continue
         angle = pdfium_c.FPDFText_GetCharAngle(tp.raw, i)
         if not ch.strip() and turned_last:
-            turned[-1][1].append((" ", None))
+            turned[-1][1].append((" ", None, None))
             continue
         turned_last = 0.02 < angle % (2 * math.pi) < 2 * math.pi - 0.02
         if turned_last:
             if not turned or abs(turned[-1][0] - angle) > 0.02:
                 turned.append((angle, []))
-            turned[-1][1].append((ch, tp.get_charbox(i, loose=True)))
+            turned[-1][1].append((ch, tp.get_charbox(i, loose=True), i))
             continue
         if ch in links.INVISIBLE and lines[-1]:
             # no width and no box of its own: it stays with the letter it follows
-            lines[-1][-1] = (lines[-1][-1][0] + ch, lines[-1][-1][1])
+            lines[-1][-1] = (lines[-1][-1][0] + ch, *lines[-1][-1][1:])
             continue
         if not ch.strip():
             continue
@@ -675,7 +854,7 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
         if box[3] - box[1] <= 0 or box[2] - box[0] < 0:
             # no box (text given by /ActualText in a form): it goes with the letter before
             if lines[-1]:
-                lines[-1][-1] = (lines[-1][-1][0] + ch, lines[-1][-1][1])
+                lines[-1][-1] = (lines[-1][-1][0] + ch, *lines[-1][-1][1:])
             continue
         if lines[-1]:
             last = lines[-1][-1][1]
@@ -683,14 +862,14 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
                 last[3] - last[1], box[3] - box[1]
             ):
                 lines.append([])  # pdfium joined two printed lines (after a hyphen)
-        lines[-1].append(("-" if ch == "\ufffe" else ch, box))
+        lines[-1].append(("-" if ch == "\ufffe" else ch, box, i))
     out = []
     for items in lines:
         # pdfium's lines keep one baseline; read each left to right and cut it where the gap
         # is a column's (pdfium joins the labels of codes side by side into one line)
         items.sort(key=lambda cb: cb[1][0])
         current: list = []
-        for ch, box in items:
+        for ch, box, idx in items:
             if current:
                 prev = current[-1][1]
                 gap = box[0] - prev[2]
@@ -699,12 +878,12 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
                     out.append(_segment(current))
                     current = []
                 elif gap > 0.1 * height:  # a word space (the loose box is about 1.2 em)
-                    current.append((" ", None))
-            current.append((ch, box))
+                    current.append((" ", None, None))
+            current.append((ch, box, idx))
         if current:
             out.append(_segment(current))
     for _, items in turned:
-        out += [_segment(block) for block in _spaced(items) if any(b for _, b in block)]
+        out += [_segment(block) for block in _spaced(items) if any(b for _, b, _ in block)]
     return _join_continued_links(_merge_neighbours(out))
 
 
@@ -712,24 +891,24 @@ def _spaced(items: list) -> list[list]:
     """Text at an angle cut into blocks (where the next letter is far away), with pdfium's own
     spaces, and a space added where the step from one letter to the next is clearly longer
     than the usual step."""
-    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for _, b in items if b is not None]
+    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for _, b, _ in items if b is not None]
     steps = sorted(math.dist(a, b) for a, b in zip(centres, centres[1:]))
     usual = steps[len(steps) // 2] if steps else 0.0
     blocks: list[list] = [[]]
     last = None
-    for ch, box in items:
+    for ch, box, idx in items:
         out = blocks[-1]
         if box is None:
             if out and out[-1][0] != " ":
-                out.append((" ", None))
+                out.append((" ", None, None))
             continue
         centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
         step = math.dist(last, centre) if last is not None else 0.0
         if usual and step > 6 * usual:
             blocks.append([])
         elif usual and step > 1.8 * usual and out and out[-1][0] != " ":
-            out.append((" ", None))
-        blocks[-1].append((ch, box))
+            out.append((" ", None, None))
+        blocks[-1].append((ch, box, idx))
         last = centre
     return blocks
 
@@ -753,30 +932,34 @@ def _merge_neighbours(segments):
     out = []
     for row in rows:
         row.sort(key=lambda tb: tb[1][0])
-        text, box = row[0]
-        for ntext, nbox in row[1:]:
+        text, box, idx = row[0]
+        for ntext, nbox, nidx in row[1:]:
             h = min(box[3] - box[1], nbox[3] - nbox[1])
             gap = nbox[0] - box[2]
             if -0.5 <= gap <= max(2 * PT_PER_MM, 1.0 * h):
-                text += (" " if gap > 0.1 * h else "") + ntext
+                space = gap > 0.1 * h
+                text += (" " if space else "") + ntext
+                idx = idx + ([None] if space else []) + nidx
                 box = (box[0], min(box[1], nbox[1]), max(box[2], nbox[2]), max(box[3], nbox[3]))
             else:
-                out.append((text, box))
-                text, box = ntext, nbox
-        out.append((text, box))
+                out.append((text, box, idx))
+                text, box, idx = ntext, nbox, nidx
+        out.append((text, box, idx))
     return sorted(out, key=lambda tb: (-tb[1][3], tb[1][0]))
 
 
-def _segment(items) -> tuple[str, tuple[float, float, float, float]]:
-    boxes = [b for _, b in items if b is not None]
+def _segment(items):
+    """(text, box, the pdfium index of each character of the text or None)."""
+    boxes = [b for _, b, _ in items if b is not None]
     return (
-        "".join(c for c, _ in items),
+        "".join(c for c, _, _ in items),
         (
             min(b[0] for b in boxes),
             min(b[1] for b in boxes),
             max(b[2] for b in boxes),
             max(b[3] for b in boxes),
         ),
+        [i if k == 0 else None for c, _, i in items for k in range(len(c))],
     )
 
 
@@ -804,7 +987,7 @@ def _join_continued_links(segments, passes: int = 3):
 
         changed = False
         for j in range(len(out)):
-            text, box = out[j]
+            text, box, idx = out[j]
             last = text.split(" ")[-1] if text else ""
             if not (last.endswith("-") and "/" in last and "." in last):
                 continue
@@ -815,11 +998,15 @@ def _join_continued_links(segments, passes: int = 3):
             ]
             if below:
                 i, b = max(below, key=lambda ib: ib[1][3])
-                out[j] = (text + out[i][0], (min(box[0], b[0]), b[1], max(box[2], b[2]), box[3]))
-                out[i] = ("", b)
+                out[j] = (
+                    text + out[i][0],
+                    (min(box[0], b[0]), b[1], max(box[2], b[2]), box[3]),
+                    idx + out[i][2],
+                )
+                out[i] = ("", b, [])
                 changed = True
         for i in range(len(out)):
-            text, box = out[i]
+            text, box, idx = out[i]
             if not text.startswith("/"):
                 continue
             above = [
@@ -833,12 +1020,16 @@ def _join_continued_links(segments, passes: int = 3):
             ]
             if above:
                 j, b = min(above, key=lambda jb: jb[1][1])
-                out[j] = (out[j][0] + text, (min(box[0], b[0]), box[1], max(box[2], b[2]), b[3]))
-                out[i] = ("", box)
+                out[j] = (
+                    out[j][0] + text,
+                    (min(box[0], b[0]), box[1], max(box[2], b[2]), b[3]),
+                    out[j][2] + idx,
+                )
+                out[i] = ("", box, [])
                 changed = True
         if not changed:
             break
-    return [(t, b) for t, b in out if t]
+    return [seg for seg in out if seg[0]]
 
 
 def label_under(segments, bbox) -> str:

@@ -625,6 +625,16 @@ def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
                     "prints differently from how it shows on screen",
                 )
             )
+        for thing, why in page.unseen:
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "visible",
+                    f"{thing!r} is in the text layer, but a reader of the page cannot see it: "
+                    f"{why}",
+                )
+            )
         hidden = [n.main for n in phones.find_numbers(page.hidden, 3)]
         hidden += [lk.text for lk in links.find_links(page.hidden)]
         for thing in hidden:
@@ -821,6 +831,16 @@ def check_boxes(doc: PDFRead, registry: Registry) -> list[Finding]:
             )
         )
     for page in doc.pages:
+        if page.user_unit != 1.0:
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "boxes",
+                    f"the page has /UserUnit {page.user_unit:g}: it prints at "
+                    f"{page.user_unit:g} times the size its boxes give",
+                )
+            )
         if page.trimbox is None:
             out.append(_f(doc, page.number, "boxes", "the page has no TrimBox"))
             continue
