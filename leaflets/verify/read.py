@@ -615,7 +615,11 @@ def _unseen(pg, image, glyphs: list[_Glyphs], limits: Limits) -> list[tuple[str,
         if widths < 0.15 * height * len(g.loose):
             out.append((g.text, "its letters are squeezed to a sliver (horizontal scaling)"))
             continue
-        box = _union([b for b in g.tight if b[2] > b[0] and b[3] > b[1]] or g.loose)
+        drawn = [b for b in g.tight if b[2] > b[0] and b[3] - b[1] >= 0.1 * height]
+        if not drawn:
+            out.append((g.text, "its font draws nothing for its letters (empty glyphs)"))
+            continue
+        box = _union(drawn)
         ink = _ink(pg, image, box)
         if ink is not None and ink < 0.04:
             out.append(

@@ -296,11 +296,78 @@ def _link_problem(host_text: str, path: str, registry: Registry) -> str | None:
     return None
 
 
+_LINE_END_LABEL = re.compile(r"(?:^|\s)([a-z0-9-]+)\.$")
+_LINE_START_REST = re.compile(r"^([a-z0-9-]+)(/\S*)?")
+
+
+def _split_hosts(page) -> list[tuple[str, str]]:
+    """Addresses broken over two lines after a dot ("evil." above "example/pay"): (as
+    printed, joined), when the part below has a path or ends in a common top-level label."""
+    out = []
+    for k, (text, box) in enumerate(page.segments):
+        m = _LINE_END_LABEL.search(text.rstrip())
+        if not m:
+            continue
+        h = box[3] - box[1]
+        below = [
+            (b[3], t)
+            for t, b in page.segments
+            if b[3] <= box[1] + 0.5 * h
+            and b[3] >= box[1] - 1.5 * h
+            and b[0] < box[2]
+            and b[2] > box[0]
+        ]
+        if not below:
+            continue
+        nxt = max(below)[1]
+        m2 = _LINE_START_REST.match(nxt)
+        if m2 and (m2.group(2) or m2.group(1) in links.COMMON_TLDS):
+            out.append((f"{m.group(1)}. / {m2.group(0)}", f"{m.group(1)}.{m2.group(0)}"))
+    return out
+
+
 def check_links(doc: PDFRead, registry: Registry) -> list[Finding]:
-    """Every host or URL printed belongs to a registry link, spelled in plain ASCII."""
+    """Every host or URL printed belongs to a registry link, spelled in plain ASCII; one
+    written with look-alike dots or full-width letters, or broken over two lines, is read as
+    a reader types it; no e-mail address is printed."""
     out = []
     edition = _edition(doc)
     for page in doc.pages:
+        for typed in links.disguised_hosts(page.seen):
+            problem = _link_problem(typed.host, typed.path, registry)
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "link",
+                    f"printed address {typed.text!r} is written with look-alike dots or "
+                    f"full-width letters: a reader types {typed.host}{typed.path}, which "
+                    + (problem or "is a registry host, but leaflets prints addresses plainly"),
+                )
+            )
+        for printed, joined in _split_hosts(page):
+            for link in links.find_links(joined):
+                problem = _link_problem(link.host, link.path, registry)
+                if problem:
+                    out.append(
+                        _f(
+                            doc,
+                            page.number,
+                            "link",
+                            f"printed link {printed!r}, broken over two lines, reads "
+                            f"{link.text!r}, which {problem}",
+                        )
+                    )
+        for address in links.email_addresses(page.seen):
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "link",
+                    f"the e-mail address {address!r} is printed: the registry has none, so "
+                    "verify cannot vouch for it",
+                )
+            )
         for link in links.find_links(page.seen):
             problem = _link_problem(link.host, link.path, registry)
             if problem:
