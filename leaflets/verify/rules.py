@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..errors import LeafletsError
 from ..paper import PAPERS, to_mm
@@ -56,35 +57,55 @@ def _edition(doc: PDFRead) -> str | None:
     return doc.expected.guide if doc.expected else doc.meta.get("guide")
 
 
-_allowed_cache: dict[tuple, frozenset[str]] = {}
+@dataclass(frozen=True)
+class Allowed:
+    """Digit runs that may be printed without being numbers to call: the parts of checked
+    dates (by their digits, in any order and spelling), and the runs of the guide's and the
+    registry's own texts as they print them ("24/7" passes, "247" does not)."""
+
+    dates: frozenset[str]
+    forms: frozenset[str]
+
+    def has(self, printed: str, digits: str) -> bool:
+        return digits in self.dates or _form(printed) in self.forms
 
 
-def allowed_numbers(edition: str | None, registry: Registry) -> frozenset[str]:
+def _form(printed: str) -> str:
+    return " ".join(phones.normalise(printed).split())
+
+
+_allowed_cache: dict[tuple, Allowed] = {}
+
+
+def allowed_numbers(edition: str | None, registry: Registry) -> Allowed:
     """Digit runs of three or more that may be printed without being numbers to call: those
-    the edition's own guide text has ("24/7", "1-2-1"; a translation may hold no other), and
-    the registry's names and hours ("Mon-Fri 8:00-16:30"), and the parts of its checked dates
-    (the footer's "25 November 2026")."""
+    the edition's own guide text has, as it prints them ("24/7", "1-2-1"; a translation may
+    hold no other), and the registry's names and hours ("Mon-Fri 8:00-16:30"), and the parts
+    of its checked dates (the footer's "25 November 2026")."""
     key = (
         edition,
         tuple((r.id, r.name, r.short_name, r.hours, r.cost, r.verified) for r in registry),
     )
     if key not in _allowed_cache:
-        out = set()
+        dates: set[str] = set()
         for r in registry:
             d = r.verified
             parts = {str(d.year), f"{d.day:02d}", f"{d.month:02d}", str(d.day), str(d.month)}
             # a date written with its parts in any order and joined ("11 25", "25.11.2026")
-            out |= parts | {a + b for a in parts for b in parts if a != b}
-            out |= {a + b + c for a in parts for b in parts for c in parts if len({a, b, c}) == 3}
+            dates |= parts | {a + b for a in parts for b in parts if a != b}
+            dates |= {a + b + c for a in parts for b in parts for c in parts if len({a, b, c}) == 3}
         try:
             guides = load_guides([edition], registry) if edition else []
         except LeafletsError:
             guides = []  # an edition verify does not know: its numbers are all findings
         texts = [PLACEHOLDER.sub(" ", t) for g in guides for _, t, _ in g.messages()]
         texts += [x for r in registry for x in (r.name, r.short_name, r.hours, r.cost) if x]
+        forms: set[str] = set()
         for text in texts:
-            out |= {run.digits for run in phones.digit_runs(text)}
-        _allowed_cache[key] = frozenset(out)
+            for run in phones.digit_runs(text):
+                # as printed, and as the number finders read it once dialled ("24-7")
+                forms |= {_form(run.text), _form(phones.as_dialled(run.text))}
+        _allowed_cache[key] = Allowed(frozenset(dates), frozenset(forms))
     return _allowed_cache[key]
 
 
@@ -135,7 +156,7 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
     allowed = allowed_numbers(edition, registry)
     for page in doc.pages:
         for run in phones.digit_runs(page.seen):
-            if run.digits in allowed and not run.lookalikes:
+            if allowed.has(run.text, run.digits) and not run.lookalikes:
                 continue
             if len(run.digits) < 3 and not run.scripts:
                 continue
@@ -184,7 +205,7 @@ def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> l
     for run in phones.digit_runs(segment):
         if _percent(segment, run.end):
             continue
-        if len(run.digits) >= 3 and run.digits not in allowed:
+        if len(run.digits) >= 3 and not allowed.has(run.text, run.digits):
             if not any(run.digits in c for c in covered):
                 out.append(
                     _f(
@@ -201,7 +222,7 @@ def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> l
             continue  # "100 %": a share, not a number to call
         res = dialled(num, registry)
         if res is None:
-            if num.digits in allowed:
+            if allowed.has(num.main, num.digits):
                 continue
             if len(num.digits) < 5 and not any(c.isalpha() for c in num.main):
                 hint = f" (the edition's are {', '.join(short_codes)})" if short_codes else ""
