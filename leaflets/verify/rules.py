@@ -183,6 +183,22 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
                         f"reader dials {run.digits}",
                     )
                 )
+        words = [(w, "words") for w in phones.word_numbers(page.seen)]
+        words += [(w, "CJK numerals") for w in phones.cjk_numeral_runs(page.seen)]
+        for w, how in words:
+            if w.digits in allowed.dates:
+                continue  # a checked date's year, month or day
+            res = dialled(phones.PrintedNumber(w.digits, w.digits, "", 0, 0), registry)
+            what = f"{res.short_name}'s number" if res else "a number the registry does not have"
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "number",
+                    f"the number {w.text!r} is written in {how}: a reader dials {w.digits} "
+                    f"({what}); leaflets prints numbers in digits, so verify cannot vouch for it",
+                )
+            )
         for index, (segment, _) in enumerate(page.segments):
             out += _segment_numbers(doc, page, index, segment, registry, edition, allowed)
     return out
