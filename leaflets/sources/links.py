@@ -234,9 +234,10 @@ _MORE_TLDS = COMMON_TLDS | frozenset(
 )
 _ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _TYPED_LABEL = rf"[{_ALNUM}](?:[{_ALNUM}\-\uff0d]*[{_ALNUM}])?"
-_BRACKET_DOT = r"\s?[\[\(\{<]\s?(?:\.|dot|DOT|Dot)\s?[\]\)\}>]\s?"
+_SP = r"[^\S\n\r]"  # a space on the same line
+_BRACKET_DOT = rf"{_SP}?[\[\(\{{<]{_SP}?(?:\.|dot|DOT|Dot){_SP}?[\]\)\}}>]{_SP}?"
 _CJK_DOT = "[\u3002\uff0e\uff61\u00b7\u2022\u2219\u2027\u30fb\u2024\ufe52]"
-_SPACED_DOT = r"\s+(?:dot|DOT)\s+|\s+\.\s*|\.\s+"
+_SPACED_DOT = rf"{_SP}+(?:dot|DOT){_SP}+|{_SP}+\.{_SP}*|\.{_SP}+"
 _DOT = rf"(?:{_BRACKET_DOT}|{_CJK_DOT}|{_SPACED_DOT}|\.)"
 _TYPED = re.compile(
     rf"(?<![{_ALNUM}.@\-])(?P<host>(?:{_TYPED_LABEL}{_DOT})+{_TYPED_LABEL})"

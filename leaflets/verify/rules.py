@@ -128,22 +128,42 @@ def _helplines_named(text: str, registry: Registry, edition: str | None) -> set[
 
 def _named_near(page, index: int, number: str, registry: Registry, edition: str | None):
     """The helplines named nearest a number: in its own line (the number left out), else in
-    the nearest line above it in the same column (within three lines)."""
+    the nearest named line above or below it in the same column (within three lines): above
+    when the number ends the sentence or paragraph that names it; below when the line above
+    ends a sentence and the line right under the number names a helpline and goes on with
+    the sentence (lower case: "1-844-878-2274 / is CCRI's helpline"), is nearer than the
+    name above, or no line above names one."""
     text, box = page.segments[index]
     own = _helplines_named(text.replace(number, " "), registry, edition)
     if own:
         return own
     h = box[3] - box[1]
+
+    def column(b) -> bool:
+        return b[0] < box[2] and b[2] > box[0]
+
     above = sorted(
-        (b[1], t)
+        (b[1] - box[3], t)
         for t, b in page.segments
-        if b[1] >= box[1] + 0.5 * h and b[1] <= box[3] + 3 * h and b[0] < box[2] and b[2] > box[0]
+        if column(b) and b[1] >= box[1] + 0.5 * h and b[1] <= box[3] + 3 * h
     )
-    for _, t in above:
-        named = _helplines_named(t, registry, edition)
-        if named:
-            return named
-    return set()
+    below = sorted(
+        (box[1] - b[3], t)
+        for t, b in page.segments
+        if column(b) and b[3] <= box[3] - 0.5 * h and b[3] >= box[1] - 3 * h
+    )
+    up = next(((g, t, n) for g, t in above if (n := _helplines_named(t, registry, edition))), None)
+    down = next(
+        ((g, t, n) for g, t in below if (n := _helplines_named(t, registry, edition))), None
+    )
+    ends = above[0][1].rstrip()[-1:] if above else ""
+    if up and (ends not in ".!?。" or up[1].rstrip().endswith(":")):
+        return up[2]  # the number ends the sentence or paragraph that names a helpline above
+    if down and below[0][1] == down[1]:
+        starts = next((c for c in down[1] if c.isalpha()), "")
+        if not up or starts.islower() or down[0] < 0.8 * up[0]:
+            return down[2]  # the line right under it goes on to name its helpline
+    return up[2] if up else set()
 
 
 def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
@@ -406,6 +426,8 @@ def check_links(doc: PDFRead, registry: Registry) -> list[Finding]:
                 )
             )
         for link in links.find_links(page.seen):
+            if re.fullmatch(r"(?:\d+\.)+[A-Z]{2,}", link.text):
+                continue  # a number with dots and vanity letters ("800.656.HOPE"): a number
             problem = _link_problem(link.host, link.path, registry)
             if problem:
                 out.append(_f(doc, page.number, "link", f"printed link {link.text!r} {problem}"))
