@@ -78,6 +78,7 @@ class Code:
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points (y up)
     label: str  # the text printed just below it
     error: str = ""  # for a code-shaped region that did not decode: why
+    small: bool = False  # found in a small region read again at a high resolution
 
 
 @dataclass(frozen=True)
@@ -394,21 +395,35 @@ def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str]]:
     return out
 
 
-def _to_device(page, bitmap_w: int, bitmap_h: int, x: float, y: float) -> tuple[int, int]:
-    """PDF page coordinates to a pixel of a rendering of the whole page."""
+def _to_device(
+    page, bitmap_w: int, bitmap_h: int, x: float, y: float, rotate: int = 0
+) -> tuple[int, int]:
+    """PDF page coordinates to a pixel of a rendering of the whole page (turned a further
+    `rotate` quarter turns)."""
     dx, dy = ctypes.c_int(), ctypes.c_int()
     pdfium_c.FPDF_PageToDevice(
-        page.raw, 0, 0, bitmap_w, bitmap_h, 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
+        page.raw, 0, 0, bitmap_w, bitmap_h, rotate, x, y, ctypes.byref(dx), ctypes.byref(dy)
     )
     return dx.value, dy.value
 
 
-def _to_page(page, bitmap_w: int, bitmap_h: int, x: float, y: float) -> tuple[float, float]:
+def _to_page(
+    page, bitmap_w: int, bitmap_h: int, x: float, y: float, rotate: int = 0
+) -> tuple[float, float]:
     """A pixel of a rendering of the whole page to PDF page coordinates (rotation and
     CropBox offset included)."""
     px, py = ctypes.c_double(), ctypes.c_double()
     pdfium_c.FPDF_DeviceToPage(
-        page.raw, 0, 0, bitmap_w, bitmap_h, 0, int(x), int(y), ctypes.byref(px), ctypes.byref(py)
+        page.raw,
+        0,
+        0,
+        bitmap_w,
+        bitmap_h,
+        rotate,
+        int(x),
+        int(y),
+        ctypes.byref(px),
+        ctypes.byref(py),
     )
     return px.value, py.value
 
@@ -425,20 +440,130 @@ _2D_CODES = [
 ]
 
 
-def _codes(page, image, segments) -> list[Code]:
-    """Every 2-D code zxing-cpp finds on a rendering, decoded or not."""
+# Barcodes a phone camera may read too: any of them on a leaflet is a finding.
+_LINEAR_CODES = [
+    zxingcpp.BarcodeFormat.Code128,
+    zxingcpp.BarcodeFormat.Code39,
+    zxingcpp.BarcodeFormat.Code93,
+    zxingcpp.BarcodeFormat.Codabar,
+    zxingcpp.BarcodeFormat.EAN13,
+    zxingcpp.BarcodeFormat.EAN8,
+    zxingcpp.BarcodeFormat.UPCA,
+    zxingcpp.BarcodeFormat.UPCE,
+    zxingcpp.BarcodeFormat.ITF,
+    zxingcpp.BarcodeFormat.DataBar,
+    zxingcpp.BarcodeFormat.DataBarExp,
+]
+_ALL_CODES = _2D_CODES + _LINEAR_CODES
+
+
+def _codes(page, image, segments, rotate: int = 0) -> list[Code]:
+    """Every 2-D code and barcode zxing-cpp finds on a rendering, decoded or not."""
     out = []
     w, h = image.size
-    for bc in zxingcpp.read_barcodes(image, formats=_2D_CODES, return_errors=True):
+    for bc in zxingcpp.read_barcodes(image, formats=_ALL_CODES, return_errors=True):
+        if not bc.valid and bc.format in _LINEAR_CODES:
+            continue  # half a barcode is mostly text or rules
         pos = bc.position
         corners = [
-            _to_page(page, w, h, p.x, p.y)
+            _to_page(page, w, h, p.x, p.y, rotate)
             for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)
         ]
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         bbox = (min(xs), min(ys), max(xs), max(ys))
         error = "" if bc.valid else str(bc.error) or "it does not decode"
         out.append(Code(_name(bc.format), bc.text, bbox, label_under(segments, bbox), error))
+    return out
+
+
+SMALL_CODE_MM = 8.0  # pictures and fine patterns up to this size are read again, closer
+SMALL_CODE_PX = 300  # pixels across such a region is rendered at (at most 2400 dpi)
+
+
+def _small_regions(pg, limit: int = 20_000) -> list[tuple[tuple, bool]]:
+    """Pictures and dense vector patterns (many sub-paths) of 0.8 to 8 mm on a side, about
+    square: where a code too small for the page's rendering may be. (bounds, dense path)"""
+    found = []
+    n = 0
+    stack = [(pg.raw, 0, False, 0)]
+    lo, hi = 0.8 * PT_PER_MM, SMALL_CODE_MM * PT_PER_MM
+    while stack and n < limit:
+        holder, k, form, depth = stack.pop()
+        count = (
+            pdfium_c.FPDFFormObj_CountObjects(holder)
+            if form
+            else pdfium_c.FPDFPage_CountObjects(holder)
+        )
+        if k >= count:
+            continue
+        obj = (
+            pdfium_c.FPDFFormObj_GetObject(holder, k)
+            if form
+            else pdfium_c.FPDFPage_GetObject(holder, k)
+        )
+        stack.append((holder, k + 1, form, depth))
+        n += 1
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth < LIMITS.max_depth:
+                stack.append((obj, 0, True, depth + 1))
+            continue
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH):
+            continue
+        b = _bounds(obj)
+        bw, bh = b[2] - b[0], b[3] - b[1]
+        if not (lo <= bw <= hi and lo <= bh <= hi and 0.6 <= bw / bh <= 1.6):
+            continue
+        dense = False
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            if pdfium_c.FPDFPath_CountSegments(obj) < 60:
+                continue
+            dense = True
+        found.append((b, dense))
+    return found[:50]
+
+
+def _small_codes(pg, segments, budget_px: int) -> list[Code]:
+    """Each small region rendered alone at a resolution at which a code in it decodes; a
+    dense pattern or a code-like region that does not decode is a code that cannot be read."""
+    out = []
+    pw, ph = pg.get_size()
+    for b, dense in _small_regions(pg):
+        pad = 1.0 * PT_PER_MM
+        side = max(b[2] - b[0], b[3] - b[1]) + 2 * pad
+        scale = min(SMALL_CODE_PX / side, 2400 / 72)
+        if (side * scale) ** 2 > budget_px:
+            continue
+        # the region's place on a rendering of the whole page at this scale (rotation and
+        # CropBox offset included), cut out of it by pdfium's crop
+        big_w, big_h = round(pw * scale), round(ph * scale)
+        corners = [
+            _to_device(pg, big_w, big_h, x, y)
+            for x in (b[0] - pad, b[2] + pad)
+            for y in (b[1] - pad, b[3] + pad)
+        ]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        crop = (
+            max(0.0, min(xs) / scale),
+            max(0.0, (big_h - max(ys)) / scale),
+            max(0.0, (big_w - max(xs)) / scale),
+            max(0.0, min(ys) / scale),
+        )
+        if crop[0] + crop[2] >= pw or crop[1] + crop[3] >= ph:
+            continue  # outside the page
+        try:
+            image = pg.render(scale=scale, crop=crop, grayscale=True).to_pil()
+        except Exception:  # noqa: BLE001 -- a region pdfium will not render is not read
+            continue
+        found = [bc for bc in zxingcpp.read_barcodes(image, formats=_2D_CODES, return_errors=True)]
+        label = label_under(segments, b)
+        for bc in found:
+            error = "" if bc.valid else str(bc.error) or "it does not decode"
+            out.append(Code(_name(bc.format), bc.text, b, label, error, small=True))
+        if not any(bc.valid for bc in found) and (dense or found):
+            out.append(
+                Code("QR Code", "", b, label, "a fine square pattern that does not decode", True)
+            )
     return out
 
 
@@ -695,6 +820,11 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
     scale = min(dpi, budget) / 72
     image = pg.render(scale=scale, grayscale=True).to_pil()
     page.qr = _codes(pg, image, shown)
+    for code in _small_codes(pg, shown, limits.max_pixels):
+        if code.error and any(_same_place(code, k) and not k.error for k in page.qr):
+            continue  # a picture inside a code the page's rendering read
+        if not any(_same_place(code, k) and not k.error for k in page.qr):
+            page.qr.append(code)
     if glyphs:
         page.unseen = _unseen(pg, image, glyphs, limits)
     if deep:
@@ -709,14 +839,16 @@ def _read_deep(pg, page: PageRead, shown, budget: float, limits: Limits) -> None
 
     small = page.width * page.height / 72 / 72 < 40
     dpi = min(limits.deep_dpi if small else 250.0, budget)
-    image = pg.render(scale=dpi / 72, grayscale=True, optimize_mode="print").to_pil()
+    turn = (360 - pg.get_rotation()) % 360  # read upright, as a reader turns the page
+    image = pg.render(scale=dpi / 72, grayscale=True, optimize_mode="print", rotation=turn).to_pil()
     page.printed = read_image(image)
     w, h = image.size
+    q = turn // 90
     for k, (text, box) in enumerate(page.segments):
         if not any(c.isdigit() for c in text) and "." not in text:
             continue
         corners = [
-            _to_device(pg, w, h, x, y)
+            _to_device(pg, w, h, x, y, q)
             for x in (box[0] - 2, box[2] + 2)
             for y in (box[1] - 2, box[3] + 2)
         ]
@@ -724,7 +856,7 @@ def _read_deep(pg, page: PageRead, shown, budget: float, limits: Limits) -> None
         crop = (max(0, min(xs)), max(0, min(ys)), min(w, max(xs)), min(h, max(ys)))
         if crop[2] - crop[0] > 4 and crop[3] - crop[1] > 4:
             page.printed_lines[k] = read_image(image.crop(crop), line=True)
-    for code in _codes(pg, image, shown):
+    for code in _codes(pg, image, shown, q):
         if not any(_same_place(code, known) for known in page.qr):
             page.qr.append(code)
         elif code.error == "":

@@ -361,7 +361,7 @@ def _split_hosts(page) -> list[tuple[str, str]]:
     """Addresses broken over two lines after a dot ("evil." above "example/pay"): (as
     printed, joined), when the part below has a path or ends in a common top-level label."""
     out = []
-    for k, (text, box) in enumerate(page.segments):
+    for text, box in page.segments:
         m = _LINE_END_LABEL.search(text.rstrip())
         if not m:
             continue
@@ -512,6 +512,21 @@ def _code_shaped(code) -> bool:
     return code.format == "QR Code" and min(w, h) >= 5 * 2.835 and 0.85 <= w / max(h, 1e-6) <= 1.18
 
 
+_BARCODES = {
+    "Code 128",
+    "Code 39",
+    "Code 93",
+    "Codabar",
+    "EAN-13",
+    "EAN-8",
+    "UPC-A",
+    "UPC-E",
+    "ITF",
+    "DataBar",
+    "DataBar Expanded",
+}
+
+
 def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
     """Every 2-D code opens a registry number or link and is a QR code (which every phone
     camera reads), its label names what it opens, and no code-shaped region fails to decode."""
@@ -520,7 +535,7 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
         for code in page.qr:
             where = f"at {code.bbox[0] / 2.835:.0f}, {code.bbox[1] / 2.835:.0f} mm"
             if code.error:
-                if _code_shaped(code):
+                if code.small or _code_shaped(code):
                     out.append(
                         _f(
                             doc,
@@ -531,6 +546,17 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
                         )
                     )
                 continue  # other formats' candidates are mostly text that looks like one
+            if code.format in _BARCODES:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "qr",
+                        f"a {code.format} barcode {where} holds {code.payload!r}: leaflets "
+                        "prints no barcodes, and a phone camera may open or dial what it holds",
+                    )
+                )
+                continue
             if code.format != "QR Code":
                 out.append(
                     _f(
