@@ -111,6 +111,7 @@ class PageRead:
     printed: str | None = None  # --deep: the text OCR reads on the print rendering
     printed_lines: dict[int, str] = field(default_factory=dict)  # --deep: segment -> its OCR
     unseen: list[tuple[str, str]] = field(default_factory=list)  # (number or link, why not seen)
+    blank_lines: list[str] = field(default_factory=list)  # lines of text that show no ink
     user_unit: float = 1.0  # /UserUnit: the page prints this many times its size
 
 
@@ -609,6 +610,7 @@ class _Glyphs:
     loose: list[tuple[float, float, float, float]]  # each character's advance box
     modes: list[int]  # text render modes
     objects: list[int]  # the address of each character's text object
+    line: bool = False  # a whole line with no number or link in it
 
 
 def _address(handle) -> int:
@@ -624,12 +626,15 @@ def _glyphs_of_numbers_and_links(tp, segments) -> list[_Glyphs]:
         spans = [(r.start, r.end) for r in phones.digit_runs(text) if len(r.digits) >= 3]
         if "." in text:
             spans += [(lk.start, lk.end) for lk in links.find_links(text)]
-        for a, b in spans:
+        line = not spans
+        if line and sum(c.isalnum() for c in text) < 3:
+            continue  # a dash or a bullet alone: too little ink to judge
+        for a, b in spans or [(0, len(text))]:
             chars = [i for i, c in zip(idx[a:b], text[a:b]) if i is not None and c.strip()]
             if not chars or budget < len(chars):
                 continue
             budget -= len(chars)
-            g = _Glyphs(text[a:b], [], [], [], [])
+            g = _Glyphs(text[a:b], [], [], [], [], line)
             for i in chars:
                 g.tight.append(tp.get_charbox(i))
                 g.loose.append(tp.get_charbox(i, loose=True))
@@ -733,6 +738,14 @@ def _unseen(pg, image, glyphs: list[_Glyphs], limits: Limits) -> list[tuple[str,
             continue
         heights = sorted(b[3] - b[1] for b in g.loose)
         height = heights[len(heights) // 2]
+        if g.line:
+            # a line of words: only whether it shows at all (a font broken so that it draws
+            # nothing, text covered or the colour of its background)
+            drawn = [b for b in g.tight if b[2] > b[0] and b[3] - b[1] >= 0.1 * height]
+            ink = _ink(pg, image, _union(drawn)) if drawn else 0.0
+            if height >= MIN_TEXT_PT and ink is not None and ink < 0.02:
+                out.append((g.text, "line"))
+            continue
         if height < MIN_TEXT_PT:
             out.append((g.text, f"its letters are {height:.1f} pt high, too small to read"))
             continue
@@ -826,7 +839,9 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
         if not any(_same_place(code, k) and not k.error for k in page.qr):
             page.qr.append(code)
     if glyphs:
-        page.unseen = _unseen(pg, image, glyphs, limits)
+        unseen = _unseen(pg, image, glyphs, limits)
+        page.unseen = [(t, why) for t, why in unseen if why != "line"]
+        page.blank_lines = [t for t, why in unseen if why == "line"]
     if deep:
         _read_deep(pg, page, shown, budget, limits)
     return page

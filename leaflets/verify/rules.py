@@ -787,6 +787,18 @@ def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
                     f"{why}",
                 )
             )
+        if page.blank_lines:
+            n = len(page.blank_lines)
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "visible",
+                    f"{n} line{'s' if n > 1 else ''} of text show no ink where they stand "
+                    f"(the first: {page.blank_lines[0][:60]!r}): a font that draws nothing, "
+                    "or text covered or the colour of its background",
+                )
+            )
         hidden = [n.main for n in phones.find_numbers(page.hidden, 3)]
         hidden += [lk.text for lk in links.find_links(page.hidden)]
         for thing in hidden:
