@@ -141,6 +141,7 @@ class PDFRead:
     encrypted: bool = False  # owner-password protected (read all the same)
     fonts_used: set[str] = field(default_factory=set)  # fonts a content stream draws with
     conflicting: list[str] = field(default_factory=list)  # Keywords given twice, differently
+    loops: list[str] = field(default_factory=list)  # forms that draw themselves
     expected: Expected | None = None
 
     @property
@@ -285,6 +286,44 @@ def _outline_actions(outlines) -> list[str]:
             out.append(f"a bookmark with a {kind} action" + (f" ({target})" if target else ""))
         stack += [item.get("/Next"), item.get("/First")]
     return out
+
+
+def _form_loops(pdf: pikepdf.Pdf, limit: int = 20_000) -> list[str]:
+    """Form XObjects that draw themselves, directly or through others (a loop a viewer must
+    cut short): one line each, walked depth first within the depth limit."""
+    out: list[str] = []
+    done: set[tuple[int, int]] = set()
+    visits = 0
+
+    def forms(resources):
+        xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            return []
+        return [
+            (str(k), xo)
+            for k, xo in xobjects.items()
+            if isinstance(xo, pikepdf.Stream) and _name(xo.get("/Subtype")) == "Form"
+        ]
+
+    def visit(name, xo, path: list, depth: int) -> None:
+        nonlocal visits
+        visits += 1
+        if visits > limit or depth > LIMITS.max_depth:
+            return
+        key = xo.objgen
+        if key in path:
+            out.append(f"a form XObject ({name}) that draws itself")
+            return
+        if key in done:
+            return
+        for k, child in forms(xo.get("/Resources")):
+            visit(k, child, path + [key], depth + 1)
+        done.add(key)
+
+    for page in pdf.pages:
+        for k, xo in forms(page.obj.get("/Resources")):
+            visit(k, xo, [], 0)
+    return sorted(set(out))
 
 
 def _fonts(pdf: pikepdf.Pdf) -> dict[str, bool]:
@@ -944,6 +983,7 @@ def read_pdf(path: Path, limits: Limits = LIMITS, deep: bool = False) -> PDFRead
                 actions=_document_actions(pk),
                 fonts_used=_fonts_used(pk),
                 encrypted=pk.is_encrypted,
+                loops=_form_loops(pk),
             )
         finally:
             pdf.close()

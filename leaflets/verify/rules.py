@@ -311,6 +311,18 @@ def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> l
                         f"{res.short_name}",
                     )
                 )
+            printed_letters = re.sub(r"[^A-Za-z]", "", num.main).upper()
+            registry_letters = re.sub(r"[^A-Za-z]", "", res.display.split("(")[0]).upper()
+            if printed_letters and printed_letters != registry_letters:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "number",
+                        f"{res.short_name}'s number is printed {num.main!r}, but the registry "
+                        f"prints it {res.display}: a reader may dial other letters",
+                    )
+                )
             if num.gloss:
                 letters = "".join(phones.keypad_digits(c) for c in num.main if c.isalpha())
                 g = phones.keypad_digits(num.gloss)
@@ -811,6 +823,10 @@ def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
                     "visible page (CropBox or TrimBox): no print shows it",
                 )
             )
+    for loop in doc.loops:
+        out.append(
+            _f(doc, None, "pdf", f"the file has {loop}: viewers cut it short, each its own way")
+        )
     if doc.encrypted:
         out.append(
             _f(
