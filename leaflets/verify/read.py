@@ -638,6 +638,7 @@ _INVISIBLE_MODES = {3: "invisible text (render mode 3)", 7: "a clipping path onl
 MIN_TEXT_PT = 3.0  # a number or link printed smaller than this (its letters' height) is unread
 INK_LEVEL = 48  # grey levels between ink and its background
 MAX_CHECKED = 4000  # characters of numbers and links checked for ink on one page
+MAX_OCR_LINES = 200  # --deep: lines with a number or link read by OCR one by one, a page
 
 
 @dataclass
@@ -898,9 +899,15 @@ def _read_deep(pg, page: PageRead, shown, budget: float, limits: Limits) -> None
     page.printed = read_image(image)
     w, h = image.size
     q = turn // 90
+    lines = 0
     for k, (text, box) in enumerate(page.segments):
         if not any(c.isdigit() for c in text) and "." not in text:
             continue
+        if not phones.find_numbers(phones.as_dialled(text), 3) and not links.find_links(text):
+            continue
+        lines += 1
+        if lines > MAX_OCR_LINES:
+            break  # the rest is read in the page's own OCR
         corners = [
             _to_device(pg, w, h, x, y, q)
             for x in (box[0] - 2, box[2] + 2)
