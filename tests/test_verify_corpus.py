@@ -381,3 +381,28 @@ def test_deep_reads_rotated_pages_upright(tmp_path, cards, registry, rotate):
 
     path = _edit(cards["uk-young-people"], tmp_path / "r.pdf", change)
     assert [f.message for f in check_file(path, registry, deep=True) if f.level == "error"] == []
+
+
+def test_a_number_in_the_title_or_a_comment_is_caught(tmp_path, cards, registry):
+    def change(pdf):
+        pdf.docinfo["/Title"] = "Call Childline on 0800 1112"
+        note = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Text,
+            Rect=[10, 10, 30, 30],
+            Contents="New number: evil . com",
+        )
+        pdf.pages[1].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(note)]))
+
+    found = errors(_edit(cards["uk-young-people"], tmp_path / "t.pdf", change), registry)
+    assert any("the document's Title says '0800 1112'" in m for m in found), found
+    assert any("a Text annotation says 'evil . com'" in m for m in found), found
+
+    def good(pdf):
+        pdf.docinfo["/Title"] = "Childline 0800 1111 card"
+        note = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[10, 10, 30, 30], Contents="Y9"
+        )
+        pdf.pages[1].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(note)]))
+
+    assert errors(_edit(cards["uk-young-people"], tmp_path / "g.pdf", good), registry) == []

@@ -88,6 +88,7 @@ class Annotation:
     action: str  # "" (none, or a destination in the file), "URI", "JavaScript", "Launch", ...
     target: str  # the URI of a URI action; what else an action names
     text: str  # the text printed under its rectangle
+    contents: str = ""  # what a viewer shows of it (/Contents: a comment's text)
 
 
 @dataclass
@@ -415,23 +416,31 @@ def _fonts_used(pdf: pikepdf.Pdf) -> set[str]:
     return used
 
 
-def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str]]:
-    """(subtype, rect, action kind, target) of each annotation of a page."""
+def _contents(annot: pikepdf.Dictionary) -> str:
+    try:
+        return str(annot.get("/Contents", ""))[:2000]
+    except (ValueError, TypeError, pikepdf.PdfError):
+        return ""
+
+
+def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str, str]]:
+    """(subtype, rect, action kind, target, contents) of each annotation of a page."""
     out = []
     annots = page.get("/Annots")
     for annot in annots if isinstance(annots, pikepdf.Array) else []:
         if not isinstance(annot, pikepdf.Dictionary):
             continue
         subtype = _name(annot.get("/Subtype")) or "?"
+        said = _contents(annot)
         if subtype == "Link" and "/AP" in annot:
-            out.append((subtype, _rect(annot.get("/Rect")) or (0.0,) * 4, "Appearance", ""))
+            out.append((subtype, _rect(annot.get("/Rect")) or (0.0,) * 4, "Appearance", "", said))
         rect = _rect(annot.get("/Rect")) or (0.0, 0.0, 0.0, 0.0)
         actions = _action(annot.get("/A")) if "/A" in annot else []
         actions += [(a.split(" ", 1)[0], "") for a in _additional(annot.get("/AA"))]
         if not actions:
-            out.append((subtype, rect, "", ""))
+            out.append((subtype, rect, "", "", said))
         for kind, target in actions:
-            out.append((subtype, rect, kind, target))
+            out.append((subtype, rect, kind, target, said))
     return out
 
 
@@ -824,8 +833,8 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
     trim = _box(pk_page.obj, "/TrimBox")
     bleed = _box(pk_page.obj, "/BleedBox")
     page = PageRead(i + 1, "", "", [], w, h, trim, bleed, crop, _box(pk_page.obj, "/MediaBox"))
-    for subtype, rect, kind, target in _annotations(pk_page.obj):
-        page.annotations.append(Annotation(subtype, rect, kind, target, ""))
+    for subtype, rect, kind, target, said in _annotations(pk_page.obj):
+        page.annotations.append(Annotation(subtype, rect, kind, target, "", said))
     page.actions = _additional(pk_page.obj.get("/AA"))
     try:
         page.user_unit = float(pk_page.obj.get("/UserUnit", 1.0))
@@ -850,7 +859,9 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
         for k, a in enumerate(page.annotations):
             x0, y0, x1, y1 = a.rect
             under = tp.get_text_bounded(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else ""
-            page.annotations[k] = Annotation(a.subtype, a.rect, a.action, a.target, under)
+            page.annotations[k] = Annotation(
+                a.subtype, a.rect, a.action, a.target, under, a.contents
+            )
         area = _visible_area(crop, trim)
         shown3 = [seg for seg in segments if _inside(seg[1], area)]
         glyphs = _glyphs_of_numbers_and_links(tp, shown3)

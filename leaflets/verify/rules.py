@@ -625,6 +625,17 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
             for what in page.actions
         ]
         for a in page.annotations:
+            said = _says_number_or_link(a.contents)
+            if said:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "links",
+                        f"a {a.subtype} annotation says {said!r} ({a.contents.strip()[:80]!r}): "
+                        "a viewer shows it, and leaflets makes none",
+                    )
+                )
             if a.subtype in ("Popup", "Text") and not a.action:
                 continue  # a comment: no target
             if a.subtype != "Link":
@@ -691,6 +702,58 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
                         f"({a.target}) over text that does not name it ({a.text.strip()!r})",
                     )
                 )
+    return out
+
+
+def _says_number_or_link(text: str) -> str:
+    """The first number (three digits or more, in any spelling) or address in `text`."""
+    if not text:
+        return ""
+    flat = phones.as_dialled(text)
+    for num in phones.find_numbers(flat, 3):
+        return num.main
+    for w in phones.word_numbers(text) + phones.cjk_numeral_runs(text):
+        return w.text
+    for link in links.find_links(text):
+        return link.text
+    for typed in links.disguised_hosts(text):
+        return typed.text
+    return ""
+
+
+def check_metadata(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """The document's title, subject and author (what a viewer shows in its title bar and
+    properties) hold no number or address but the edition's registry ones."""
+    out = []
+    edition = _edition(doc)
+    allowed = allowed_numbers(edition, registry)
+    for key in ("Title", "Subject", "Author"):
+        text = doc.info.get(key, "")
+        if not text:
+            continue
+        flat = phones.as_dialled(text)
+        bad = [
+            n.main
+            for n in phones.find_numbers(flat, 3)
+            if not allowed.has(n.main, n.digits)
+            and not ((res := dialled(n, registry)) and (not edition or edition in res.editions))
+        ]
+        bad += [w.text for w in phones.word_numbers(text) + phones.cjk_numeral_runs(text)]
+        bad += [
+            lk.text for lk in links.find_links(text) if _link_problem(lk.host, lk.path, registry)
+        ]
+        bad += [t.text for t in links.disguised_hosts(text)]
+        bad += links.email_addresses(text)
+        for thing in bad:
+            out.append(
+                _f(
+                    doc,
+                    None,
+                    "metadata",
+                    f"the document's {key} says {thing!r}, which is not a registry number or "
+                    "link of its edition: a viewer shows it",
+                )
+            )
     return out
 
 
@@ -1052,6 +1115,7 @@ def check_boxes(doc: PDFRead, registry: Registry) -> list[Finding]:
 
 RULES: tuple[Rule, ...] = (
     check_numbers,
+    check_metadata,
     check_links,
     check_qr,
     check_targets,
