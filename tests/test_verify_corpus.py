@@ -406,3 +406,21 @@ def test_a_number_in_the_title_or_a_comment_is_caught(tmp_path, cards, registry)
         pdf.pages[1].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(note)]))
 
     assert errors(_edit(cards["uk-young-people"], tmp_path / "g.pdf", good), registry) == []
+
+
+def test_a_small_code_drawn_one_module_at_a_time_is_read(tmp_path, registry):
+    # reportlab's own QR widget draws each dark module as a shape of its own
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    def draw(c):
+        widget = QrCodeWidget("tel:+448001112")
+        x0, y0, x1, y1 = widget.getBounds()
+        side = 2.5 * MM
+        drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        renderPDF.draw(drawing, c, 65 * MM, 8 * MM)
+
+    found = errors(drawn(tmp_path / "c.pdf", draw, UK_GOOD), registry)
+    assert any("QR code dials '+448001112'" in m for m in found), found

@@ -533,6 +533,7 @@ def _small_regions(pg, limit: int = 20_000) -> list[tuple[tuple, bool]]:
     """Pictures and dense vector patterns (many sub-paths) of 0.8 to 8 mm on a side, about
     square: where a code too small for the page's rendering may be. (bounds, dense path)"""
     found = []
+    tiny: list[tuple] = []
     n = 0
     stack = [(pg.raw, 0, False, 0)]
     lo, hi = 0.8 * PT_PER_MM, SMALL_CODE_MM * PT_PER_MM
@@ -561,6 +562,9 @@ def _small_regions(pg, limit: int = 20_000) -> list[tuple[tuple, bool]]:
             continue
         b = _bounds(obj)
         bw, bh = b[2] - b[0], b[3] - b[1]
+        if 0 < bw < lo and 0 < bh < lo and len(tiny) < limit:
+            tiny.append(b)  # a module of a code drawn one shape at a time, maybe
+            continue
         if not (lo <= bw <= hi and lo <= bh <= hi and 0.6 <= bw / bh <= 1.6):
             continue
         dense = False
@@ -569,7 +573,37 @@ def _small_regions(pg, limit: int = 20_000) -> list[tuple[tuple, bool]]:
                 continue
             dense = True
         found.append((b, dense))
+    for box in _clusters(tiny, 0.5 * PT_PER_MM):
+        bw, bh = box[2] - box[0], box[3] - box[1]
+        if lo <= bw <= hi and lo <= bh <= hi and 0.6 <= bw / bh <= 1.6:
+            found.append((box, True))
     return found[:50]
+
+
+def _clusters(boxes: list[tuple], cell: float, least: int = 20) -> list[tuple]:
+    """Bounds of the groups of at least `least` small shapes that touch or nearly touch (on
+    a grid of `cell`), in time linear in their number."""
+    if len(boxes) < least:
+        return []
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    grid: dict[tuple[int, int], int] = {}
+    for i, b in enumerate(boxes):
+        for gx in range(int(b[0] // cell) - 1, int(b[2] // cell) + 2):
+            for gy in range(int(b[1] // cell) - 1, int(b[3] // cell) + 2):
+                j = grid.setdefault((gx, gy), i)
+                if j != i:
+                    parent[root(i)] = root(j)
+    groups: dict[int, list[tuple]] = {}
+    for i, b in enumerate(boxes):
+        groups.setdefault(root(i), []).append(b)
+    return [_union(g) for g in groups.values() if len(g) >= least]
 
 
 def _small_codes(pg, segments, budget_px: int) -> list[Code]:
