@@ -131,7 +131,7 @@ def _named_near(page, index: int, number: str, registry: Registry, edition: str 
     the nearest named line above or below it in the same column (within three lines): above
     when the number ends the sentence or paragraph that names it; below when the line above
     ends a sentence and the line right under the number names a helpline and goes on with
-    the sentence (lower case: "1-844-878-2274 / is CCRI's helpline"), is nearer than the
+    the sentence (lower case: "<number> / is CCRI's helpline"), is nearer than the
     name above, or no line above names one."""
     text, box = page.segments[index]
     own = _helplines_named(text.replace(number, " "), registry, edition)
