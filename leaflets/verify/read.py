@@ -606,6 +606,36 @@ def _clusters(boxes: list[tuple], cell: float, least: int = 20) -> list[tuple]:
     return [_union(g) for g in groups.values() if len(g) >= least]
 
 
+def _render_region(pg, box, scale: float, rotate: int = 0, **options):
+    """A region of the page (PDF coordinates) rendered alone at `scale`, turned `rotate`
+    quarter turns further: its place on a rendering of the whole page (rotation and CropBox
+    offset included), cut out by pdfium's crop. None when it is off the page."""
+    pw, ph = pg.get_size()
+    if rotate % 2:
+        pw, ph = ph, pw
+    big_w, big_h = round(pw * scale), round(ph * scale)
+    corners = [
+        _to_device(pg, big_w, big_h, x, y, rotate)
+        for x in (box[0], box[2])
+        for y in (box[1], box[3])
+    ]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    crop = (
+        max(0.0, min(xs) / scale),
+        max(0.0, (big_h - max(ys)) / scale),
+        max(0.0, (big_w - max(xs)) / scale),
+        max(0.0, min(ys) / scale),
+    )
+    if crop[0] + crop[2] >= pw or crop[1] + crop[3] >= ph:
+        return None
+    try:
+        return pg.render(
+            scale=scale, crop=crop, grayscale=True, rotation=rotate * 90, **options
+        ).to_pil()
+    except Exception:  # noqa: BLE001 -- a region pdfium will not render is not read
+        return None
+
+
 def _small_codes(pg, segments, budget_px: int) -> list[Code]:
     """Each small region rendered alone at a resolution at which a code in it decodes; a
     dense pattern or a code-like region that does not decode is a code that cannot be read."""
@@ -617,26 +647,8 @@ def _small_codes(pg, segments, budget_px: int) -> list[Code]:
         scale = min(SMALL_CODE_PX / side, 2400 / 72)
         if (side * scale) ** 2 > budget_px:
             continue
-        # the region's place on a rendering of the whole page at this scale (rotation and
-        # CropBox offset included), cut out of it by pdfium's crop
-        big_w, big_h = round(pw * scale), round(ph * scale)
-        corners = [
-            _to_device(pg, big_w, big_h, x, y)
-            for x in (b[0] - pad, b[2] + pad)
-            for y in (b[1] - pad, b[3] + pad)
-        ]
-        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-        crop = (
-            max(0.0, min(xs) / scale),
-            max(0.0, (big_h - max(ys)) / scale),
-            max(0.0, (big_w - max(xs)) / scale),
-            max(0.0, min(ys) / scale),
-        )
-        if crop[0] + crop[2] >= pw or crop[1] + crop[3] >= ph:
-            continue  # outside the page
-        try:
-            image = pg.render(scale=scale, crop=crop, grayscale=True).to_pil()
-        except Exception:  # noqa: BLE001 -- a region pdfium will not render is not read
+        image = _render_region(pg, (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad), scale)
+        if image is None:
             continue
         found = [bc for bc in zxingcpp.read_barcodes(image, formats=_2D_CODES, return_errors=True)]
         label = label_under(segments, b)
@@ -945,6 +957,8 @@ def _read_deep(pg, page: PageRead, shown, budget: float, limits: Limits) -> None
     w, h = image.size
     q = turn // 90
     lines = 0
+    heights = sorted(b[3] - b[1] for _, b in page.segments)
+    line_height = heights[len(heights) // 2] if heights else 0.0
     for k, (text, box) in enumerate(page.segments):
         if not any(c.isdigit() for c in text) and "." not in text:
             continue
@@ -961,7 +975,16 @@ def _read_deep(pg, page: PageRead, shown, budget: float, limits: Limits) -> None
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         crop = (max(0, min(xs)), max(0, min(ys)), min(w, max(xs)), min(h, max(ys)))
         if crop[2] - crop[0] > 4 and crop[3] - crop[1] > 4:
-            page.printed_lines[k] = read_image(image.crop(crop), line=True)
+            # a link joined back from two lines spans both: read as a block
+            n = max(1, round((box[3] - box[1]) / line_height)) if line_height else 1
+            line = image.crop(crop)
+            if dpi < limits.deep_dpi:  # small print on a large page: this line alone, closer
+                region = (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)
+                line = (
+                    _render_region(pg, region, limits.deep_dpi / 72, q, optimize_mode="print")
+                    or line
+                )
+            page.printed_lines[k] = read_image(line, line=True, lines=min(n, 4))
     for code in _codes(pg, image, shown, q):
         if not any(_same_place(code, known) for known in page.qr):
             page.qr.append(code)

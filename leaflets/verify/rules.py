@@ -785,8 +785,11 @@ def check_printed(doc: PDFRead, registry: Registry) -> list[Finding]:
         said: set[str] = set()
         for k, (segment, _) in enumerate(page.segments):
             ink = page.printed_lines.get(k, page.printed)
-            for num in phones.find_numbers(phones.as_dialled(segment), 3):
+            dialled_text = phones.as_dialled(segment)
+            for num in phones.find_numbers(dialled_text, 3):
                 said.add(num.digits)
+                if _percent(dialled_text, num.end):
+                    continue  # "100 %": not a number to call, and small print
                 key = ocr.stream(num.main)
                 if key and key not in ocr.stream(ink):
                     out.append(
