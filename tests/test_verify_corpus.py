@@ -424,3 +424,25 @@ def test_a_small_code_drawn_one_module_at_a_time_is_read(tmp_path, registry):
 
     found = errors(drawn(tmp_path / "c.pdf", draw, UK_GOOD), registry)
     assert any("QR code dials '+448001112'" in m for m in found), found
+
+
+@pytest.mark.slow
+def test_deep_reads_small_print_and_a_link_over_two_lines_on_a_large_page(tmp_path, registry):
+    # an A4 page is read at 250 dpi: its 6 pt lines are rendered again alone for OCR
+    w, h = 210 * MM, 297 * MM
+    c = Canvas(str(tmp_path / "a4.pdf"), pagesize=(w, h), lang="en")
+    c.setKeywords(UK.replace("cr80", "a4").replace("format=card", "format=poster"))
+    c.setTrimBox((0, 0, w, h))
+    c.setFont(_font(), 6)
+    lines = [
+        *UK_GOOD,
+        "Print at 100 % (do not fit to page).",
+        "Safety centre: ceop.police.uk",
+        "/Safety-Centre",
+    ]
+    for i, line in enumerate(lines):
+        c.drawString(20 * MM, h - 30 * MM - 8 * i, line)
+    c.showPage()
+    c.save()
+    found = check_file(tmp_path / "a4.pdf", registry, deep=True)
+    assert [f.message for f in found if f.level == "error"] == []
