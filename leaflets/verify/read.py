@@ -510,7 +510,12 @@ def _codes(page, image, segments, rotate: int = 0) -> list[Code]:
     """Every 2-D code and barcode zxing-cpp finds on a rendering, decoded or not."""
     out = []
     w, h = image.size
-    for bc in zxingcpp.read_barcodes(image, formats=_ALL_CODES, return_errors=True):
+    # without zxing's downscaled second look: pages are rendered at a resolution codes read
+    # at, and it makes reading barcodes too almost free
+    found = zxingcpp.read_barcodes(
+        image, formats=_ALL_CODES, return_errors=True, try_downscale=False
+    )
+    for bc in found:
         if not bc.valid and bc.format in _LINEAR_CODES:
             continue  # half a barcode is mostly text or rules
         pos = bc.position
@@ -816,7 +821,7 @@ def _ink(pg, image, box) -> float | None:
         if acc * 2 >= total:
             median = v
             break
-    ink = sum(c for v, c in enumerate(hist) if abs(v - median) >= INK_LEVEL)
+    ink = sum(hist[: max(median - INK_LEVEL + 1, 0)]) + sum(hist[median + INK_LEVEL :])
     return ink / total
 
 
