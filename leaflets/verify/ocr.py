@@ -63,7 +63,7 @@ def read_image(image, line: bool = False, lines: int = 1) -> str:
     w, h = image.size
     scale = min(LINE_PX * lines / max(h, 1), 4.0)
     if scale > 1.2:
-        from PIL import Image  # Pillow comes with pytesseract
+        from PIL import Image  # imported here to keep start-up fast: only --deep needs it
 
         image = image.resize((round(w * scale), round(h * scale)), Image.Resampling.LANCZOS)
     return pytesseract.image_to_string(
