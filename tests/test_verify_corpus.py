@@ -446,3 +446,16 @@ def test_deep_reads_small_print_and_a_link_over_two_lines_on_a_large_page(tmp_pa
     c.save()
     found = check_file(tmp_path / "a4.pdf", registry, deep=True)
     assert [f.message for f in found if f.level == "error"] == []
+
+
+def test_a_layer_hidden_until_switched_on_is_caught(tmp_path, cards, registry):
+    def change(pdf):
+        layer = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name="other number"))
+        pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[layer], D=pikepdf.Dictionary(OFF=[layer]))
+        page = pdf.pages[1]
+        page.obj.Resources.Properties = pikepdf.Dictionary(oc1=layer)
+        ops = b"/OC /oc1 BDC 0 g 20 20 60 10 re f EMC"  # shows only when switched on
+        page.contents_add(pdf.make_stream(ops), prepend=False)
+
+    found = errors(_edit(cards["uk-young-people"], tmp_path / "l.pdf", change), registry)
+    assert any("layers hidden until a reader switches them on ('other number')" in m for m in found)

@@ -143,6 +143,7 @@ class PDFRead:
     fonts_used: set[str] = field(default_factory=set)  # fonts a content stream draws with
     conflicting: list[str] = field(default_factory=list)  # Keywords given twice, differently
     loops: list[str] = field(default_factory=list)  # forms that draw themselves
+    hidden_layers: list[str] = field(default_factory=list)  # optional content off by default
     expected: Expected | None = None
 
     @property
@@ -287,6 +288,26 @@ def _outline_actions(outlines) -> list[str]:
             out.append(f"a bookmark with a {kind} action" + (f" ({target})" if target else ""))
         stack += [item.get("/Next"), item.get("/First")]
     return out
+
+
+def _hidden_layers(pdf: pikepdf.Pdf) -> list[str]:
+    """The names of the optional content groups (layers) a viewer hides until a reader
+    switches them on: those the default configuration lists as off, or starts off."""
+    props = pdf.Root.get("/OCProperties")
+    config = props.get("/D") if isinstance(props, pikepdf.Dictionary) else None
+    if not isinstance(config, pikepdf.Dictionary):
+        return []
+    groups = config.get("/OFF")
+    if _name(config.get("/BaseState")) == "OFF":
+        groups = props.get("/OCGs")
+    out = []
+    for group in groups if isinstance(groups, pikepdf.Array) else []:
+        if isinstance(group, pikepdf.Dictionary):
+            try:
+                out.append(str(group.get("/Name", "?"))[:60])
+            except (ValueError, TypeError, pikepdf.PdfError):
+                out.append("?")
+    return out[:20]
 
 
 def _form_loops(pdf: pikepdf.Pdf, limit: int = 20_000) -> list[str]:
@@ -1064,6 +1085,7 @@ def read_pdf(path: Path, limits: Limits = LIMITS, deep: bool = False) -> PDFRead
                 fonts_used=_fonts_used(pk),
                 encrypted=pk.is_encrypted,
                 loops=_form_loops(pk),
+                hidden_layers=_hidden_layers(pk),
             )
         finally:
             pdf.close()

@@ -889,6 +889,17 @@ def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
                     "visible page (CropBox or TrimBox): no print shows it",
                 )
             )
+    if doc.hidden_layers:
+        out.append(
+            _f(
+                doc,
+                None,
+                "layers",
+                f"the file has layers hidden until a reader switches them on "
+                f"({', '.join(repr(n) for n in doc.hidden_layers)}): verify cannot vouch for "
+                "what they show, and leaflets makes none",
+            )
+        )
     for loop in doc.loops:
         out.append(
             _f(doc, None, "pdf", f"the file has {loop}: viewers cut it short, each its own way")
