@@ -217,3 +217,77 @@ def lookalike_of(host: str, known: set[str]) -> str | None:
         if inside and len(name) >= 4:  # the registry name sits inside another host
             return k
     return None
+
+
+# ----------------------------------------------------------------------------- as a reader types
+
+# Top-level labels a reader would recognise as the end of an address: an address written
+# with a spelled or spaced dot ("evil dot com", "evil . org") is only taken for one when it
+# ends in one of these (prose has sentences ending in "." before a lower-case word).
+COMMON_TLDS = frozenset(
+    "com net org info biz gov edu int mil uk us eu io xyz onion ru cn tk ml ga cf gq pw "
+    "example".split()
+)
+# and, after a middle or ideographic dot, these too (words a sentence may start with)
+_MORE_TLDS = COMMON_TLDS | frozenset(
+    "app online site top club shop live link click email help me test".split()
+)
+_ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_TYPED_LABEL = rf"[{_ALNUM}](?:[{_ALNUM}\-\uff0d]*[{_ALNUM}])?"
+_SP = r"[^\S\n\r]"  # a space on the same line
+_BRACKET_DOT = rf"{_SP}?[\[\(\{{<]{_SP}?(?:\.|dot|DOT|Dot){_SP}?[\]\)\}}>]{_SP}?"
+_CJK_DOT = "[\u3002\uff0e\uff61\u00b7\u2022\u2219\u2027\u30fb\u2024\ufe52]"
+_SPACED_DOT = rf"{_SP}+(?:dot|DOT){_SP}+|{_SP}+\.{_SP}*|\.{_SP}+"
+_DOT = rf"(?:{_BRACKET_DOT}|{_CJK_DOT}|{_SPACED_DOT}|\.)"
+_TYPED = re.compile(
+    rf"(?<![{_ALNUM}.@\-])(?P<host>(?:{_TYPED_LABEL}{_DOT})+{_TYPED_LABEL})"
+    rf"(?P<path>/[^\s\"'<>()\[\]{{}}]*)?(?![{_ALNUM}@])"
+)
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+
+
+@dataclass(frozen=True)
+class TypedHost:
+    """An address printed with something other than plain dots or plain letters between its
+    labels ("evil[.]example", "evil . example", "evil。example", full-width letters), and
+    what a reader (or IDNA, for the ideographic stops) types for it."""
+
+    text: str  # as printed
+    host: str  # as typed: lower case, plain dots, no "www."
+    path: str
+
+
+def disguised_hosts(text: str) -> list[TypedHost]:
+    """Addresses in `text` written with look-alike dots or full-width letters. A spelled or
+    spaced dot counts only between lower-case labels ending in a common top-level label,
+    and a middle or ideographic dot only before a common or two-letter one, so that prose
+    and lists are not taken for addresses."""
+    out = []
+    for m in _TYPED.finditer(text):
+        printed = m.group("host")
+        parts = re.split(_DOT, printed)
+        seps = re.findall(_DOT, printed)
+        if all(s == "." for s in seps) and not _FULLWIDTH.search(printed):
+            continue  # a plain address: find_links reads it
+        labels = [unicodedata.normalize("NFKC", p) for p in parts]
+        tld = labels[-1].lower()
+        spaced = any(re.fullmatch(_SPACED_DOT, s) for s in seps)
+        stops = any(re.fullmatch(_CJK_DOT, s) for s in seps)
+        if spaced and (tld not in COMMON_TLDS or not all(p == p.lower() for p in parts)):
+            continue
+        if stops and not (tld in _MORE_TLDS or (len(tld) == 2 and tld.isalpha())):
+            continue
+        if not tld.isalpha():
+            continue
+        host = bare_host(".".join(labels))
+        path = unicodedata.normalize("NFKC", m.group("path") or "").rstrip(".,;:!?/")
+        out.append(TypedHost(m.group(0).strip(), host, path))
+    return out
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[\w-]+\.)+[^\W\d_]{2,}")
+
+
+def email_addresses(text: str) -> list[str]:
+    """Every e-mail address printed in `text`."""
+    return [m.group(0) for m in _EMAIL.finditer(unicodedata.normalize("NFKC", text))]

@@ -296,3 +296,138 @@ def _rejoined(run: DigitRun) -> str:
         elif pieces and pieces[-1] != "-":
             pieces.append("-")
     return "".join(pieces)
+
+
+# ----------------------------------------------------------------------------- in words
+
+# Digit words a reader would dial, by language (a run keeps to one language, so that the
+# Spanish "o" (or) is not the English "o" (zero)).
+_DIGIT_WORDS = {
+    "en": "zero|oh|o|nought|nil one two three four five six seven eight nine",
+    "es": "cero uno|una dos tres cuatro cinco seis siete ocho nueve",
+    "fr": "zéro|zero un|une deux trois quatre cinq six sept huit neuf",
+    "de": "null eins zwei drei vier fünf sechs sieben acht neun",
+    "cy": "dim|sero un dau|dwy tri|tair pedwar|pedair pump chwech saith wyth naw",
+    "pl": "zero jeden|jedna dwa|dwie trzy cztery pięć sześć siedem osiem dziewięć",
+}
+_WORD_DIGIT = {
+    lang: {w: str(d) for d, group in enumerate(words.split()) for w in group.split("|")}
+    for lang, words in _DIGIT_WORDS.items()
+}
+_EN_TEENS = {
+    w: str(10 + k)
+    for k, w in enumerate(
+        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_EN_TENS = {
+    w: str(k + 2)
+    for k, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+}
+_EN_TIMES = {"hundred": "00", "thousand": "000"}
+_EN_REPEAT = {"double": 2, "triple": 3, "treble": 3}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class WordNumber:
+    """A number written in words ("oh eight hundred one one one one"), as a person dials it."""
+
+    text: str
+    digits: str
+    start: int
+    end: int
+
+
+def _word_value(word: str, lang: str) -> str | None:
+    w = word.casefold()
+    if w in _WORD_DIGIT[lang]:
+        return _WORD_DIGIT[lang][w]
+    if lang == "en":
+        return _EN_TEENS.get(w) or (_EN_TENS[w] + "0" if w in _EN_TENS else None)
+    return None
+
+
+def word_numbers(text: str, min_digits: int = 3) -> list[WordNumber]:
+    """Numbers written in digit words (English, Spanish, French, German, Welsh, Polish) with
+    English "hundred", "thousand", "double" and tens: three or more number words in a row
+    (two when a "hundred" or "double" makes them three digits or more), joined by spaces,
+    hyphens or commas."""
+    words = list(_WORD.finditer(text))
+    out = []
+    i = 0
+    while i < len(words):
+        best = None
+        for lang in _WORD_DIGIT:
+            digits, j, count, repeat, strong = "", i, 0, 1, False
+            while j < len(words):
+                if j > i and not re.fullmatch(
+                    r"[\s,\-–]*", text[words[j - 1].end() : words[j].start()]
+                ):
+                    break
+                w = words[j].group(0).casefold()
+                if lang == "en" and w in _EN_REPEAT and count == 0 and j > i:
+                    break
+                if lang == "en" and w in _EN_REPEAT:
+                    repeat, strong = _EN_REPEAT[w], True
+                    j += 1
+                    continue
+                if lang == "en" and w in _EN_TIMES and digits:
+                    digits += _EN_TIMES[w]
+                    strong = True
+                    j += 1
+                    continue
+                v = _word_value(w, lang)
+                if v is None:
+                    break
+                if (
+                    lang == "en"
+                    and len(digits)
+                    and digits.endswith("0")
+                    and v.isdigit()
+                    and len(v) == 1
+                ):
+                    prev = words[j - 1].group(0).casefold()
+                    if prev in _EN_TENS:
+                        digits = digits[:-1]  # "twenty four": 24
+                digits += v * repeat
+                repeat = 1
+                count += 1
+                j += 1
+            if words[i].group(0).casefold() in ("o", "oh", "un", "une", "una", "uno", "dim"):
+                strong = strong and count >= 3  # an article or "oh" alone begins no number
+            enough = count >= 3 or (strong and count >= 2)
+            if enough and len(digits) >= min_digits and (best is None or j > best[1]):
+                best = (digits, j)
+        if best is None:
+            i += 1
+            continue
+        digits, j = best
+        start, end = words[i].start(), words[j - 1].end()
+        out.append(WordNumber(text[start:end], digits, start, end))
+        i = j
+    return out
+
+
+# CJK numerals a reader dials digit by digit (positional 十, 百, 千 are not digits of a phone
+# number); 〇 and 零 are zero.
+_CJK_NUMERALS = {
+    **dict.fromkeys("〇零○", "0"),
+    **dict(zip("一二三四五六七八九", "123456789")),
+    **dict(zip("壹贰叁肆伍陆柒捌玖", "123456789")),
+    **dict(zip("壱弐参", "123")),
+    "两": "2",
+}
+_CJK_RUN = re.compile(
+    "[" + "".join(_CJK_NUMERALS) + "](?:[\\s\u3000\\-－・]?[" + "".join(_CJK_NUMERALS) + "])+"
+)
+
+
+def cjk_numeral_runs(text: str, min_digits: int = 3) -> list[WordNumber]:
+    """Runs of three or more CJK numerals (〇八〇〇 一一一一, 零八零零), read digit by digit."""
+    out = []
+    for m in _CJK_RUN.finditer(text):
+        digits = "".join(_CJK_NUMERALS[c] for c in m.group(0) if c in _CJK_NUMERALS)
+        if len(digits) >= min_digits:
+            out.append(WordNumber(m.group(0), digits, m.start(), m.end()))
+    return out

@@ -48,14 +48,27 @@ def require_tesseract() -> None:
         )
 
 
-def read_image(image, line: bool = False) -> str:
+LINE_PX = 64  # a line is enlarged to about this height before it is read (small print)
+
+
+def read_image(image, line: bool = False, lines: int = 1) -> str:
     """The text Tesseract reads on a rendered page (sparse text: columns, labels and codes),
-    or on one printed line cut out of it."""
+    or on one printed line (or `lines` lines: a link broken over two) cut out of it."""
     import pytesseract  # imported here to keep start-up fast: only --deep needs it
 
     # one thread per reading: verify already reads one file per core
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    return pytesseract.image_to_string(image, lang="eng", config="--psm 7" if line else "--psm 11")
+    if not line:
+        return pytesseract.image_to_string(image, lang="eng", config="--psm 11")
+    w, h = image.size
+    scale = min(LINE_PX * lines / max(h, 1), 4.0)
+    if scale > 1.2:
+        from PIL import Image  # imported here to keep start-up fast: only --deep needs it
+
+        image = image.resize((round(w * scale), round(h * scale)), Image.Resampling.LANCZOS)
+    return pytesseract.image_to_string(
+        image, lang="eng", config="--psm 7" if lines == 1 else "--psm 6"
+    )
 
 
 def stream(text: str) -> str:

@@ -24,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 import zxingcpp
 
 from ..paper import MM as PT_PER_MM
-from ..sources import links
+from ..sources import links, phones
 
 LABEL_BAND_MM = 12.0  # how far below a QR code its label is looked for
 
@@ -78,6 +78,7 @@ class Code:
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points (y up)
     label: str  # the text printed just below it
     error: str = ""  # for a code-shaped region that did not decode: why
+    small: bool = False  # found in a small region read again at a high resolution
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Annotation:
     action: str  # "" (none, or a destination in the file), "URI", "JavaScript", "Launch", ...
     target: str  # the URI of a URI action; what else an action names
     text: str  # the text printed under its rectangle
+    contents: str = ""  # what a viewer shows of it (/Contents: a comment's text)
 
 
 @dataclass
@@ -109,6 +111,9 @@ class PageRead:
     layers_differ: bool = False  # optional content prints other than it shows
     printed: str | None = None  # --deep: the text OCR reads on the print rendering
     printed_lines: dict[int, str] = field(default_factory=dict)  # --deep: segment -> its OCR
+    unseen: list[tuple[str, str]] = field(default_factory=list)  # (number or link, why not seen)
+    blank_lines: list[str] = field(default_factory=list)  # lines of text that show no ink
+    user_unit: float = 1.0  # /UserUnit: the page prints this many times its size
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,8 @@ class PDFRead:
     encrypted: bool = False  # owner-password protected (read all the same)
     fonts_used: set[str] = field(default_factory=set)  # fonts a content stream draws with
     conflicting: list[str] = field(default_factory=list)  # Keywords given twice, differently
+    loops: list[str] = field(default_factory=list)  # forms that draw themselves
+    hidden_layers: list[str] = field(default_factory=list)  # optional content off by default
     expected: Expected | None = None
 
     @property
@@ -284,6 +291,64 @@ def _outline_actions(outlines) -> list[str]:
     return out
 
 
+def _hidden_layers(pdf: pikepdf.Pdf) -> list[str]:
+    """The names of the optional content groups (layers) a viewer hides until a reader
+    switches them on: those the default configuration lists as off, or starts off."""
+    props = pdf.Root.get("/OCProperties")
+    config = props.get("/D") if isinstance(props, pikepdf.Dictionary) else None
+    if not isinstance(config, pikepdf.Dictionary):
+        return []
+    groups = config.get("/OFF")
+    if _name(config.get("/BaseState")) == "OFF":
+        groups = props.get("/OCGs")
+    out = []
+    for group in groups if isinstance(groups, pikepdf.Array) else []:
+        if isinstance(group, pikepdf.Dictionary):
+            try:
+                out.append(str(group.get("/Name", "?"))[:60])
+            except (ValueError, TypeError, pikepdf.PdfError):
+                out.append("?")
+    return out[:20]
+
+
+def _form_loops(pdf: pikepdf.Pdf, limit: int = 20_000) -> list[str]:
+    """Form XObjects that draw themselves, directly or through others (a loop a viewer must
+    cut short): one line each, walked depth first within the depth limit."""
+    out: list[str] = []
+    done: set[tuple[int, int]] = set()
+    visits = 0
+
+    def forms(resources):
+        xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            return []
+        return [
+            (str(k), xo)
+            for k, xo in xobjects.items()
+            if isinstance(xo, pikepdf.Stream) and _name(xo.get("/Subtype")) == "Form"
+        ]
+
+    def visit(name, xo, path: list, depth: int) -> None:
+        nonlocal visits
+        visits += 1
+        if visits > limit or depth > LIMITS.max_depth:
+            return
+        key = xo.objgen
+        if key in path:
+            out.append(f"a form XObject ({name}) that draws itself")
+            return
+        if key in done:
+            return
+        for k, child in forms(xo.get("/Resources")):
+            visit(k, child, path + [key], depth + 1)
+        done.add(key)
+
+    for page in pdf.pages:
+        for k, xo in forms(page.obj.get("/Resources")):
+            visit(k, xo, [], 0)
+    return sorted(set(out))
+
+
 def _fonts(pdf: pikepdf.Pdf) -> dict[str, bool]:
     """Every font of every page and form XObject, and whether its program is embedded.
     Self-referencing and deeply nested forms are visited once each, within the depth limit."""
@@ -373,41 +438,63 @@ def _fonts_used(pdf: pikepdf.Pdf) -> set[str]:
     return used
 
 
-def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str]]:
-    """(subtype, rect, action kind, target) of each annotation of a page."""
+def _contents(annot: pikepdf.Dictionary) -> str:
+    try:
+        return str(annot.get("/Contents", ""))[:2000]
+    except (ValueError, TypeError, pikepdf.PdfError):
+        return ""
+
+
+def _annotations(page: pikepdf.Dictionary) -> list[tuple[str, tuple, str, str, str]]:
+    """(subtype, rect, action kind, target, contents) of each annotation of a page."""
     out = []
     annots = page.get("/Annots")
     for annot in annots if isinstance(annots, pikepdf.Array) else []:
         if not isinstance(annot, pikepdf.Dictionary):
             continue
         subtype = _name(annot.get("/Subtype")) or "?"
+        said = _contents(annot)
         if subtype == "Link" and "/AP" in annot:
-            out.append((subtype, _rect(annot.get("/Rect")) or (0.0,) * 4, "Appearance", ""))
+            out.append((subtype, _rect(annot.get("/Rect")) or (0.0,) * 4, "Appearance", "", said))
         rect = _rect(annot.get("/Rect")) or (0.0, 0.0, 0.0, 0.0)
         actions = _action(annot.get("/A")) if "/A" in annot else []
         actions += [(a.split(" ", 1)[0], "") for a in _additional(annot.get("/AA"))]
         if not actions:
-            out.append((subtype, rect, "", ""))
+            out.append((subtype, rect, "", "", said))
         for kind, target in actions:
-            out.append((subtype, rect, kind, target))
+            out.append((subtype, rect, kind, target, said))
     return out
 
 
-def _to_device(page, bitmap_w: int, bitmap_h: int, x: float, y: float) -> tuple[int, int]:
-    """PDF page coordinates to a pixel of a rendering of the whole page."""
+def _to_device(
+    page, bitmap_w: int, bitmap_h: int, x: float, y: float, rotate: int = 0
+) -> tuple[int, int]:
+    """PDF page coordinates to a pixel of a rendering of the whole page (turned a further
+    `rotate` quarter turns)."""
     dx, dy = ctypes.c_int(), ctypes.c_int()
     pdfium_c.FPDF_PageToDevice(
-        page.raw, 0, 0, bitmap_w, bitmap_h, 0, x, y, ctypes.byref(dx), ctypes.byref(dy)
+        page.raw, 0, 0, bitmap_w, bitmap_h, rotate, x, y, ctypes.byref(dx), ctypes.byref(dy)
     )
     return dx.value, dy.value
 
 
-def _to_page(page, bitmap_w: int, bitmap_h: int, x: float, y: float) -> tuple[float, float]:
+def _to_page(
+    page, bitmap_w: int, bitmap_h: int, x: float, y: float, rotate: int = 0
+) -> tuple[float, float]:
     """A pixel of a rendering of the whole page to PDF page coordinates (rotation and
     CropBox offset included)."""
     px, py = ctypes.c_double(), ctypes.c_double()
     pdfium_c.FPDF_DeviceToPage(
-        page.raw, 0, 0, bitmap_w, bitmap_h, 0, int(x), int(y), ctypes.byref(px), ctypes.byref(py)
+        page.raw,
+        0,
+        0,
+        bitmap_w,
+        bitmap_h,
+        rotate,
+        int(x),
+        int(y),
+        ctypes.byref(px),
+        ctypes.byref(py),
     )
     return px.value, py.value
 
@@ -424,20 +511,181 @@ _2D_CODES = [
 ]
 
 
-def _codes(page, image, segments) -> list[Code]:
-    """Every 2-D code zxing-cpp finds on a rendering, decoded or not."""
+# Barcodes a phone camera may read too: any of them on a leaflet is a finding.
+_LINEAR_CODES = [
+    zxingcpp.BarcodeFormat.Code128,
+    zxingcpp.BarcodeFormat.Code39,
+    zxingcpp.BarcodeFormat.Code93,
+    zxingcpp.BarcodeFormat.Codabar,
+    zxingcpp.BarcodeFormat.EAN13,
+    zxingcpp.BarcodeFormat.EAN8,
+    zxingcpp.BarcodeFormat.UPCA,
+    zxingcpp.BarcodeFormat.UPCE,
+    zxingcpp.BarcodeFormat.ITF,
+    zxingcpp.BarcodeFormat.DataBar,
+    zxingcpp.BarcodeFormat.DataBarExp,
+]
+_ALL_CODES = _2D_CODES + _LINEAR_CODES
+
+
+def _codes(page, image, segments, rotate: int = 0) -> list[Code]:
+    """Every 2-D code and barcode zxing-cpp finds on a rendering, decoded or not."""
     out = []
     w, h = image.size
-    for bc in zxingcpp.read_barcodes(image, formats=_2D_CODES, return_errors=True):
+    # without zxing's downscaled second look: pages are rendered at a resolution codes read
+    # at, and it makes reading barcodes too almost free
+    found = zxingcpp.read_barcodes(
+        image, formats=_ALL_CODES, return_errors=True, try_downscale=False
+    )
+    for bc in found:
+        if not bc.valid and bc.format in _LINEAR_CODES:
+            continue  # half a barcode is mostly text or rules
         pos = bc.position
         corners = [
-            _to_page(page, w, h, p.x, p.y)
+            _to_page(page, w, h, p.x, p.y, rotate)
             for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)
         ]
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         bbox = (min(xs), min(ys), max(xs), max(ys))
         error = "" if bc.valid else str(bc.error) or "it does not decode"
         out.append(Code(_name(bc.format), bc.text, bbox, label_under(segments, bbox), error))
+    return out
+
+
+SMALL_CODE_MM = 8.0  # pictures and fine patterns up to this size are read again, closer
+SMALL_CODE_PX = 300  # pixels across such a region is rendered at (at most 2400 dpi)
+
+
+def _small_regions(pg, limit: int = 20_000) -> list[tuple[tuple, bool]]:
+    """Pictures and dense vector patterns (many sub-paths) of 0.8 to 8 mm on a side, about
+    square: where a code too small for the page's rendering may be. (bounds, dense path)"""
+    found = []
+    tiny: list[tuple] = []
+    n = 0
+    stack = [(pg.raw, 0, False, 0)]
+    lo, hi = 0.8 * PT_PER_MM, SMALL_CODE_MM * PT_PER_MM
+    while stack and n < limit:
+        holder, k, form, depth = stack.pop()
+        count = (
+            pdfium_c.FPDFFormObj_CountObjects(holder)
+            if form
+            else pdfium_c.FPDFPage_CountObjects(holder)
+        )
+        if k >= count:
+            continue
+        obj = (
+            pdfium_c.FPDFFormObj_GetObject(holder, k)
+            if form
+            else pdfium_c.FPDFPage_GetObject(holder, k)
+        )
+        stack.append((holder, k + 1, form, depth))
+        n += 1
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth < LIMITS.max_depth:
+                stack.append((obj, 0, True, depth + 1))
+            continue
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH):
+            continue
+        b = _bounds(obj)
+        bw, bh = b[2] - b[0], b[3] - b[1]
+        if 0 < bw < lo and 0 < bh < lo and len(tiny) < limit:
+            tiny.append(b)  # a module of a code drawn one shape at a time, maybe
+            continue
+        if not (lo <= bw <= hi and lo <= bh <= hi and 0.6 <= bw / bh <= 1.6):
+            continue
+        dense = False
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            if pdfium_c.FPDFPath_CountSegments(obj) < 60:
+                continue
+            dense = True
+        found.append((b, dense))
+    for box in _clusters(tiny, 0.5 * PT_PER_MM):
+        bw, bh = box[2] - box[0], box[3] - box[1]
+        if lo <= bw <= hi and lo <= bh <= hi and 0.6 <= bw / bh <= 1.6:
+            found.append((box, True))
+    return found[:50]
+
+
+def _clusters(boxes: list[tuple], cell: float, least: int = 20) -> list[tuple]:
+    """Bounds of the groups of at least `least` small shapes that touch or nearly touch (on
+    a grid of `cell`), in time linear in their number."""
+    if len(boxes) < least:
+        return []
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    grid: dict[tuple[int, int], int] = {}
+    for i, b in enumerate(boxes):
+        for gx in range(int(b[0] // cell) - 1, int(b[2] // cell) + 2):
+            for gy in range(int(b[1] // cell) - 1, int(b[3] // cell) + 2):
+                j = grid.setdefault((gx, gy), i)
+                if j != i:
+                    parent[root(i)] = root(j)
+    groups: dict[int, list[tuple]] = {}
+    for i, b in enumerate(boxes):
+        groups.setdefault(root(i), []).append(b)
+    return [_union(g) for g in groups.values() if len(g) >= least]
+
+
+def _render_region(pg, box, scale: float, rotate: int = 0, **options):
+    """A region of the page (PDF coordinates) rendered alone at `scale`, turned `rotate`
+    quarter turns further: its place on a rendering of the whole page (rotation and CropBox
+    offset included), cut out by pdfium's crop. None when it is off the page."""
+    pw, ph = pg.get_size()
+    if rotate % 2:
+        pw, ph = ph, pw
+    big_w, big_h = round(pw * scale), round(ph * scale)
+    corners = [
+        _to_device(pg, big_w, big_h, x, y, rotate)
+        for x in (box[0], box[2])
+        for y in (box[1], box[3])
+    ]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    crop = (
+        max(0.0, min(xs) / scale),
+        max(0.0, (big_h - max(ys)) / scale),
+        max(0.0, (big_w - max(xs)) / scale),
+        max(0.0, min(ys) / scale),
+    )
+    if crop[0] + crop[2] >= pw or crop[1] + crop[3] >= ph:
+        return None
+    try:
+        return pg.render(
+            scale=scale, crop=crop, grayscale=True, rotation=rotate * 90, **options
+        ).to_pil()
+    except Exception:  # noqa: BLE001 -- a region pdfium will not render is not read
+        return None
+
+
+def _small_codes(pg, segments, budget_px: int) -> list[Code]:
+    """Each small region rendered alone at a resolution at which a code in it decodes; a
+    dense pattern or a code-like region that does not decode is a code that cannot be read."""
+    out = []
+    pw, ph = pg.get_size()
+    for b, dense in _small_regions(pg):
+        pad = 1.0 * PT_PER_MM
+        side = max(b[2] - b[0], b[3] - b[1]) + 2 * pad
+        scale = min(SMALL_CODE_PX / side, 2400 / 72)
+        if (side * scale) ** 2 > budget_px:
+            continue
+        image = _render_region(pg, (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad), scale)
+        if image is None:
+            continue
+        found = [bc for bc in zxingcpp.read_barcodes(image, formats=_2D_CODES, return_errors=True)]
+        label = label_under(segments, b)
+        for bc in found:
+            error = "" if bc.valid else str(bc.error) or "it does not decode"
+            out.append(Code(_name(bc.format), bc.text, b, label, error, small=True))
+        if not any(bc.valid for bc in found) and (dense or found):
+            out.append(
+                Code("QR Code", "", b, label, "a fine square pattern that does not decode", True)
+            )
     return out
 
 
@@ -466,15 +714,205 @@ def _visible_area(crop, trim):
     )
 
 
+# ----------------------------------------------------------------------------- visibility
+
+_INVISIBLE_MODES = {3: "invisible text (render mode 3)", 7: "a clipping path only (render mode 7)"}
+MIN_TEXT_PT = 3.0  # a number or link printed smaller than this (its letters' height) is unread
+INK_LEVEL = 48  # grey levels between ink and its background
+MAX_CHECKED = 4000  # characters of numbers and links checked for ink on one page
+MAX_OCR_LINES = 200  # --deep: lines with a number or link read by OCR one by one, a page
+
+
+@dataclass
+class _Glyphs:
+    """The characters of one printed number or link, as pdfium draws them."""
+
+    text: str
+    tight: list[tuple[float, float, float, float]]  # each glyph's own box
+    loose: list[tuple[float, float, float, float]]  # each character's advance box
+    modes: list[int]  # text render modes
+    objects: list[int]  # the address of each character's text object
+    line: bool = False  # a whole line with no number or link in it
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+def _glyphs_of_numbers_and_links(tp, segments) -> list[_Glyphs]:
+    """The glyphs of every run of three or more digits and every link printed, for the ink
+    checks (bounded by MAX_CHECKED characters a page)."""
+    out: list[_Glyphs] = []
+    budget = MAX_CHECKED
+    for text, _, idx in segments:
+        spans = [(r.start, r.end) for r in phones.digit_runs(text) if len(r.digits) >= 3]
+        if "." in text:
+            spans += [(lk.start, lk.end) for lk in links.find_links(text)]
+        line = not spans
+        if line and sum(c.isalnum() for c in text) < 3:
+            continue  # a dash or a bullet alone: too little ink to judge
+        for a, b in spans or [(0, len(text))]:
+            chars = [i for i, c in zip(idx[a:b], text[a:b]) if i is not None and c.strip()]
+            if not chars or budget < len(chars):
+                continue
+            budget -= len(chars)
+            g = _Glyphs(text[a:b], [], [], [], [], line)
+            for i in chars:
+                g.tight.append(tp.get_charbox(i))
+                g.loose.append(tp.get_charbox(i, loose=True))
+                obj = pdfium_c.FPDFText_GetTextObject(tp.raw, i)
+                g.modes.append(pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else -1)
+                g.objects.append(_address(obj))
+            out.append(g)
+    return out
+
+
+def _bounds(obj) -> tuple[float, float, float, float]:
+    v = [ctypes.c_float() for _ in range(4)]
+    pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(x) for x in v))
+    return (v[0].value, v[1].value, v[2].value, v[3].value)
+
+
+def _painted(pg, limit: int = 50_000) -> tuple[dict[int, int], list[tuple[int, tuple]]]:
+    """Paint order of the page's objects (forms walked into): the order of each text object
+    (by address), and (order, bounds) of each picture, path or shading."""
+    texts: dict[int, int] = {}
+    others: list[tuple[int, tuple]] = []
+    n = 0
+    stack = [(pg.raw, 0, False, 0)]  # (holder, next child, is a form, depth)
+    while stack and n < limit:
+        holder, k, form, depth = stack.pop()
+        count = (
+            pdfium_c.FPDFFormObj_CountObjects(holder)
+            if form
+            else pdfium_c.FPDFPage_CountObjects(holder)
+        )
+        if k >= count:
+            continue
+        obj = (
+            pdfium_c.FPDFFormObj_GetObject(holder, k)
+            if form
+            else pdfium_c.FPDFPage_GetObject(holder, k)
+        )
+        stack.append((holder, k + 1, form, depth))
+        n += 1
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts[_address(obj)] = n
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth < LIMITS.max_depth:
+                stack.append((obj, 0, True, depth + 1))
+        elif kind in (
+            pdfium_c.FPDF_PAGEOBJ_PATH,
+            pdfium_c.FPDF_PAGEOBJ_IMAGE,
+            pdfium_c.FPDF_PAGEOBJ_SHADING,
+        ):
+            others.append((n, _bounds(obj)))
+    return texts, others
+
+
+def _union(boxes):
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return max(w, 0.0) * max(h, 0.0)
+
+
+def _ink(pg, image, box) -> float | None:
+    """The share of a box's pixels that differ from its background by INK_LEVEL or more,
+    on the page's rendering; None when the box is under a pixel."""
+    w, h = image.size
+    corners = [_to_device(pg, w, h, x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    x0, y0, x1, y1 = max(0, min(xs)), max(0, min(ys)), min(w, max(xs) + 1), min(h, max(ys) + 1)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    hist = image.crop((x0, y0, x1, y1)).histogram()[:256]
+    total = sum(hist)
+    acc, median = 0, 0
+    for v, c in enumerate(hist):
+        acc += c
+        if acc * 2 >= total:
+            median = v
+            break
+    ink = sum(hist[: max(median - INK_LEVEL + 1, 0)]) + sum(hist[median + INK_LEVEL :])
+    return ink / total
+
+
+def _unseen(pg, image, glyphs: list[_Glyphs], limits: Limits) -> list[tuple[str, str]]:
+    """Numbers and links the text layer has that a reader of the page cannot see: invisible
+    text, letters too small or squeezed to read, no ink where they stand (covered, the
+    colour of the background, clipped away), or a picture or shape painted over them."""
+    out = []
+    painted = None
+    for g in glyphs:
+        shown = [m for m in g.modes if m not in _INVISIBLE_MODES]
+        if not shown:
+            out.append((g.text, f"it is {_INVISIBLE_MODES[g.modes[0]]}"))
+            continue
+        heights = sorted(b[3] - b[1] for b in g.loose)
+        height = heights[len(heights) // 2]
+        if g.line:
+            # a line of words: only whether it shows at all (a font broken so that it draws
+            # nothing, text covered or the colour of its background)
+            drawn = [b for b in g.tight if b[2] > b[0] and b[3] - b[1] >= 0.1 * height]
+            ink = _ink(pg, image, _union(drawn)) if drawn else 0.0
+            if height >= MIN_TEXT_PT and ink is not None and ink < 0.02:
+                out.append((g.text, "line"))
+            continue
+        if height < MIN_TEXT_PT:
+            out.append((g.text, f"its letters are {height:.1f} pt high, too small to read"))
+            continue
+        widths = sum(max(b[2] - b[0], 0.0) for b in g.loose)
+        if widths < 0.15 * height * len(g.loose):
+            out.append((g.text, "its letters are squeezed to a sliver (horizontal scaling)"))
+            continue
+        drawn = [b for b in g.tight if b[2] > b[0] and b[3] - b[1] >= 0.1 * height]
+        if not drawn:
+            out.append((g.text, "its font draws nothing for its letters (empty glyphs)"))
+            continue
+        box = _union(drawn)
+        ink = _ink(pg, image, box)
+        if ink is not None and ink < 0.04:
+            out.append(
+                (
+                    g.text,
+                    "no ink shows where it stands (covered, the colour of its background, "
+                    "or clipped away)",
+                )
+            )
+            continue
+        if painted is None:
+            painted = _painted(pg)
+        texts, others = painted
+        order = max((texts.get(a, 0) for a in g.objects), default=0)
+        area = max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
+        if order and any(n > order and _overlap(b, box) >= 0.3 * area for n, b in others):
+            out.append((g.text, "a picture or shape is painted over it: what shows may be another"))
+    return out
+
+
 def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageRead:
     w, h = pg.get_size()
     crop = _box(pk_page.obj, "/CropBox")
     trim = _box(pk_page.obj, "/TrimBox")
     bleed = _box(pk_page.obj, "/BleedBox")
     page = PageRead(i + 1, "", "", [], w, h, trim, bleed, crop, _box(pk_page.obj, "/MediaBox"))
-    for subtype, rect, kind, target in _annotations(pk_page.obj):
-        page.annotations.append(Annotation(subtype, rect, kind, target, ""))
+    for subtype, rect, kind, target, said in _annotations(pk_page.obj):
+        page.annotations.append(Annotation(subtype, rect, kind, target, "", said))
     page.actions = _additional(pk_page.obj.get("/AA"))
+    try:
+        page.user_unit = float(pk_page.obj.get("/UserUnit", 1.0))
+    except (TypeError, ValueError, pikepdf.PdfError):
+        page.user_unit = 0.0
     if max(w, h) / PT_PER_MM > limits.max_side_mm:
         page.too_big = (
             f"the page is {w / PT_PER_MM:.0f} x {h / PT_PER_MM:.0f} mm, larger than verify reads "
@@ -494,12 +932,16 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
         for k, a in enumerate(page.annotations):
             x0, y0, x1, y1 = a.rect
             under = tp.get_text_bounded(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else ""
-            page.annotations[k] = Annotation(a.subtype, a.rect, a.action, a.target, under)
+            page.annotations[k] = Annotation(
+                a.subtype, a.rect, a.action, a.target, under, a.contents
+            )
+        area = _visible_area(crop, trim)
+        shown3 = [seg for seg in segments if _inside(seg[1], area)]
+        glyphs = _glyphs_of_numbers_and_links(tp, shown3)
     finally:
         tp.close()
-    area = _visible_area(crop, trim)
-    shown = [(t, b) for t, b in segments if _inside(b, area)]
-    page.hidden = "\n".join(t for t, b in segments if not _inside(b, area))
+    shown = [(t, b) for t, b, _ in shown3]
+    page.hidden = "\n".join(t for t, b, _ in segments if not _inside(b, area))
     page.segments = [(re.sub(r"\)([0-9][0-9 -]*)\(", r"(\1)", t), b) for t, b in shown]
     seen = "\n".join(t for t, _ in shown)
     # pdfium mirrors the brackets of a number's gloss when the line is right to left
@@ -515,6 +957,15 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
     scale = min(dpi, budget) / 72
     image = pg.render(scale=scale, grayscale=True).to_pil()
     page.qr = _codes(pg, image, shown)
+    for code in _small_codes(pg, shown, limits.max_pixels):
+        if code.error and any(_same_place(code, k) and not k.error for k in page.qr):
+            continue  # a picture inside a code the page's rendering read
+        if not any(_same_place(code, k) and not k.error for k in page.qr):
+            page.qr.append(code)
+    if glyphs:
+        unseen = _unseen(pg, image, glyphs, limits)
+        page.unseen = [(t, why) for t, why in unseen if why != "line"]
+        page.blank_lines = [t for t, why in unseen if why == "line"]
     if deep:
         _read_deep(pg, page, shown, budget, limits)
     return page
@@ -527,22 +978,41 @@ def _read_deep(pg, page: PageRead, shown, budget: float, limits: Limits) -> None
 
     small = page.width * page.height / 72 / 72 < 40
     dpi = min(limits.deep_dpi if small else 250.0, budget)
-    image = pg.render(scale=dpi / 72, grayscale=True, optimize_mode="print").to_pil()
+    turn = (360 - pg.get_rotation()) % 360  # read upright, as a reader turns the page
+    image = pg.render(scale=dpi / 72, grayscale=True, optimize_mode="print", rotation=turn).to_pil()
     page.printed = read_image(image)
     w, h = image.size
+    q = turn // 90
+    lines = 0
+    heights = sorted(b[3] - b[1] for _, b in page.segments)
+    line_height = heights[len(heights) // 2] if heights else 0.0
     for k, (text, box) in enumerate(page.segments):
         if not any(c.isdigit() for c in text) and "." not in text:
             continue
+        if not phones.find_numbers(phones.as_dialled(text), 3) and not links.find_links(text):
+            continue
+        lines += 1
+        if lines > MAX_OCR_LINES:
+            break  # the rest is read in the page's own OCR
         corners = [
-            _to_device(pg, w, h, x, y)
+            _to_device(pg, w, h, x, y, q)
             for x in (box[0] - 2, box[2] + 2)
             for y in (box[1] - 2, box[3] + 2)
         ]
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         crop = (max(0, min(xs)), max(0, min(ys)), min(w, max(xs)), min(h, max(ys)))
         if crop[2] - crop[0] > 4 and crop[3] - crop[1] > 4:
-            page.printed_lines[k] = read_image(image.crop(crop), line=True)
-    for code in _codes(pg, image, shown):
+            # a link joined back from two lines spans both: read as a block
+            n = max(1, round((box[3] - box[1]) / line_height)) if line_height else 1
+            line = image.crop(crop)
+            if dpi < limits.deep_dpi:  # small print on a large page: this line alone, closer
+                region = (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)
+                line = (
+                    _render_region(pg, region, limits.deep_dpi / 72, q, optimize_mode="print")
+                    or line
+                )
+            page.printed_lines[k] = read_image(line, line=True, lines=min(n, 4))
+    for code in _codes(pg, image, shown, q):
         if not any(_same_place(code, known) for known in page.qr):
             page.qr.append(code)
         elif code.error == "":
@@ -615,6 +1085,8 @@ def read_pdf(path: Path, limits: Limits = LIMITS, deep: bool = False) -> PDFRead
                 actions=_document_actions(pk),
                 fonts_used=_fonts_used(pk),
                 encrypted=pk.is_encrypted,
+                loops=_form_loops(pk),
+                hidden_layers=_hidden_layers(pk),
             )
         finally:
             pdf.close()
@@ -658,17 +1130,17 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
             continue
         angle = pdfium_c.FPDFText_GetCharAngle(tp.raw, i)
         if not ch.strip() and turned_last:
-            turned[-1][1].append((" ", None))
+            turned[-1][1].append((" ", None, None))
             continue
         turned_last = 0.02 < angle % (2 * math.pi) < 2 * math.pi - 0.02
         if turned_last:
             if not turned or abs(turned[-1][0] - angle) > 0.02:
                 turned.append((angle, []))
-            turned[-1][1].append((ch, tp.get_charbox(i, loose=True)))
+            turned[-1][1].append((ch, tp.get_charbox(i, loose=True), i))
             continue
         if ch in links.INVISIBLE and lines[-1]:
             # no width and no box of its own: it stays with the letter it follows
-            lines[-1][-1] = (lines[-1][-1][0] + ch, lines[-1][-1][1])
+            lines[-1][-1] = (lines[-1][-1][0] + ch, *lines[-1][-1][1:])
             continue
         if not ch.strip():
             continue
@@ -676,7 +1148,7 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
         if box[3] - box[1] <= 0 or box[2] - box[0] < 0:
             # no box (text given by /ActualText in a form): it goes with the letter before
             if lines[-1]:
-                lines[-1][-1] = (lines[-1][-1][0] + ch, lines[-1][-1][1])
+                lines[-1][-1] = (lines[-1][-1][0] + ch, *lines[-1][-1][1:])
             continue
         if lines[-1]:
             last = lines[-1][-1][1]
@@ -684,14 +1156,14 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
                 last[3] - last[1], box[3] - box[1]
             ):
                 lines.append([])  # pdfium joined two printed lines (after a hyphen)
-        lines[-1].append(("-" if ch == "\ufffe" else ch, box))
+        lines[-1].append(("-" if ch == "\ufffe" else ch, box, i))
     out = []
     for items in lines:
         # pdfium's lines keep one baseline; read each left to right and cut it where the gap
         # is a column's (pdfium joins the labels of codes side by side into one line)
         items.sort(key=lambda cb: cb[1][0])
         current: list = []
-        for ch, box in items:
+        for ch, box, idx in items:
             if current:
                 prev = current[-1][1]
                 gap = box[0] - prev[2]
@@ -700,12 +1172,12 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
                     out.append(_segment(current))
                     current = []
                 elif gap > 0.1 * height:  # a word space (the loose box is about 1.2 em)
-                    current.append((" ", None))
-            current.append((ch, box))
+                    current.append((" ", None, None))
+            current.append((ch, box, idx))
         if current:
             out.append(_segment(current))
     for _, items in turned:
-        out += [_segment(block) for block in _spaced(items) if any(b for _, b in block)]
+        out += [_segment(block) for block in _spaced(items) if any(b for _, b, _ in block)]
     return _join_continued_links(_merge_neighbours(out))
 
 
@@ -713,24 +1185,24 @@ def _spaced(items: list) -> list[list]:
     """Text at an angle cut into blocks (where the next letter is far away), with pdfium's own
     spaces, and a space added where the step from one letter to the next is clearly longer
     than the usual step."""
-    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for _, b in items if b is not None]
+    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for _, b, _ in items if b is not None]
     steps = sorted(math.dist(a, b) for a, b in zip(centres, centres[1:]))
     usual = steps[len(steps) // 2] if steps else 0.0
     blocks: list[list] = [[]]
     last = None
-    for ch, box in items:
+    for ch, box, idx in items:
         out = blocks[-1]
         if box is None:
             if out and out[-1][0] != " ":
-                out.append((" ", None))
+                out.append((" ", None, None))
             continue
         centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
         step = math.dist(last, centre) if last is not None else 0.0
         if usual and step > 6 * usual:
             blocks.append([])
         elif usual and step > 1.8 * usual and out and out[-1][0] != " ":
-            out.append((" ", None))
-        blocks[-1].append((ch, box))
+            out.append((" ", None, None))
+        blocks[-1].append((ch, box, idx))
         last = centre
     return blocks
 
@@ -754,30 +1226,34 @@ def _merge_neighbours(segments):
     out = []
     for row in rows:
         row.sort(key=lambda tb: tb[1][0])
-        text, box = row[0]
-        for ntext, nbox in row[1:]:
+        text, box, idx = row[0]
+        for ntext, nbox, nidx in row[1:]:
             h = min(box[3] - box[1], nbox[3] - nbox[1])
             gap = nbox[0] - box[2]
             if -0.5 <= gap <= max(2 * PT_PER_MM, 1.0 * h):
-                text += (" " if gap > 0.1 * h else "") + ntext
+                space = gap > 0.1 * h
+                text += (" " if space else "") + ntext
+                idx = idx + ([None] if space else []) + nidx
                 box = (box[0], min(box[1], nbox[1]), max(box[2], nbox[2]), max(box[3], nbox[3]))
             else:
-                out.append((text, box))
-                text, box = ntext, nbox
-        out.append((text, box))
+                out.append((text, box, idx))
+                text, box, idx = ntext, nbox, nidx
+        out.append((text, box, idx))
     return sorted(out, key=lambda tb: (-tb[1][3], tb[1][0]))
 
 
-def _segment(items) -> tuple[str, tuple[float, float, float, float]]:
-    boxes = [b for _, b in items if b is not None]
+def _segment(items):
+    """(text, box, the pdfium index of each character of the text or None)."""
+    boxes = [b for _, b, _ in items if b is not None]
     return (
-        "".join(c for c, _ in items),
+        "".join(c for c, _, _ in items),
         (
             min(b[0] for b in boxes),
             min(b[1] for b in boxes),
             max(b[2] for b in boxes),
             max(b[3] for b in boxes),
         ),
+        [i if k == 0 else None for c, _, i in items for k in range(len(c))],
     )
 
 
@@ -805,7 +1281,7 @@ def _join_continued_links(segments, passes: int = 3):
 
         changed = False
         for j in range(len(out)):
-            text, box = out[j]
+            text, box, idx = out[j]
             last = text.split(" ")[-1] if text else ""
             if not (last.endswith("-") and "/" in last and "." in last):
                 continue
@@ -816,11 +1292,15 @@ def _join_continued_links(segments, passes: int = 3):
             ]
             if below:
                 i, b = max(below, key=lambda ib: ib[1][3])
-                out[j] = (text + out[i][0], (min(box[0], b[0]), b[1], max(box[2], b[2]), box[3]))
-                out[i] = ("", b)
+                out[j] = (
+                    text + out[i][0],
+                    (min(box[0], b[0]), b[1], max(box[2], b[2]), box[3]),
+                    idx + out[i][2],
+                )
+                out[i] = ("", b, [])
                 changed = True
         for i in range(len(out)):
-            text, box = out[i]
+            text, box, idx = out[i]
             if not text.startswith("/"):
                 continue
             above = [
@@ -834,12 +1314,16 @@ def _join_continued_links(segments, passes: int = 3):
             ]
             if above:
                 j, b = min(above, key=lambda jb: jb[1][1])
-                out[j] = (out[j][0] + text, (min(box[0], b[0]), box[1], max(box[2], b[2]), b[3]))
-                out[i] = ("", box)
+                out[j] = (
+                    out[j][0] + text,
+                    (min(box[0], b[0]), box[1], max(box[2], b[2]), b[3]),
+                    out[j][2] + idx,
+                )
+                out[i] = ("", box, [])
                 changed = True
         if not changed:
             break
-    return [(t, b) for t, b in out if t]
+    return [seg for seg in out if seg[0]]
 
 
 def label_under(segments, bbox) -> str:

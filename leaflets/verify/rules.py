@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..errors import LeafletsError, SourceError
 from ..paper import PAPERS, to_mm
@@ -57,35 +58,55 @@ def _edition(doc: PDFRead) -> str | None:
     return doc.expected.guide if doc.expected else doc.meta.get("guide")
 
 
-_allowed_cache: dict[tuple, frozenset[str]] = {}
+@dataclass(frozen=True)
+class Allowed:
+    """Digit runs that may be printed without being numbers to call: the parts of checked
+    dates (by their digits, in any order and spelling), and the runs of the guide's and the
+    registry's own texts as they print them ("24/7" passes, "247" does not)."""
+
+    dates: frozenset[str]
+    forms: frozenset[str]
+
+    def has(self, printed: str, digits: str) -> bool:
+        return digits in self.dates or _form(printed) in self.forms
 
 
-def allowed_numbers(edition: str | None, registry: Registry) -> frozenset[str]:
+def _form(printed: str) -> str:
+    return " ".join(phones.normalise(printed).split())
+
+
+_allowed_cache: dict[tuple, Allowed] = {}
+
+
+def allowed_numbers(edition: str | None, registry: Registry) -> Allowed:
     """Digit runs of three or more that may be printed without being numbers to call: those
-    the edition's own guide text has ("24/7", "1-2-1"; a translation may hold no other), and
-    the registry's names and hours ("Mon-Fri 8:00-16:30"), and the parts of its checked dates
-    (the footer's "25 November 2026")."""
+    the edition's own guide text has, as it prints them ("24/7", "1-2-1"; a translation may
+    hold no other), and the registry's names and hours ("Mon-Fri 8:00-16:30"), and the parts
+    of its checked dates (the footer's "25 November 2026")."""
     key = (
         edition,
         tuple((r.id, r.name, r.short_name, r.hours, r.cost, r.verified) for r in registry),
     )
     if key not in _allowed_cache:
-        out = set()
+        dates: set[str] = set()
         for r in registry:
             d = r.verified
             parts = {str(d.year), f"{d.day:02d}", f"{d.month:02d}", str(d.day), str(d.month)}
             # a date written with its parts in any order and joined ("11 25", "25.11.2026")
-            out |= parts | {a + b for a in parts for b in parts if a != b}
-            out |= {a + b + c for a in parts for b in parts for c in parts if len({a, b, c}) == 3}
+            dates |= parts | {a + b for a in parts for b in parts if a != b}
+            dates |= {a + b + c for a in parts for b in parts for c in parts if len({a, b, c}) == 3}
         try:
             guides = load_guides([edition], registry) if edition else []
         except LeafletsError:
             guides = []  # an edition verify does not know: its numbers are all findings
         texts = [PLACEHOLDER.sub(" ", t) for g in guides for _, t, _ in g.messages()]
         texts += [x for r in registry for x in (r.name, r.short_name, r.hours, r.cost) if x]
+        forms: set[str] = set()
         for text in texts:
-            out |= {run.digits for run in phones.digit_runs(text)}
-        _allowed_cache[key] = frozenset(out)
+            for run in phones.digit_runs(text):
+                # as printed, and as the number finders read it once dialled ("24-7")
+                forms |= {_form(run.text), _form(phones.as_dialled(run.text))}
+        _allowed_cache[key] = Allowed(frozenset(dates), frozenset(forms))
     return _allowed_cache[key]
 
 
@@ -108,22 +129,42 @@ def _helplines_named(text: str, registry: Registry, edition: str | None) -> set[
 
 def _named_near(page, index: int, number: str, registry: Registry, edition: str | None):
     """The helplines named nearest a number: in its own line (the number left out), else in
-    the nearest line above it in the same column (within three lines)."""
+    the nearest named line above or below it in the same column (within three lines): above
+    when the number ends the sentence or paragraph that names it; below when the line above
+    ends a sentence and the line right under the number names a helpline and goes on with
+    the sentence (lower case: "<number> / is CCRI's helpline"), is nearer than the
+    name above, or no line above names one."""
     text, box = page.segments[index]
     own = _helplines_named(text.replace(number, " "), registry, edition)
     if own:
         return own
     h = box[3] - box[1]
+
+    def column(b) -> bool:
+        return b[0] < box[2] and b[2] > box[0]
+
     above = sorted(
-        (b[1], t)
+        (b[1] - box[3], t)
         for t, b in page.segments
-        if b[1] >= box[1] + 0.5 * h and b[1] <= box[3] + 3 * h and b[0] < box[2] and b[2] > box[0]
+        if column(b) and b[1] >= box[1] + 0.5 * h and b[1] <= box[3] + 3 * h
     )
-    for _, t in above:
-        named = _helplines_named(t, registry, edition)
-        if named:
-            return named
-    return set()
+    below = sorted(
+        (box[1] - b[3], t)
+        for t, b in page.segments
+        if column(b) and b[3] <= box[3] - 0.5 * h and b[3] >= box[1] - 3 * h
+    )
+    up = next(((g, t, n) for g, t in above if (n := _helplines_named(t, registry, edition))), None)
+    down = next(
+        ((g, t, n) for g, t in below if (n := _helplines_named(t, registry, edition))), None
+    )
+    ends = above[0][1].rstrip()[-1:] if above else ""
+    if up and (ends not in ".!?。" or up[1].rstrip().endswith(":")):
+        return up[2]  # the number ends the sentence or paragraph that names a helpline above
+    if down and below[0][1] == down[1]:
+        starts = next((c for c in down[1] if c.isalpha()), "")
+        if not up or starts.islower() or down[0] < 0.8 * up[0]:
+            return down[2]  # the line right under it goes on to name its helpline
+    return up[2] if up else set()
 
 
 def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
@@ -136,7 +177,7 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
     allowed = allowed_numbers(edition, registry)
     for page in doc.pages:
         for run in phones.digit_runs(page.seen):
-            if run.digits in allowed and not run.lookalikes:
+            if allowed.has(run.text, run.digits) and not run.lookalikes:
                 continue
             if len(run.digits) < 3 and not run.scripts:
                 continue
@@ -163,6 +204,22 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
                         f"reader dials {run.digits}",
                     )
                 )
+        words = [(w, "words") for w in phones.word_numbers(page.seen)]
+        words += [(w, "CJK numerals") for w in phones.cjk_numeral_runs(page.seen)]
+        for w, how in words:
+            if w.digits in allowed.dates:
+                continue  # a checked date's year, month or day
+            res = dialled(phones.PrintedNumber(w.digits, w.digits, "", 0, 0), registry)
+            what = f"{res.short_name}'s number" if res else "a number the registry does not have"
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "number",
+                    f"the number {w.text!r} is written in {how}: a reader dials {w.digits} "
+                    f"({what}); leaflets prints numbers in digits, so verify cannot vouch for it",
+                )
+            )
         for index, (segment, _) in enumerate(page.segments):
             out += _segment_numbers(doc, page, index, segment, registry, edition, allowed)
     return out
@@ -185,7 +242,7 @@ def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> l
     for run in phones.digit_runs(segment):
         if _percent(segment, run.end):
             continue
-        if len(run.digits) >= 3 and run.digits not in allowed:
+        if len(run.digits) >= 3 and not allowed.has(run.text, run.digits):
             if not any(run.digits in c for c in covered):
                 out.append(
                     _f(
@@ -202,7 +259,7 @@ def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> l
             continue  # "100 %": a share, not a number to call
         res = dialled(num, registry)
         if res is None:
-            if num.digits in allowed:
+            if allowed.has(num.main, num.digits):
                 continue
             if len(num.digits) < 5 and not any(c.isalpha() for c in num.main):
                 hint = f" (the edition's are {', '.join(short_codes)})" if short_codes else ""
@@ -255,6 +312,18 @@ def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> l
                         f"{res.short_name}",
                     )
                 )
+            printed_letters = re.sub(r"[^A-Za-z]", "", num.main).upper()
+            registry_letters = re.sub(r"[^A-Za-z]", "", res.display.split("(")[0]).upper()
+            if printed_letters and printed_letters != registry_letters:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "number",
+                        f"{res.short_name}'s number is printed {num.main!r}, but the registry "
+                        f"prints it {res.display}: a reader may dial other letters",
+                    )
+                )
             if num.gloss:
                 letters = "".join(phones.keypad_digits(c) for c in num.main if c.isalpha())
                 g = phones.keypad_digits(num.gloss)
@@ -297,12 +366,81 @@ def _link_problem(host_text: str, path: str, registry: Registry) -> str | None:
     return None
 
 
+_LINE_END_LABEL = re.compile(r"(?:^|\s)([a-z0-9-]+)\.$")
+_LINE_START_REST = re.compile(r"^([a-z0-9-]+)(/\S*)?")
+
+
+def _split_hosts(page) -> list[tuple[str, str]]:
+    """Addresses broken over two lines after a dot ("evil." above "example/pay"): (as
+    printed, joined), when the part below has a path or ends in a common top-level label."""
+    out = []
+    for text, box in page.segments:
+        m = _LINE_END_LABEL.search(text.rstrip())
+        if not m:
+            continue
+        h = box[3] - box[1]
+        below = [
+            (b[3], t)
+            for t, b in page.segments
+            if b[3] <= box[1] + 0.5 * h
+            and b[3] >= box[1] - 1.5 * h
+            and b[0] < box[2]
+            and b[2] > box[0]
+        ]
+        if not below:
+            continue
+        nxt = max(below)[1]
+        m2 = _LINE_START_REST.match(nxt)
+        if m2 and (m2.group(2) or m2.group(1) in links.COMMON_TLDS):
+            out.append((f"{m.group(1)}. / {m2.group(0)}", f"{m.group(1)}.{m2.group(0)}"))
+    return out
+
+
 def check_links(doc: PDFRead, registry: Registry) -> list[Finding]:
-    """Every host or URL printed belongs to a registry link, spelled in plain ASCII."""
+    """Every host or URL printed belongs to a registry link, spelled in plain ASCII; one
+    written with look-alike dots or full-width letters, or broken over two lines, is read as
+    a reader types it; no e-mail address is printed."""
     out = []
     edition = _edition(doc)
     for page in doc.pages:
+        for typed in links.disguised_hosts(page.seen):
+            problem = _link_problem(typed.host, typed.path, registry)
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "link",
+                    f"printed address {typed.text!r} is written with look-alike dots or "
+                    f"full-width letters: a reader types {typed.host}{typed.path}, which "
+                    + (problem or "is a registry host, but leaflets prints addresses plainly"),
+                )
+            )
+        for printed, joined in _split_hosts(page):
+            for link in links.find_links(joined):
+                problem = _link_problem(link.host, link.path, registry)
+                if problem:
+                    out.append(
+                        _f(
+                            doc,
+                            page.number,
+                            "link",
+                            f"printed link {printed!r}, broken over two lines, reads "
+                            f"{link.text!r}, which {problem}",
+                        )
+                    )
+        for address in links.email_addresses(page.seen):
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "link",
+                    f"the e-mail address {address!r} is printed: the registry has none, so "
+                    "verify cannot vouch for it",
+                )
+            )
         for link in links.find_links(page.seen):
+            if re.fullmatch(r"(?:\d+\.)+[A-Z]{2,}", link.text):
+                continue  # a number with dots and vanity letters ("800.656.HOPE"): a number
             problem = _link_problem(link.host, link.path, registry)
             if problem:
                 out.append(_f(doc, page.number, "link", f"printed link {link.text!r} {problem}"))
@@ -387,6 +525,21 @@ def _code_shaped(code) -> bool:
     return code.format == "QR Code" and min(w, h) >= 5 * 2.835 and 0.85 <= w / max(h, 1e-6) <= 1.18
 
 
+_BARCODES = {
+    "Code 128",
+    "Code 39",
+    "Code 93",
+    "Codabar",
+    "EAN-13",
+    "EAN-8",
+    "UPC-A",
+    "UPC-E",
+    "ITF",
+    "DataBar",
+    "DataBar Expanded",
+}
+
+
 def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
     """Every 2-D code opens a registry number or link and is a QR code (which every phone
     camera reads), its label names what it opens, and no code-shaped region fails to decode."""
@@ -395,7 +548,7 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
         for code in page.qr:
             where = f"at {code.bbox[0] / 2.835:.0f}, {code.bbox[1] / 2.835:.0f} mm"
             if code.error:
-                if _code_shaped(code):
+                if code.small or _code_shaped(code):
                     out.append(
                         _f(
                             doc,
@@ -406,6 +559,17 @@ def check_qr(doc: PDFRead, registry: Registry) -> list[Finding]:
                         )
                     )
                 continue  # other formats' candidates are mostly text that looks like one
+            if code.format in _BARCODES:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "qr",
+                        f"a {code.format} barcode {where} holds {code.payload!r}: leaflets "
+                        "prints no barcodes, and a phone camera may open or dial what it holds",
+                    )
+                )
+                continue
             if code.format != "QR Code":
                 out.append(
                     _f(
@@ -462,6 +626,17 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
             for what in page.actions
         ]
         for a in page.annotations:
+            said = _says_number_or_link(a.contents)
+            if said:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "links",
+                        f"a {a.subtype} annotation says {said!r} ({a.contents.strip()[:80]!r}): "
+                        "a viewer shows it, and leaflets makes none",
+                    )
+                )
             if a.subtype in ("Popup", "Text") and not a.action:
                 continue  # a comment: no target
             if a.subtype != "Link":
@@ -531,6 +706,58 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
     return out
 
 
+def _says_number_or_link(text: str) -> str:
+    """The first number (three digits or more, in any spelling) or address in `text`."""
+    if not text:
+        return ""
+    flat = phones.as_dialled(text)
+    for num in phones.find_numbers(flat, 3):
+        return num.main
+    for w in phones.word_numbers(text) + phones.cjk_numeral_runs(text):
+        return w.text
+    for link in links.find_links(text):
+        return link.text
+    for typed in links.disguised_hosts(text):
+        return typed.text
+    return ""
+
+
+def check_metadata(doc: PDFRead, registry: Registry) -> list[Finding]:
+    """The document's title, subject and author (what a viewer shows in its title bar and
+    properties) hold no number or address but the edition's registry ones."""
+    out = []
+    edition = _edition(doc)
+    allowed = allowed_numbers(edition, registry)
+    for key in ("Title", "Subject", "Author"):
+        text = doc.info.get(key, "")
+        if not text:
+            continue
+        flat = phones.as_dialled(text)
+        bad = [
+            n.main
+            for n in phones.find_numbers(flat, 3)
+            if not allowed.has(n.main, n.digits)
+            and not ((res := dialled(n, registry)) and (not edition or edition in res.editions))
+        ]
+        bad += [w.text for w in phones.word_numbers(text) + phones.cjk_numeral_runs(text)]
+        bad += [
+            lk.text for lk in links.find_links(text) if _link_problem(lk.host, lk.path, registry)
+        ]
+        bad += [t.text for t in links.disguised_hosts(text)]
+        bad += links.email_addresses(text)
+        for thing in bad:
+            out.append(
+                _f(
+                    doc,
+                    None,
+                    "metadata",
+                    f"the document's {key} says {thing!r}, which is not a registry number or "
+                    "link of its edition: a viewer shows it",
+                )
+            )
+    return out
+
+
 def _names_link(text: str, res: Resource) -> bool:
     """The text under a link is its number or host as printed."""
     flat = phones.normalise(text)
@@ -559,8 +786,11 @@ def check_printed(doc: PDFRead, registry: Registry) -> list[Finding]:
         said: set[str] = set()
         for k, (segment, _) in enumerate(page.segments):
             ink = page.printed_lines.get(k, page.printed)
-            for num in phones.find_numbers(phones.as_dialled(segment), 3):
+            dialled_text = phones.as_dialled(segment)
+            for num in phones.find_numbers(dialled_text, 3):
                 said.add(num.digits)
+                if _percent(dialled_text, num.end):
+                    continue  # "100 %": not a number to call, and small print
                 key = ocr.stream(num.main)
                 if key and key not in ocr.stream(ink):
                     out.append(
@@ -626,6 +856,28 @@ def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
                     "prints differently from how it shows on screen",
                 )
             )
+        for thing, why in page.unseen:
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "visible",
+                    f"{thing!r} is in the text layer, but a reader of the page cannot see it: "
+                    f"{why}",
+                )
+            )
+        if page.blank_lines:
+            n = len(page.blank_lines)
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "visible",
+                    f"{n} line{'s' if n > 1 else ''} of text show no ink where they stand "
+                    f"(the first: {page.blank_lines[0][:60]!r}): a font that draws nothing, "
+                    "or text covered or the colour of its background",
+                )
+            )
         hidden = [n.main for n in phones.find_numbers(page.hidden, 3)]
         hidden += [lk.text for lk in links.find_links(page.hidden)]
         for thing in hidden:
@@ -638,6 +890,21 @@ def check_readable(doc: PDFRead, registry: Registry) -> list[Finding]:
                     "visible page (CropBox or TrimBox): no print shows it",
                 )
             )
+    if doc.hidden_layers:
+        out.append(
+            _f(
+                doc,
+                None,
+                "layers",
+                f"the file has layers hidden until a reader switches them on "
+                f"({', '.join(repr(n) for n in doc.hidden_layers)}): verify cannot vouch for "
+                "what they show, and leaflets makes none",
+            )
+        )
+    for loop in doc.loops:
+        out.append(
+            _f(doc, None, "pdf", f"the file has {loop}: viewers cut it short, each its own way")
+        )
     if doc.encrypted:
         out.append(
             _f(
@@ -822,6 +1089,16 @@ def check_boxes(doc: PDFRead, registry: Registry) -> list[Finding]:
             )
         )
     for page in doc.pages:
+        if page.user_unit != 1.0:
+            out.append(
+                _f(
+                    doc,
+                    page.number,
+                    "boxes",
+                    f"the page has /UserUnit {page.user_unit:g}: it prints at "
+                    f"{page.user_unit:g} times the size its boxes give",
+                )
+            )
         if page.trimbox is None:
             out.append(_f(doc, page.number, "boxes", "the page has no TrimBox"))
             continue
@@ -853,6 +1130,7 @@ def check_boxes(doc: PDFRead, registry: Registry) -> list[Finding]:
 
 RULES: tuple[Rule, ...] = (
     check_numbers,
+    check_metadata,
     check_links,
     check_qr,
     check_targets,
