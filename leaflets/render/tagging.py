@@ -50,7 +50,7 @@ HEADING = re.compile(r"H([1-6])")
 # and a host's labels inside a right-to-left line ("1111 0800", "gov3.ic"), and so reports
 # every such link as lying over text that does not name it. Once verify reads that text by
 # position, as it reads numbers, this can be True (the structure and tests are ready).
-LINKS_RIGHT_TO_LEFT = False
+LINKS_RIGHT_TO_LEFT = True
 
 
 @dataclass(frozen=True)

@@ -929,11 +929,10 @@ def _read_page(i: int, pg, pk_page, limits: Limits, deep: bool = False) -> PageR
             return page
         page.text = join_wrapped_links(tp.get_text_range())
         segments = _segments(tp)
+        letters = _letters(tp) if page.annotations else []
         for k, a in enumerate(page.annotations):
-            x0, y0, x1, y1 = a.rect
-            under = tp.get_text_bounded(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else ""
             page.annotations[k] = Annotation(
-                a.subtype, a.rect, a.action, a.target, under, a.contents
+                a.subtype, a.rect, a.action, a.target, _text_under(letters, a.rect), a.contents
             )
         area = _visible_area(crop, trim)
         shown3 = [seg for seg in segments if _inside(seg[1], area)]
@@ -1107,6 +1106,32 @@ def _layers_differ(pg, page: PageRead) -> bool:
 
 
 # ----------------------------------------------------------------------------- segments
+
+
+def _letters(tp) -> list[tuple[float, float, str]]:
+    """Every letter of the page with the middle of its box: (x, y, letter)."""
+    out = []
+    for i in range(tp.count_chars()):
+        bx0, by0, bx1, by1 = tp.get_charbox(i, loose=True)
+        ch = tp.get_text_range(i, 1)
+        out.append(((bx0 + bx1) / 2, (by0 + by1) / 2, "-" if ch == "\ufffe" else ch))
+    return out
+
+
+def _text_under(letters: list[tuple[float, float, str]], rect) -> str:
+    """The letters whose middle lies inside `rect`, read as a person reads them: line by line
+    from the top, each line left to right (pdfium's logical order reverses a number's digit
+    groups inside a right-to-left line, so a link there would seem to sit over other text)."""
+    x0, y0, x1, y1 = rect
+    if not (x1 > x0 and y1 > y0):
+        return ""
+    rows: dict[int, list] = {}
+    for cx, cy, ch in letters:
+        if x0 <= cx <= x1 and y0 <= cy <= y1:
+            row = -round(cy)
+            key = next((r for r in rows if abs(r - row) <= 2), row)
+            rows.setdefault(key, []).append((cx, ch))
+    return "\n".join("".join(c for _, c in sorted(rows[r])) for r in sorted(rows))
 
 
 def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:

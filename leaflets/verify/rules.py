@@ -72,7 +72,9 @@ class Allowed:
 
 
 def _form(printed: str) -> str:
-    return " ".join(phones.normalise(printed).split())
+    """A run as printed, spaces normalised and the brackets around it left out (hours print
+    as "(8:30-16:30)", and a right-to-left line reads the bracket on either side)."""
+    return " ".join(phones.normalise(printed).strip("()[]").split())
 
 
 _allowed_cache: dict[tuple, Allowed] = {}
@@ -626,7 +628,7 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
             for what in page.actions
         ]
         for a in page.annotations:
-            said = _says_number_or_link(a.contents)
+            said = "" if a.subtype == "Link" else _says_number_or_link(a.contents)
             if said:
                 out.append(
                     _f(
@@ -693,7 +695,19 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
                 )
             if res is None:
                 out.append(_f(doc, page.number, "links", f"a clickable link {problem}"))
-            elif not _mentions(a.text, res) and not _names_link(a.text, res):
+                continue
+            spoken = _spoken_problem(a.contents, a.target, res, registry)
+            if spoken:
+                out.append(
+                    _f(
+                        doc,
+                        page.number,
+                        "links",
+                        f"a clickable link to {res.short_name} ({a.target}) is read out as "
+                        f"{a.contents.strip()[:80]!r}, which {spoken}",
+                    )
+                )
+            if not _mentions(a.text, res) and not _names_link(a.text, res):
                 out.append(
                     _f(
                         doc,
@@ -704,6 +718,45 @@ def check_targets(doc: PDFRead, registry: Registry) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _spoken_problem(contents: str, target: str, res: Resource, registry: Registry) -> str:
+    """Why the text a screen reader speaks for a link to `res` (its /Contents, "Call RAINN,
+    1, 8 0 0, 6 5 6, 4 6 7 3") misleads, or "": every digit it says, read together, is the
+    number a tel: link dials (a link to a page says none but in names), and every address it
+    names is the link's."""
+    if not contents:
+        return ""
+    said = contents
+    own = links.split_url(res.url)[0] if res.url else ""
+    names = [
+        part
+        for r in registry
+        if r is res or (own and r.url and links.split_url(r.url)[0] == own)
+        for part in (r.name, r.short_name)
+    ]
+    for part in sorted({*names, own, f"www.{own}" if own else ""}, key=len, reverse=True):
+        if part:
+            said = said.replace(part, " ")  # "IC3" and "ic3.gov" are names, not numbers
+    digits = "".join(c for c in phones.as_dialled(said) if c.isdigit())
+    if target.lower().startswith("tel:"):
+        main = res.display.split("(")[0]
+        dialled = {
+            res.tel.lstrip("+") if res.tel else "",
+            phones.keypad_digits(main),
+            "".join(c for c in main if c.isdigit()),
+            "".join(c for c in res.display if c.isdigit()),
+        }
+        if digits and digits not in dialled:
+            return f"says the number {digits}, not {res.display}"
+    elif digits:
+        return f"says the number {digits}, but the link opens a page"
+    hosts = {link.host for link in links.find_links(contents)}
+    hosts |= {t.host for t in links.disguised_hosts(contents)}
+    strangers = sorted(h for h in hosts if h != own)
+    if strangers:
+        return f"names {strangers[0]}, not {own or res.short_name}"
+    return ""
 
 
 def _says_number_or_link(text: str) -> str:
