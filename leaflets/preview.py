@@ -101,6 +101,14 @@ def thumbnails(pdf: Path, root: Path) -> list[str]:
     out = []
     rel = pdf.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
     folder = Path(PREVIEW_DIR) / hashlib.sha256(rel).hexdigest()[:16]
+    import pikepdf  # imported here to keep start-up fast, like the renderer
+
+    from .verify.read import LIMITS, content_bytes
+
+    with pdf.open("rb") as f, pikepdf.open(f) as pk:  # a file object: any name's bytes
+        for page in pk.pages[:MAX_PAGES]:
+            if content_bytes(page) > LIMITS.max_content_bytes:
+                raise ValueError("a page that draws too much")
     doc = pdfium.PdfDocument(pdf)
     try:
         for i in range(min(len(doc), MAX_PAGES)):
@@ -119,6 +127,12 @@ def thumbnails(pdf: Path, root: Path) -> list[str]:
     finally:
         doc.close()
     return out
+
+
+def pikepdf_errors() -> tuple[type[Exception], ...]:
+    import pikepdf  # imported here to keep start-up fast, like the renderer
+
+    return (pikepdf.PdfError, pikepdf.PasswordError)
 
 
 def _review_of(root: Path, prefix: str = "") -> dict[str, str]:
@@ -172,7 +186,13 @@ def gallery(root: Path) -> Path:
                 else "is damaged and cannot be opened"
             )
         except (OSError, ValueError, MemoryError):
-            meta["problem"] = "is damaged and cannot be opened"
+            meta["problem"] = "is damaged, or draws too much to preview"
+        except pikepdf_errors() as e:
+            meta["problem"] = (
+                "is encrypted with a password"
+                if "password" in type(e).__name__.lower()
+                else "is damaged and cannot be opened"
+            )
         items.append(meta)
     try:
         write_atomic(root / "index.html", _html(items).encode("utf-8"))

@@ -298,3 +298,23 @@ def test_the_gallery_shows_no_file_from_outside_and_trusts_no_planted_review(tmp
     assert "link-out.pdf links to a file outside this folder; not shown" in page
     assert len(list((out / "previews").rglob("*.png"))) == 2  # the card's two pages only
     assert page.count('<span class="draft">DRAFT</span>') == 2  # the card and the link
+
+
+def test_a_small_file_that_inflates_to_a_huge_page_is_one_finding_at_once(tmp_path):
+    """A small file whose page holds 20 MB of drawing instructions: verify and preview say so
+    before rendering it (which took minutes)."""
+    pikepdf = pytest.importorskip("pikepdf")
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(243, 153))
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"0 0 m 1 1 l S\n" * 1_500_000)
+    bomb = tmp_path / "odd" / "bomb.pdf"
+    bomb.parent.mkdir()
+    pdf.save(bomb, compress_streams=True)
+    assert bomb.stat().st_size < 200_000
+    res = CliRunner().invoke(main, ["verify", str(bomb)])
+    assert res.exit_code == 1
+    assert "page 1 holds more than 16 MB of drawing instructions" in res.output
+    res = CliRunner().invoke(main, ["preview", str(tmp_path)])
+    assert res.exit_code == 0
+    page = (tmp_path / "index.html").read_text()
+    assert "bomb.pdf is damaged, or draws too much to preview" in page

@@ -40,6 +40,7 @@ class Limits:
     max_chars: int = 100_000  # text characters on one page
     max_objects: int = 2_000_000  # objects in the file
     max_depth: int = 32  # nested form XObjects, action chains
+    max_content_bytes: int = 16 * 1024 * 1024  # drawing instructions of one page, decoded
     seconds: float = 300.0  # one file, in its own process (check_paths)
     deep_dpi: float = 400.0  # --deep: pages rendered for OCR and small codes (A4 and up: 250)
     memory: int = 4 * 1024 * 1024 * 1024  # one file's process
@@ -1067,6 +1068,13 @@ def read_pdf(path: Path, limits: Limits = LIMITS, deep: bool = False) -> PDFRead
             layers = "/OCProperties" in pk.Root
             pages = []
             for i in range(n_pages):
+                drawn = content_bytes(pk.pages[i], limits)
+                if drawn > limits.max_content_bytes:
+                    raise Unreadable(
+                        f"page {i + 1} holds more than {limits.max_content_bytes // 2**20} MB of "
+                        "drawing instructions, more than verify reads (a page of leaflets "
+                        "holds well under 1 MB)"
+                    )
                 pg = pdf[i]
                 try:
                     page = _read_page(i, pg, pk.pages[i], limits, deep)
@@ -1094,6 +1102,46 @@ def read_pdf(path: Path, limits: Limits = LIMITS, deep: bool = False) -> PDFRead
     doc.meta = dict(pairs)
     doc.conflicting = sorted({k for k, v in pairs if doc.meta[k] != v})
     return doc
+
+
+def content_bytes(page, limits: Limits = LIMITS) -> int:
+    """The decoded size of everything a page draws: its content streams, and the form
+    XObjects, patterns and annotation appearances they use, each counted once; it stops
+    counting past the limit (a small file can inflate to gigabytes)."""
+    total, seen = 0, set()
+    todo = [(page.obj, 0)]
+    while todo and total <= limits.max_content_bytes:
+        obj, depth = todo.pop()
+        if depth > limits.max_depth:
+            continue
+        try:
+            key = obj.objgen if obj.is_indirect else None
+            if key in seen:
+                continue
+            if key is not None:
+                seen.add(key)
+            if isinstance(obj, pikepdf.Stream):
+                total += len(obj.read_bytes())
+            if isinstance(obj, pikepdf.Array):
+                todo += [(x, depth + 1) for x in obj]
+                continue
+            if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                continue
+            for name in ("/Contents", "/Resources", "/XObject", "/Pattern", "/Annots", "/AP"):
+                if name in obj:
+                    child = obj[name]
+                    if isinstance(child, pikepdf.Dictionary) and name in (
+                        "/Resources",
+                        "/XObject",
+                        "/Pattern",
+                        "/AP",
+                    ):
+                        todo += [(v, depth + 1) for _, v in child.items()]
+                    else:
+                        todo.append((child, depth + 1))
+        except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
+            continue
+    return total
 
 
 def _layers_differ(pg, page: PageRead) -> bool:
