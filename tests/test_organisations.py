@@ -213,3 +213,24 @@ def test_names_become_plain_folder_names():
     assert slug_of("École Sainte-Thérèse") == "ecole-sainte-therese"
     assert slug_of("../../etc") == "etc"
     assert slug_of("مدرسة") == ""
+
+
+def test_two_organisations_with_names_in_chinese_build_in_one_process(tmp_path):
+    """Each organisation's Chinese name makes its own subset of the CJK collection; reportlab
+    keeps one font per face name, so without a name of its own the second subset printed with
+    the first one's glyphs (and the build refused it)."""
+    rows = [
+        ["第一学校", "", "Safeguarding lead", "020 7946 0001", "GB", "", "", "a4", "zh-Hans"],
+        ["第二学院", "", "Safeguarding lead", "020 7946 0002", "GB", "", "", "a4", "zh-Hans"],
+    ]
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main,
+        ["build", "--organisations", str(_sheet(tmp_path, rows)), "--guide", "us"]
+        + ["--format", "card", "--jobs", "1", "--out", str(out)],
+    )
+    assert res.exit_code == 0, res.output
+    for folder, name in (("organisation-2", "第一学校"), ("organisation-3", "第二学院")):
+        card = out / folder / "us" / "zh-Hans" / "card-cr80.pdf"
+        text = " ".join(" ".join(p.text.split()) for p in read_pdf(card).pages)
+        assert name in text

@@ -344,12 +344,19 @@ def test_right_to_left_elements_say_what_their_content_prints(built):
 
     carried = [el for el in tree.walk() if "/ActualText" in el and el.S in ("/P", "/H1", "/H2")]
     assert len(carried) >= 8
+    def drawn(el) -> str:  # the element's own marked content, and its links'
+        out = []
+        for k in tree.kids(el):
+            if isinstance(k, int):
+                out.append(tree.texts.get((tree.page_of(el), int(k)), ""))
+            elif k.get("/Type") == "/MCR":
+                out.append(tree.texts.get((tree.page_of(el, k), int(k.MCID)), ""))
+            elif k.get("/Type") != "/OBJR":
+                out.append(drawn(k))
+        return "".join(out)
+
     for el in carried:
-        content = "".join(
-            tree.texts.get((tree.page_of(el), int(k)), "")
-            for k in tree.kids(el)
-            if isinstance(k, int)
-        )
+        content = drawn(el)
         assert sorted(letters(content)) == sorted(letters(str(el.ActualText)))
 
 

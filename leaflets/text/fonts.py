@@ -190,10 +190,15 @@ def _unhinted(path: Path) -> bytes:
 
 
 @cache
-def _register(name: str, regular: bytes, bold: bytes, flags: tuple) -> Face:
+def _register(name: str, regular: bytes, bold: bytes, flags: tuple, own_face: bool = False) -> Face:
+    """Register a face's two fonts. `own_face` gives each font the registered name as its face
+    name too: reportlab keeps one font per face name and would hand a second subset of the same
+    face (a CJK collection subset to other characters) the first one's glyphs."""
     face = Face(name, *flags)
     for font_name, data in ((face.name, regular), (face.bold_name, bold)):
         font = RLTTFont(font_name, io.BytesIO(data))
+        if own_face:
+            font.face.name = type(font.face.name)(font_name.encode("ascii"))
         if face.shaping:
             _fix_private_codes(font)
         pdfmetrics.registerFont(font)
@@ -224,7 +229,7 @@ def _register_converted(
 ) -> Face:
     digest = hashlib.sha256(f"{member}|{chars}".encode()).hexdigest()[:12]
     made = [_converted(font_file(f), member, chars, digest) for f in (regular, bold)]
-    return _register(f"{name}-{digest}", made[0], made[1], flags)
+    return _register(f"{name}-{digest}", made[0], made[1], flags, own_face=True)
 
 
 def _converted(collection: Path, member: str, chars: str, digest: str) -> bytes:
