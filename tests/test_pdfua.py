@@ -344,6 +344,7 @@ def test_right_to_left_elements_say_what_their_content_prints(built):
 
     carried = [el for el in tree.walk() if "/ActualText" in el and el.S in ("/P", "/H1", "/H2")]
     assert len(carried) >= 8
+
     def drawn(el) -> str:  # the element's own marked content, and its links'
         out = []
         for k in tree.kids(el):
