@@ -40,6 +40,7 @@ class Context:
     folders: dict[str, tuple[Registry, OrgConfig | None]]
     guides: dict[str, Guide]
     allow_incomplete: bool
+    parent: int = 0  # the build's process: a worker whose parent is no longer it exits
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,12 @@ def _start_worker(context: Context, in_worker: bool = True) -> None:
     if in_worker:  # the parent stops the workers; Ctrl-C and SIGTERM are its to handle
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        _die_with_parent()
+        _die_with_parent(context.parent)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """A worker whose parent was killed (kill -9, out of memory) exits instead of running on:
     Linux tells it with PR_SET_PDEATHSIG; elsewhere a thread watches for a new parent."""
-    parent = os.getppid()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
@@ -163,7 +163,9 @@ def run_parts(
     file atomically as it arrives into its part's folder; each folder's manifest is written
     last."""
     folders = {p.folder: p for p in parts}
-    context = Context({p.folder: (p.registry, p.org) for p in parts}, guides, allow_incomplete)
+    context = Context(
+        {p.folder: (p.registry, p.org) for p in parts}, guides, allow_incomplete, os.getpid()
+    )
     result = BuildResult()
     failures: dict[str, None] = {}
     entries: dict[str, list[dict]] = {p.folder: [] for p in parts}
