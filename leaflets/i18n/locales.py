@@ -12,7 +12,6 @@ from functools import cache
 
 import babel
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as babel_format_date
 
 from .. import __version__
 from ..files import cache_get, cache_put
@@ -78,6 +77,9 @@ def format_date(date: dt.date, locale: str, region: str = "") -> str:
 
 
 def _format_date(date: dt.date, locale: str, region: str) -> str:
+    # imported here to keep start-up fast: with the date in the user's cache, never needed
+    from babel.dates import format_date as babel_format_date
+
     base = babel_id(locale.replace("-XA", ""))
     for candidate in ([f"{base}_{region}"] if region and "_" not in base else []) + [base]:
         try:
