@@ -11,6 +11,7 @@ and font maintainers edit them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import stat
@@ -108,8 +109,6 @@ def cache_get(kind: str, key: str) -> bytes | None:
     """The bytes cached under `key` (a SHA-256 in hex) in the `kind` folder of the user's
     cache, or None when there is none, it cannot be read, or it is not whole and exactly the
     entry of this key."""
-    import hashlib  # here, not at the top: most commands never read the cache
-
     path = _cache_entry(kind, key)
     if path is None:
         return None
@@ -130,8 +129,6 @@ def cache_get(kind: str, key: str) -> bytes | None:
 def cache_put(kind: str, key: str, data: bytes) -> None:
     """Keep `data` under `key`; a cache that cannot be written (read-only, full, no home) is
     no error: the caller has its result in memory and the next run makes it again."""
-    import hashlib  # here, not at the top: most commands never write the cache
-
     path = _cache_entry(kind, key)
     if path is None:
         return

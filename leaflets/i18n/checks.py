@@ -183,7 +183,8 @@ _checked: dict[str, tuple[dict[str, str], dict]] = {}
 @cache
 def _code_digest() -> str:
     """A hash of the checks' own code and of the libraries' versions they read text with."""
-    from importlib import import_module, metadata  # here: only a build of a catalog needs it
+    # imported here to keep start-up fast: only a build of a catalog needs them
+    from importlib import import_module, metadata
 
     h = hashlib.sha256(f"{__version__}|{CHECK_CACHE_VERSION}".encode())
     for name in _CHECK_MODULES:
