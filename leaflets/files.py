@@ -11,7 +11,6 @@ and font maintainers edit them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import stat
@@ -109,6 +108,9 @@ def cache_get(kind: str, key: str) -> bytes | None:
     """The bytes cached under `key` (a SHA-256 in hex) in the `kind` folder of the user's
     cache, or None when there is none, it cannot be read, or it is not whole and exactly the
     entry of this key."""
+    # imported here to keep start-up fast: --help and most commands never read the cache
+    import hashlib
+
     path = _cache_entry(kind, key)
     if path is None:
         return None
@@ -129,6 +131,9 @@ def cache_get(kind: str, key: str) -> bytes | None:
 def cache_put(kind: str, key: str, data: bytes) -> None:
     """Keep `data` under `key`; a cache that cannot be written (read-only, full, no home) is
     no error: the caller has its result in memory and the next run makes it again."""
+    # imported here to keep start-up fast: --help and most commands never write the cache
+    import hashlib
+
     path = _cache_entry(kind, key)
     if path is None:
         return
