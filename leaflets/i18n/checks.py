@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from importlib import import_module
 from pathlib import Path
+
+import babel
+import phonenumbers
 
 from .. import __version__
 from ..errors import SourceError
@@ -182,19 +187,20 @@ _checked: dict[str, tuple[dict[str, str], dict]] = {}
 
 @cache
 def _code_digest() -> str:
-    """A hash of the checks' own code and of the libraries' versions they read text with."""
-    # imported here to keep start-up fast: only a build of a catalog needs them
-    from importlib import import_module, metadata
-
-    h = hashlib.sha256(f"{__version__}|{CHECK_CACHE_VERSION}".encode())
+    """A hash of the checks' own code and of what the libraries they read text with are:
+    Babel's and phonenumbers' versions, and the files of publicsuffixlist (its list of
+    top-level names is data, updated between versions)."""
+    h = hashlib.sha256(f"{__version__}|{CHECK_CACHE_VERSION}|{sys.version}".encode())
+    h.update(f"|babel={babel.__version__}|phonenumbers={phonenumbers.__version__}".encode())
     for name in _CHECK_MODULES:
         h.update(name.encode() + b"\0" + Path(import_module(name).__file__).read_bytes())
-    for dist in ("babel", "phonenumbers", "publicsuffixlist"):
-        try:
-            h.update(f"|{dist}={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"|{dist}=-".encode())
-    h.update(sys.version.encode())
+    spec = importlib.util.find_spec("publicsuffixlist")
+    if spec is None or not spec.submodule_search_locations:
+        h.update(b"|publicsuffixlist=-")
+    else:
+        for path in sorted(Path(spec.submodule_search_locations[0]).glob("*.*")):
+            if path.suffix in (".py", ".dat"):
+                h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
