@@ -263,6 +263,8 @@ def checked_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str,
         if problems:
             return problems, translations, stats
         hit = (translations, stats)
+        if _check_key(guide, locale) != key:  # a file changed while it was checked
+            return [], dict(translations), dict(stats)
         payload = {"translations": translations, "stats": stats}
         cache_put("checks", key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     _checked[key] = hit
