@@ -88,6 +88,69 @@ def user_cache_dir() -> Path | None:
     return base / "leaflets"
 
 
+# ----------------------------------------------------------------------------- the cache
+
+# An entry of the user's cache is one file: a first line "leaflets-cache 1 <key> <sha256 of
+# the rest>", then its bytes. The key is a hash of every input the entry was made from; an
+# entry whose first line does not name the key asked for, or whose bytes do not hash to what
+# the line says (truncated, damaged, swapped), is not used: the caller makes it again.
+_CACHE_MAGIC = b"leaflets-cache 1"
+
+
+def _cache_entry(kind: str, key: str) -> Path | None:
+    base = user_cache_dir()
+    if base is None or not re.fullmatch(r"[a-z]+", kind) or not re.fullmatch(r"[0-9a-f]{64}", key):
+        return None
+    return base / kind / f"{key[:32]}.entry"
+
+
+def cache_get(kind: str, key: str) -> bytes | None:
+    """The bytes cached under `key` (a SHA-256 in hex) in the `kind` folder of the user's
+    cache, or None when there is none, it cannot be read, or it is not whole and exactly the
+    entry of this key."""
+    # imported here to keep start-up fast: --help and most commands never read the cache
+    import hashlib
+
+    path = _cache_entry(kind, key)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return None
+            raw = f.read(64 * 1024 * 1024 + 1)
+    except OSError:
+        return None
+    head, sep, body = raw.partition(b"\n")
+    if not sep:
+        return None
+    want = b" ".join((_CACHE_MAGIC, key.encode(), hashlib.sha256(body).hexdigest().encode()))
+    return body if head == want else None
+
+
+def cache_put(kind: str, key: str, data: bytes) -> None:
+    """Keep `data` under `key`; a cache that cannot be written (read-only, full, no home) is
+    no error: the caller has its result in memory and the next run makes it again."""
+    # imported here to keep start-up fast: --help and most commands never write the cache
+    import hashlib
+
+    path = _cache_entry(kind, key)
+    if path is None:
+        return
+    head = b" ".join((_CACHE_MAGIC, key.encode(), hashlib.sha256(data).hexdigest().encode()))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(head + b"\n" + data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def _umask() -> int:
     """The process's umask: from /proc where there is one (reading it there changes nothing,
     so threads are safe), else by setting it and putting it back."""

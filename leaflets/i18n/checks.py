@@ -6,13 +6,23 @@ others being found.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.util
+import json
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
 from pathlib import Path
 
+import babel
+import phonenumbers
+
+from .. import __version__
 from ..errors import SourceError
-from ..files import latest_real_date
+from ..files import cache_get, cache_put, latest_real_date
 from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER, placeholders
@@ -145,6 +155,120 @@ def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, s
     stats = _stats(len(english), len(translations), fuzzy, untranslated + max(missing, 0), review)
     stats["catalog"] = digest
     return problems, translations, stats
+
+
+# ----------------------------------------------------------------------------- the cache
+
+# A clean catalog's check gives the same translations and stats for the same inputs, and it
+# is most of the time a language costs (about 70 ms a catalog): it is kept by a hash of every
+# input, in memory and in the user's cache (files.cache_get). The inputs: the catalog's text,
+# the guide's English messages, the reviews file (it alone decides the review status), the
+# date a review may not be after, the code of the checks and the versions of the libraries
+# they read with, and leaflets' version. A catalog with problems is checked every time.
+# Nothing of the registry or the fonts is read by the checks, and nothing derived from them
+# is kept here.
+CHECK_CACHE_VERSION = 1
+_CHECK_MODULES = (
+    "leaflets.i18n.checks",
+    "leaflets.i18n.catalogs",
+    "leaflets.i18n.locales",
+    "leaflets.i18n.extract",
+    "leaflets.sources.reading",
+    "leaflets.sources.phones",
+    "leaflets.sources.links",
+    "leaflets.sources.placeholders",
+    "leaflets.sources.reviews",
+    "leaflets.sources.guide",
+    "leaflets.files",
+    "leaflets.errors",
+)
+_checked: dict[str, tuple[dict[str, str], dict]] = {}
+
+
+@cache
+def _code_digest() -> str:
+    """A hash of the checks' own code and of what the libraries they read text with are:
+    Babel's and phonenumbers' versions, and the files of publicsuffixlist (its list of
+    top-level names is data, updated between versions)."""
+    h = hashlib.sha256(f"{__version__}|{CHECK_CACHE_VERSION}|{sys.version}".encode())
+    h.update(f"|babel={babel.__version__}|phonenumbers={phonenumbers.__version__}".encode())
+    for name in _CHECK_MODULES:
+        h.update(name.encode() + b"\0" + Path(import_module(name).__file__).read_bytes())
+    spec = importlib.util.find_spec("publicsuffixlist")
+    if spec is None or not spec.submodule_search_locations:
+        h.update(b"|publicsuffixlist=-")
+    else:
+        for path in sorted(Path(spec.submodule_search_locations[0]).glob("*.*")):
+            if path.suffix in (".py", ".dat"):
+                h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _check_key(guide: Guide, locale: str) -> str | None:
+    """The hash of every input of `check_catalog(guide, locale)`, or None when one of them
+    cannot be read (the check then runs, and says what is wrong)."""
+    try:
+        text = catalogs._catalog_text(po_path(locale, guide.id))
+        reviews = reviews_path(catalogs.LOCALES_DIR)
+        review_bytes = reviews.read_bytes() if reviews.exists() else None
+    except (OSError, SourceError, UnicodeDecodeError):
+        return None
+    english = [[ctx, t] for ctx, t, _ in guide.messages()]
+    h = hashlib.sha256(_code_digest().encode())
+    for part in (
+        guide.id,
+        locale,
+        json.dumps(english, ensure_ascii=False),
+        text,
+        str(reviews),
+        "-" if review_bytes is None else hashlib.sha256(review_bytes).hexdigest(),
+        latest_real_date().isoformat(),
+    ):
+        h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _from_cache(data: bytes, english: set[str]) -> tuple[dict[str, str], dict] | None:
+    """A cached (translations, stats), if it is one: anything else is made again."""
+    try:
+        got = json.loads(data.decode("utf-8"))
+        translations, stats = got["translations"], got["stats"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not (
+        isinstance(translations, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in translations.items())
+        and set(translations) <= english
+        and isinstance(stats, dict)
+        and set(stats) == set(_stats(0, 0, 0, 0, None))
+        and stats["status"] in ("reviewed", "draft")
+    ):
+        return None
+    return translations, stats
+
+
+def checked_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, str], dict]:
+    """`check_catalog(guide, locale)`, kept in memory and in the user's cache when the catalog
+    is clean, so that a language is checked once for the same inputs, not once a run."""
+    key = _check_key(guide, locale)
+    if key is None:
+        return check_catalog(guide, locale)
+    hit = _checked.get(key)
+    if hit is None:
+        data = cache_get("checks", key)
+        if data is not None:
+            hit = _from_cache(data, {ctx for ctx, _, _ in guide.messages()})
+    if hit is None:
+        problems, translations, stats = check_catalog(guide, locale)
+        if problems:
+            return problems, translations, stats
+        hit = (translations, stats)
+        if _check_key(guide, locale) != key:  # a file changed while it was checked
+            return [], dict(translations), dict(stats)
+        payload = {"translations": translations, "stats": stats}
+        cache_put("checks", key, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    _checked[key] = hit
+    return [], dict(hit[0]), dict(hit[1])
 
 
 def _stats(total: int, translated: int, fuzzy: int, untranslated: int, review) -> dict:

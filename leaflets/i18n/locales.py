@@ -7,10 +7,14 @@ Locales are BCP 47 tags (``pt-BR``) in folder names and ``/Lang``; Babel gets th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from functools import cache
 
+import babel
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as babel_format_date
+
+from .. import __version__
+from ..files import cache_get, cache_put
 
 SOURCE_LOCALE = "en"
 PSEUDO_LOCALE = "en-XA"
@@ -30,9 +34,29 @@ def bcp47(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+def _cldr(kind: str, args: str, make) -> str:
+    """What Babel answers for `args`, kept in the user's cache by Babel's and leaflets'
+    versions: loading a language's CLDR data is about 10 ms, and a build needs only its name
+    and one date from it."""
+    key = hashlib.sha256(f"{__version__}|{babel.__version__}|{kind}|{args}".encode()).hexdigest()
+    data = cache_get("cldr", key)
+    if data is not None:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    text = make()
+    cache_put("cldr", key, text.encode("utf-8"))
+    return text
+
+
 @cache
 def language_name(locale: str) -> str:
     """The language's own name from CLDR ("Español", "Cymraeg", "Português (Brasil)")."""
+    return _cldr("name", locale, lambda: _language_name(locale))
+
+
+def _language_name(locale: str) -> str:
     if locale == PSEUDO_LOCALE:
         return "Pseudo-English (en-XA)"
     try:
@@ -43,10 +67,19 @@ def language_name(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@cache
 def format_date(date: dt.date, locale: str, region: str = "") -> str:
     """A date as the locale writes it (in the edition's country where CLDR knows that pair:
     English in the UK edition writes "25 November 2026"), in words where CLDR has them, so it
     cannot be mistaken for a phone number."""
+    args = f"{date.isoformat()}|{locale}|{region}"
+    return _cldr("date", args, lambda: _format_date(date, locale, region))
+
+
+def _format_date(date: dt.date, locale: str, region: str) -> str:
+    # imported here to keep start-up fast: with the date in the user's cache, never needed
+    from babel.dates import format_date as babel_format_date
+
     base = babel_id(locale.replace("-XA", ""))
     for candidate in ([f"{base}_{region}"] if region and "_" not in base else []) + [base]:
         try:

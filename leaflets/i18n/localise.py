@@ -9,7 +9,7 @@ from ..errors import CatalogError, SourceError
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER
 from .catalogs import available_locales, po_path
-from .checks import check_catalog
+from .checks import checked_catalog
 from .locales import PSEUDO_LOCALE, SOURCE_LOCALE, direction, language_name
 
 
@@ -99,7 +99,7 @@ def localise(guide: Guide, locale: str, allow_incomplete: bool = False) -> Local
             f"locale {locale}: no catalog for guide {guide.id} "
             f"(expected {po_path(locale, guide.id)})"
         )
-    problems, translations, stats = check_catalog(guide, locale)
+    problems, translations, stats = checked_catalog(guide, locale)
     if problems:
         raise CatalogError([str(p) for p in problems])
     missing = stats["total"] - stats["translated"]

@@ -24,7 +24,7 @@ import io
 import os
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -342,10 +342,26 @@ class Stack:
     def line_height(self) -> float:
         return max(f.line_height for f in self.faces)
 
+    # What face_for and runs answered, by their arguments: a stack's faces and their
+    # characters never change once registered, and the same texts are laid out again and
+    # again (each size a fitting pass tries, each format of a language).
+    _faces: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _runs: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
     def face_for(self, ch: str, previous: Face | None = None) -> Face | None:
         """The face that prints `ch`: spaces and marks stay in the face before them; Latin
         letters, digits and Western punctuation come from the Latin face, so numbers and
         names look the same in every language."""
+        key = (ch, previous)
+        try:
+            return self._faces[key]
+        except KeyError:
+            pass
+        face = self._face_for(ch, previous)
+        self._faces[key] = face
+        return face
+
+    def _face_for(self, ch: str, previous: Face | None) -> Face | None:
         if (
             previous is not None
             and (ch.isspace() or unicodedata.category(ch).startswith("M"))
@@ -362,6 +378,9 @@ class Stack:
 
     def runs(self, text: str) -> list[tuple[Face, str]]:
         """`text` cut into runs, each in the face that prints it."""
+        done = self._runs.get(text)
+        if done is not None:
+            return list(done)
         out: list[tuple[Face, str]] = []
         previous = None
         for ch in text:
@@ -371,10 +390,13 @@ class Stack:
             else:
                 out.append((face, ch))
             previous = face
+        if len(self._runs) >= 4096:  # a long run of many organisations' texts stays bounded
+            self._runs.clear()
+        self._runs[text] = tuple(out)
         return out
 
     def missing(self, text: str) -> list[str]:
-        return sorted({c for c in text if c >= " " and self.face_for(c) is None})
+        return sorted({c for c in set(text) if c >= " " and self.face_for(c) is None})
 
 
 def _prefers_latin(ch: str) -> bool:
