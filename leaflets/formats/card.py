@@ -19,7 +19,7 @@ from ..render.page import content_box, draft_band, draft_band_height, page
 from ..sources.placeholders import segments
 from ..text.fit import fit, fit_together
 from ..text.markup import Para
-from .base import Format
+from .base import Format, list_marker
 
 QR_SYMBOL_MM = 14.5  # the symbol, without its quiet zone (at least 14 mm)
 QR_LABEL_EXTRA_MM = 3.0  # the label column is this much wider than the code
@@ -85,7 +85,12 @@ class CardFormat(Format):
             )
         ]
         steps += [
-            Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.3)
+            Para.of(
+                segments(s, reg),
+                bullet=list_marker(card.steps_kind, i),
+                color=theme.text,
+                space_before=0.3,
+            )
             for i, s in enumerate(card.steps, 1)
         ]
         gaps = mm(BAND_PAD_MM) + mm(2)  # under the headline inside the band; band to steps

@@ -22,7 +22,7 @@ from ..render.page import checked_line, content_box, page
 from ..sources.placeholders import Ref, segments
 from ..text.fit import Fitted, fit, fit_flow
 from ..text.markup import Para
-from .base import Format
+from .base import Format, list_marker
 
 FLAP_NARROWER_MM = 2.5
 FOLD_GUTTER_MM = 6.0  # text keeps this far from each fold
@@ -153,7 +153,7 @@ class LeafletFormat(Format):
         paras += [
             Para.of(
                 segments(s, reg),
-                bullet=f"{i}.",
+                bullet=list_marker(g.card.steps_kind, i),
                 scale=1.05,
                 color=theme.on_accent,
                 space_before=0.4,

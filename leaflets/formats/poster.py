@@ -19,7 +19,7 @@ from ..render.page import content_box, footer_line, page
 from ..sources.placeholders import segments
 from ..text.fit import fit, fit_together
 from ..text.markup import Para
-from .base import Format
+from .base import Format, list_marker
 
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
 QR_SYMBOL_MM, QR_MIN_MM = 25.0, 25.0  # on A4, scaled with the paper; never below 25 mm
@@ -122,7 +122,12 @@ class PosterFormat(Format):
             )
         ]
         steps += [
-            Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.4)
+            Para.of(
+                segments(s, reg),
+                bullet=list_marker(g.card.steps_kind, i),
+                color=theme.text,
+                space_before=0.4,
+            )
             for i, s in enumerate(g.card.steps, 1)
         ]
         donts = [
@@ -135,8 +140,13 @@ class PosterFormat(Format):
             )
         ]
         donts += [
-            Para.of(segments(s, reg), bullet="×", color=theme.text, space_before=0.4)
-            for s in g.poster.donts
+            Para.of(
+                segments(s, reg),
+                bullet=list_marker(g.poster.donts_kind, i),
+                color=theme.text,
+                space_before=0.4,
+            )
+            for i, s in enumerate(g.poster.donts, 1)
         ]
         contacts = [
             Para.of(

@@ -75,6 +75,7 @@ class Card:
     contacts_heading: str = _t("card back, poster and leaflet, heading of whom to call", 30)
     contacts: tuple[Contact, ...] = ()
     qr: tuple[QRLabel, ...] = ()
+    steps_kind: str = ""  # what the steps are (LIST_KINDS), not where they stand: their marker
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Poster:
     donts: tuple[str, ...] = _t("poster, one thing not to do", 80)
     contacts: tuple[Contact, ...] = ()  # printed after the card's contacts
     qr: tuple[QRLabel, ...] = ()
+    donts_kind: str = ""  # what the list says (LIST_KINDS), not where it stands: its marker
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,9 @@ def _join(ctx: str, name: str) -> str:
 
 
 BLOCK_KINDS = ("p", "item", "subitem", "quote", "link")
+# What a list of short texts says: things to do, things not to do, or facts and reassurances.
+# Only a list of kind "dont" is marked with a cross; the kind is the guide's, never inferred.
+LIST_KINDS = ("do", "dont", "facts")
 
 
 # Keys a guide must have; every other field may be left out (it is then empty).
@@ -285,6 +290,15 @@ def check_guide(guide: Guide, registry: Registry) -> None:
                     f"{name}: {part} QR {q.resource!r} is not a registry entry "
                     f"of edition {guide.id}"
                 )
+    for key, items, kind in (
+        ("card steps_kind", guide.card.steps, guide.card.steps_kind),
+        ("poster donts_kind", guide.poster.donts, guide.poster.donts_kind),
+    ):
+        if items and kind not in LIST_KINDS:
+            raise SourceError(
+                f"{name}: {key} {kind!r} is not one of {', '.join(LIST_KINDS)}: say what "
+                f'the list is (a cross marks only a list of "dont")'
+            )
     for s in guide.sections:
         for b in s.blocks:
             if b.kind not in BLOCK_KINDS:
