@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from leaflets.build import render_pdf
@@ -15,7 +16,7 @@ from leaflets.formats import FORMATS
 from leaflets.i18n import localise
 from leaflets.sources.guide import load_guide
 
-from .conftest import pdf_text
+from .conftest import MM, chars, pdf_text, render
 
 CROSSES = "×✗✘"  # what reads as "false" or "don't"
 OTHER = {"us": "ru", "uk-young-people": "pl"}
@@ -108,3 +109,95 @@ def test_a_list_without_a_known_kind_is_one_line(tmp_path, registry, change, mes
         load_guide(bad, registry)
     assert str(err.value).startswith("us.toml: ") and message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+# ---------------------------------------------------------------- DRAFT
+
+
+def _luminance(rgb) -> float:
+    def lin(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _drafts(path: Path, page_index: int):
+    """The boxes (points) of each printed word DRAFT on a page, with its font size."""
+    cs = chars(path, page_index)
+    text = "".join(c.ch for c in cs)
+    out = []
+    for m in re.finditer("DRAFT", text):
+        word = cs[m.start() : m.end()]
+        box = (
+            min(c.box[0] for c in word),
+            min(c.box[1] for c in word),
+            max(c.box[2] for c in word),
+            max(c.box[3] for c in word),
+        )
+        out.append((box, word[0].size))
+    return out
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory, guides, registry):
+    out = tmp_path_factory.mktemp("drafts")
+    return {
+        (gid, loc, fmt, paper): build(guides[gid], registry, out, fmt, paper, loc)
+        for gid, loc, fmt, paper in [
+            ("us", "ru", "leaflet", "a4"),
+            ("uk-young-people", "ar", "leaflet", "letter"),
+            ("us", "ru", "poster", "a4"),
+            ("us", "ru", "poster", "a3"),
+            ("uk-young-people", "ar", "poster", "letter"),
+        ]
+    }
+
+
+@pytest.mark.parametrize("key", [("us", "ru"), ("uk-young-people", "ar")])
+def test_every_leaflet_panel_says_draft(drafts, key):
+    """Folded, each panel can be seen alone (the cover above all): each says DRAFT."""
+    path = next(p for k, p in drafts.items() if k[:2] == key and k[2] == "leaflet")
+    width = pdfium.PdfDocument(path)[0].get_width()
+    full = (width + 2.5 * MM) / 3
+    for page_index, edges in ((0, [width - 2 * full, width - full]), (1, [full, 2 * full])):
+        # an RTL leaflet folds the other way: its panels are mirrored
+        folds = [width - x for x in edges] if key[1] == "ar" else edges
+        bounds = [0, *sorted(folds), width]
+        words = _drafts(path, page_index)
+        for left, right in zip(bounds, bounds[1:]):
+            inside = [b for b, _ in words if left < b[0] and b[2] < right]
+            assert len(inside) == 1, (page_index, left, right, words)
+
+
+@pytest.mark.parametrize("paper", ["a4", "a3", "letter"])
+def test_a_poster_draft_band_is_seen_from_afar(drafts, paper):
+    path = next(p for k, p in drafts.items() if k[2:] == ("poster", paper))
+    pdf = pdfium.PdfDocument(path)
+    w_pt, h_pt = pdf[0].get_size()
+    k = min(w_pt / (210 * MM), h_pt / (297 * MM))
+    [(box, size)] = _drafts(path, 0)
+    assert size >= 14 * k  # as large as the smallest body text of a poster
+    dpi = 100
+    img = render(path, 0, dpi).convert("RGB")
+    px = dpi / 72
+
+    def crop(x0, y0, x1, y1):
+        return img.crop((int(x0 * px), int((h_pt - y1) * px), int(x1 * px), int((h_pt - y0) * px)))
+
+    word = crop(*box)
+    colours = sorted(word.getcolors(1 << 16), reverse=True)
+    band = colours[0][1]  # the band's colour fills most of the word's box
+    ink = max((c for _, c in colours), key=lambda c: contrast(c, band))
+    assert contrast(ink, band) >= 4.5
+    # and the band stands out from what is around it: the colour just below it
+    gap = size * 0.9 + 1 * MM  # past the descent and the band's padding
+    below = crop(box[0], box[1] - gap - 2, box[2], box[1] - gap)
+    around = sorted(below.getcolors(1 << 16), reverse=True)[0][1]
+    assert contrast(band, around) >= 4.5, (band, around)

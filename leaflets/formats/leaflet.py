@@ -11,6 +11,7 @@ named in it), then the back panel (whom to call, with QR codes for the main ones
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import ClassVar
 
 from ..paper import mm
@@ -18,7 +19,7 @@ from ..render import qr
 from ..render.blocks import qr_block
 from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, fill_rect
-from ..render.page import checked_line, content_box, page
+from ..render.page import checked_line, content_box, draft_band, page
 from ..sources.placeholders import Ref, segments
 from ..text.fit import Fitted, fit, fit_flow
 from ..text.markup import Para
@@ -49,8 +50,10 @@ class LeafletFormat(Format):
     def panels(self, doc: Document, spec: PageSpec) -> dict[str, tuple[float, float, float, float]]:
         """Content boxes (x0, y0, x1, y1) of the six panels, by name."""
         full, flap = panel_widths(spec.trim_w)
-        x0, y0, x1, y1 = content_box(doc, spec)
+        sx0, _, sx1, _ = spec.safe_box
         g = mm(FOLD_GUTTER_MM) / 2
+        # every panel carries a draft's band, as tall as the narrowest panel's (the flap's)
+        x0, y0, x1, y1 = content_box(doc, spec, draft_width=flap - g - sx0)
         edges = {
             "flap": (0, flap),
             "back": (flap, flap + full),
@@ -80,7 +83,7 @@ class LeafletFormat(Format):
         flow = self.flow(doc, spec, boxes)
         outside_folds, inside_folds = self.folds(doc, spec)
         # read as the folded leaflet is: the cover, the flap, the inside, the back panel
-        with page(canvas, doc, spec):
+        with page(canvas, doc, spec, draft=False):
             background(canvas, spec, doc.theme.ground)
             with doc.region(0, "cover"):
                 self.cover(doc, canvas, spec, boxes["cover"])
@@ -89,13 +92,26 @@ class LeafletFormat(Format):
             with doc.region(1, "flap"):
                 flow[0].draw(canvas, boxes["flap"][0], boxes["flap"][3])
             fold_marks(canvas, spec, outside_folds)
-        with page(canvas, doc, spec):
+            self.draft_bands(doc, canvas, spec, boxes, ("cover", "flap", "back"))
+        with page(canvas, doc, spec, draft=False):
             background(canvas, spec, (1, 1, 1))
             names = ("inside-1", "inside-2", "inside-3")
             for n, (fitted, name) in enumerate(zip(flow[1:], names, strict=True), 2):
                 with doc.region(n, name):
                     fitted.draw(canvas, boxes[name][0], boxes[name][3])
             fold_marks(canvas, spec, inside_folds)
+            self.draft_bands(doc, canvas, spec, boxes, names)
+
+    def draft_bands(self, doc: Document, canvas, spec: PageSpec, boxes, names) -> None:
+        """A draft's band on every panel of the page (each panel can be seen alone once the
+        leaflet is folded), read once: the first; the others are print only. The cover's
+        is white over its colour."""
+        if not doc.lg.needs_band:
+            return
+        for n, name in enumerate(names):
+            x0, _, x1, _ = boxes[name]
+            with doc.artifact() if n else nullcontext():
+                draft_band(canvas, doc, spec, span=(x0, x1), on_dark=name == "cover")
 
     def what(self, doc: Document, spec: PageSpec, part: str) -> str:
         return doc.what(self.name, spec.paper, part)

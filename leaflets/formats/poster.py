@@ -15,7 +15,7 @@ from ..render import qr
 from ..render.blocks import qr_block
 from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, band
-from ..render.page import content_box, footer_line, page
+from ..render.page import content_box, draft_band, footer_line, page
 from ..sources.placeholders import segments
 from ..text.fit import fit, fit_together
 from ..text.markup import Para
@@ -27,6 +27,7 @@ LABEL_MM = 9.0  # room for a QR label under the code, on A4
 HEADLINE_PT = 40.0  # on A4, scaled with the paper (at least 40 pt)
 INTRO_PT = 16.0  # the line under the headline, on A4
 BODY_MAX_PT, BODY_MIN_PT = 24.0, 14.0  # on A4
+DRAFT_PT = 16.0  # the draft note on A4: as large as the smallest body text and bold
 
 
 def scale(spec: PageSpec) -> float:
@@ -48,13 +49,15 @@ class PosterFormat(Format):
     ornaments: ClassVar[str] = "•×"
 
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
-        with page(canvas, doc, spec):
+        with page(canvas, doc, spec, draft=False):
             self.draw(doc, canvas, spec)
+            if doc.lg.needs_band:  # white over the headline's colour, large: seen from afar
+                draft_band(canvas, doc, spec, size=DRAFT_PT * scale(spec), on_dark=True)
 
     def draw(self, doc: Document, canvas, spec: PageSpec) -> None:
         g, theme, reg = doc.guide, doc.theme, doc.registry
         k = scale(spec)
-        x0, y0, x1, y1 = content_box(doc, spec)
+        x0, y0, x1, y1 = content_box(doc, spec, draft_pt=DRAFT_PT * k)
         width = x1 - x0
         pad = mm(4) * k
 
