@@ -558,9 +558,6 @@ PSEUDO_OVERFLOW = {
     ("us", "card", "cr80"): "front (headline and first steps)",
     ("us", "card-sheet", "a4"): "card front (headline and first steps)",
     ("us", "card-sheet", "letter"): "card front (headline and first steps)",
-    ("us", "poster", "a4"): "first steps, what not to do and whom to call",
-    ("us", "poster", "letter"): "first steps, what not to do and whom to call",
-    ("us", "poster", "a3"): "first steps, what not to do and whom to call",
 }
 
 

@@ -4,6 +4,8 @@ poster's hero, DRAFT where it is seen, QR codes in a calm grid."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -201,3 +203,84 @@ def test_a_poster_draft_band_is_seen_from_afar(drafts, paper):
     below = crop(box[0], box[1] - gap - 2, box[2], box[1] - gap)
     around = sorted(below.getcolors(1 << 16), reverse=True)[0][1]
     assert contrast(band, around) >= 4.5, (band, around)
+
+
+# ---------------------------------------------------------------- the number is the hero
+
+POSTER_LOCALES = {
+    "us": ("en", "ru", "ar", "zh-Hans", "ja", "vi"),
+    "uk-young-people": ("en", "bn", "ur", "cy", "pl"),
+}
+
+
+@pytest.fixture(scope="module")
+def posters(tmp_path_factory, guides, registry):
+    out = tmp_path_factory.mktemp("posters")
+    return {
+        (gid, loc, paper): (
+            localise(guides[gid], loc).guide,
+            build(guides[gid], registry, out, "poster", paper, loc),
+        )
+        for gid, locs in POSTER_LOCALES.items()
+        for loc in locs
+        for paper in (("a4", "letter", "a3", "tabloid") if loc == "en" else ("a4",))
+    }
+
+
+def _sizes_of(cs, text: str, start: int = 0) -> list[float] | None:
+    joined = "".join(c.ch for c in cs)
+    at = joined.find(text.replace(" ", ""), start)
+    return None if at < 0 else [c.size for c in cs[at : at + len(text.replace(" ", ""))]]
+
+
+@pytest.mark.parametrize(
+    "gid, loc, paper",
+    [
+        (g, loc, p)
+        for g, locs in POSTER_LOCALES.items()
+        for loc in locs
+        for p in (("a4", "letter", "a3", "tabloid") if loc == "en" else ("a4",))
+    ],
+)
+def test_the_main_helpline_is_the_hero_of_the_poster(posters, registry, gid, loc, paper):
+    """Each main helpline's number is at least twice the body size (the size most of the
+    text is set in) and nothing but the headline is larger."""
+    guide, path = posters[gid, loc, paper]
+    cs = chars(path, 0)
+    body = Counter(round(c.size, 2) for c in cs).most_common(1)[0][0]
+    assert guide.poster.helplines
+    for rid in guide.poster.helplines:
+        number = registry[rid].display
+        # each group of the number (a right-to-left line is read with its groups reversed)
+        groups = [_sizes_of(cs, part) for part in number.split(" ")]
+        assert all(groups), f"{number} is not on the poster"
+        sizes = [s for g in groups for s in g]
+        hero = min(sizes)
+        assert hero >= 2 * body, (number, hero, body)
+        headline = guide.title if guide.poster.headline_from == "title" else guide.card.headline
+        larger = {c.ch for c in cs if c.size > hero + 0.01}
+        allowed = set(headline.replace(" ", "")) | ({"."} if "…" in headline else set())
+        assert larger <= allowed, (number, hero, sorted(larger))
+
+
+@pytest.mark.parametrize("gid", ["us", "uk-young-people"])
+def test_no_step_is_printed_twice_on_a_poster(posters, gid):
+    """The first steps and the list beside them never say the same thing twice."""
+    guide, path = posters[gid, "en", "a4"]
+    text = pdf_text(path)
+    text = text[: text.index(guide.card.contacts_heading)]  # the two columns
+    steps = re.findall(r"\n\d+\.\s(.*?)(?=\n(?:\d+\.|[×•])\s|\n[A-Z][a-z]+\n|$)", "\n" + text, re.S)
+    others = re.findall(r"\n[×•]\s(.*?)(?=\n(?:\d+\.|[×•])\s|$)", "\n" + text, re.S)
+    assert steps and others
+    for a in steps:
+        for b in others:
+            ratio = SequenceMatcher(None, _flat(a).lower(), _flat(b).lower()).ratio()
+            assert ratio < 0.6, (a, b, ratio)
+
+
+def test_the_us_poster_says_what_it_is_about(posters):
+    guide, path = posters["us", "en", "a4"]
+    text = _flat(pdf_text(path))
+    assert _flat(f"{guide.title} {guide.subtitle}") in text
+    cs = chars(path, 0)
+    assert min(_sizes_of(cs, guide.title.rstrip("…"))) == max(c.size for c in cs)

@@ -85,6 +85,14 @@ class Poster:
     contacts: tuple[Contact, ...] = ()  # printed after the card's contacts
     qr: tuple[QRLabel, ...] = ()
     donts_kind: str = ""  # what the list says (LIST_KINDS), not where it stands: its marker
+    # the edition's main helplines (contact resource ids), printed large under the headline
+    helplines: tuple[str, ...] = ()
+    # which of the card's steps the poster prints (from 1; all when empty): those its don'ts
+    # do not already say
+    step_numbers: tuple[int, ...] = ()
+    # the poster's headline: "card" (the card's headline and intro) or "title" (the guide's
+    # title and subtitle, which say what the guidance is about, then the card's intro)
+    headline_from: str = "card"
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,10 @@ def from_toml(cls: type, data: Any, where: str) -> Any:
                 if not all(isinstance(v, str) for v in value):
                     raise SourceError(f"{here}: must be a list of strings")
                 values[name] = tuple(value)
+            elif item is int:
+                if not all(type(v) is int for v in value):
+                    raise SourceError(f"{here}: must be a list of whole numbers")
+                values[name] = tuple(value)
             else:
                 values[name] = tuple(
                     from_toml(item, v, f"{here}[{i}]") for i, v in enumerate(value, 1)
@@ -299,6 +311,23 @@ def check_guide(guide: Guide, registry: Registry) -> None:
                 f"{name}: {key} {kind!r} is not one of {', '.join(LIST_KINDS)}: say what "
                 f'the list is (a cross marks only a list of "dont")'
             )
+    contacts = [c.resource for c in guide.card.contacts + guide.poster.contacts]
+    for rid in guide.poster.helplines:
+        if rid not in contacts:
+            raise SourceError(
+                f"{name}: poster helpline {rid!r} is not one of the contacts "
+                f"({', '.join(contacts)}): a helpline is printed with its contact's text"
+            )
+    for n in guide.poster.step_numbers:
+        if not 1 <= n <= len(guide.card.steps):
+            raise SourceError(
+                f"{name}: poster step_numbers: there is no step {n} "
+                f"(the card has {len(guide.card.steps)})"
+            )
+    if guide.poster.headline_from not in ("card", "title"):
+        raise SourceError(
+            f"{name}: poster headline_from {guide.poster.headline_from!r} is not card or title"
+        )
     for s in guide.sections:
         for b in s.blocks:
             if b.kind not in BLOCK_KINDS:
