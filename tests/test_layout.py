@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from click.testing import CliRunner
 
 from leaflets.build import render_pdf
+from leaflets.cli import main
 from leaflets.errors import SourceError
 from leaflets.files import write_atomic
 from leaflets.formats import FORMATS
 from leaflets.i18n import localise
 from leaflets.sources.guide import load_guide
 
-from .conftest import MM, chars, pdf_text, render
+from .conftest import MM, ROOT, chars, pdf_text, qr_codes, render
 
 CROSSES = "×✗✘"  # what reads as "false" or "don't"
 OTHER = {"us": "ru", "uk-young-people": "pl"}
@@ -227,9 +229,10 @@ def posters(tmp_path_factory, guides, registry):
     }
 
 
-def _sizes_of(cs, text: str, start: int = 0) -> list[float] | None:
+def _sizes_of(cs, text: str, last: bool = False) -> list[float] | None:
+    """The font sizes of the first (or `last`) place a text is printed; None if nowhere."""
     joined = "".join(c.ch for c in cs)
-    at = joined.find(text.replace(" ", ""), start)
+    at = (joined.rfind if last else joined.find)(text.replace(" ", ""))
     return None if at < 0 else [c.size for c in cs[at : at + len(text.replace(" ", ""))]]
 
 
@@ -284,3 +287,53 @@ def test_the_us_poster_says_what_it_is_about(posters):
     assert _flat(f"{guide.title} {guide.subtitle}") in text
     cs = chars(path, 0)
     assert min(_sizes_of(cs, guide.title.rstrip("…"))) == max(c.size for c in cs)
+
+
+# ---------------------------------------------------------------- QR codes in a calm grid
+
+
+@pytest.fixture(scope="module")
+def grids(tmp_path_factory, guides, registry):
+    """Posters and leaflets with three codes (us), and a school's with five."""
+    out = tmp_path_factory.mktemp("grids")
+    args = ["build", "--config", str(ROOT / "examples" / "school.toml"), "--locale", "en"]
+    for fmt in ("poster", "leaflet"):
+        res = CliRunner().invoke(main, [*args, "--format", fmt, "--out", str(out / "school")])
+        assert res.exit_code == 0, res.output
+    school = out / "school" / "uk-young-people" / "en"
+    return {
+        ("us", "poster"): (guides["us"], build(guides["us"], registry, out, "poster", "a4")),
+        ("us", "leaflet"): (guides["us"], build(guides["us"], registry, out, "leaflet", "a4")),
+        ("school", "poster"): (guides["uk-young-people"], school / "poster-a4.pdf"),
+        ("school", "leaflet"): (guides["uk-young-people"], school / "leaflet-a4.pdf"),
+    }
+
+
+@pytest.mark.parametrize(
+    "key", [("us", "poster"), ("us", "leaflet"), ("school", "poster"), ("school", "leaflet")]
+)
+def test_qr_codes_stand_in_a_calm_grid(grids, key):
+    guide, path = grids[key]
+    page_index = 0  # the poster's page, the leaflet's outside (its back panel)
+    codes = qr_codes(path, page_index, dpi=200)
+    expected = 5 if key[0] == "school" else 3
+    assert len(codes) == expected
+    sizes = [c[2] for c in codes]
+    assert max(sizes) - min(sizes) < 0.3, sizes  # one size of code
+    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for *_, b, _ in codes]
+    rows: dict[int, list[float]] = {}
+    for x, y in sorted(centres, key=lambda c: c[1]):
+        row = next((r for r in rows if abs(r - y) < 40), round(y))
+        rows.setdefault(row, []).append(x)
+    lines = [sorted(xs) for _, xs in sorted(rows.items())]
+    assert len(lines) > 1
+    full, last = lines[0], lines[-1]
+    assert len(last) <= len(full)
+    # no empty cell: a short last row stands centred under the full rows
+    mid = (full[0] + full[-1]) / 2
+    assert abs((last[0] + last[-1]) / 2 - mid) < 0.5 * 200 / 25.4, (lines, mid)
+    # one label size
+    cs = chars(path, page_index)
+    labels = [q.label for q in (guide.poster.qr or guide.card.qr)]
+    label_sizes = {round(s, 2) for label in labels for s in _sizes_of(cs, label, last=True) or []}
+    assert len(label_sizes) == 1, label_sizes

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from ..paper import mm
 from ..render import qr
-from ..render.blocks import qr_block
+from ..render.blocks import label_size, qr_block
 from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, fill_rect
 from ..render.page import checked_line, content_box, draft_band, page
@@ -245,15 +245,24 @@ class LeafletFormat(Format):
         )
         fitted.draw(canvas, x0, y1)
         grid_top = y1 - fitted.height - mm(8)
-        label_typo = doc.typography(8, 7, 7)
+        label_typo = label_size(  # one label size for the grid
+            doc,
+            [c.label for c in codes],
+            doc.typography(8, 7, 7),
+            cell_w - 2 * mm(3.5),
+            mm(7.5),
+            self.what(doc, spec, "QR labels"),
+        )
+        last = len(codes) % cols  # a short last row stands centred: no empty cell
         for i, c in enumerate(codes):
             row, col = divmod(i, cols)
+            shift = (cols - last) * cell_w / 2 if last and row == len(codes) // cols else 0.0
             qr_block(
                 canvas,
                 doc,
                 c.resource,
                 c.label,
-                x0 + col * cell_w,
+                x0 + shift + col * cell_w,
                 grid_top - row * cell_h,
                 cell_w,
                 symbol,

@@ -12,7 +12,7 @@ from typing import ClassVar
 from ..errors import FitError
 from ..paper import mm
 from ..render import qr
-from ..render.blocks import qr_block
+from ..render.blocks import label_size, qr_block
 from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, band
 from ..render.page import content_box, draft_band, footer_line, page
@@ -320,8 +320,15 @@ class PosterFormat(Format):
         """The QR codes, labelled, in a grid whose top-left corner is (x, top)."""
         w, h = self._cells(doc, k)
         symbol = qr_symbol(k)
-        label_typo = doc.typography(10 * k, 8 * k, 8 * k)
         codes = self._codes(doc)
+        label_typo = label_size(  # one label size for the grid
+            doc,
+            [c.label for c in codes],
+            doc.typography(10 * k, 8 * k, 8 * k),
+            w - 2 * mm(3.5) * k,
+            mm(LABEL_MM - 1) * k,
+            doc.what(self.name, spec.paper, "QR labels"),
+        )
         last = len(codes) % cols  # a short last row stands centred: no empty cell
         last_row = len(codes) // cols
         for i, c in enumerate(codes):
