@@ -3,6 +3,7 @@ poster's hero, DRAFT where it is seen, QR codes in a calm grid."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from difflib import SequenceMatcher
@@ -337,3 +338,33 @@ def test_qr_codes_stand_in_a_calm_grid(grids, key):
     labels = [q.label for q in (guide.poster.qr or guide.card.qr)]
     label_sizes = {round(s, 2) for label in labels for s in _sizes_of(cs, label, last=True) or []}
     assert len(label_sizes) == 1, label_sizes
+
+
+# ---------------------------------------------------------------- long languages
+
+RU_HEADLINE = "Прекратите общение. Обратитесь за конфиденциальной помощью."
+
+
+@pytest.mark.parametrize("headline_from", ["card", "title"])
+def test_the_faithful_russian_headline_fits_the_a4_poster(
+    tmp_path, guides, registry, headline_from
+):
+    """The review's faithful Russian headline, longer than the catalog's, fits A4 (on three
+    lines if need be), whether the poster's headline is the card's or the title."""
+    g = guides["us"]
+    lg = localise(g, "ru")
+    ru = dataclasses.replace(
+        lg.guide,
+        card=dataclasses.replace(lg.guide.card, headline=RU_HEADLINE),
+        poster=dataclasses.replace(lg.guide.poster, headline_from=headline_from),
+    )
+    path = tmp_path / "poster-a4.pdf"
+    path.write_bytes(
+        render_pdf(dataclasses.replace(lg, guide=ru), registry, FORMATS["poster"], "a4").data
+    )
+    text = _flat(pdf_text(path))
+    if headline_from == "card":
+        assert RU_HEADLINE in text
+        cs = chars(path, 0)
+        assert min(_sizes_of(cs, RU_HEADLINE)) >= 40 - 0.05
+    assert all(registry[r].display in text for r in ("rainn", "ccri"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import ClassVar
 
+from ..errors import FitError
 from ..paper import mm
 from ..render import qr
 from ..render.blocks import label_size, qr_block
@@ -286,17 +287,20 @@ class LeafletFormat(Format):
     def flow(self, doc: Document, spec: PageSpec, boxes) -> list[Fitted]:
         """The whole guidance, then the services it names, poured into flap and inside."""
         frames = [boxes[n] for n in ("flap", "inside-1", "inside-2", "inside-3")]
-        return fit_flow(
-            guidance_paras(doc),
-            doc.typography(BODY_MAX_PT, BODY_MIN_PT),
-            [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames],
-            self.what(doc, spec, "guidance text"),
-        )
+        sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames]
+        what = self.what(doc, spec, "guidance text")
+        typo = doc.typography(BODY_MAX_PT, BODY_MIN_PT)
+        try:
+            return fit_flow(guidance_paras(doc), typo, sizes, what)
+        except FitError:  # a long language's text: the space between paragraphs closes up
+            return fit_flow(guidance_paras(doc, spacing=0.5), typo, sizes, what)
 
 
-def guidance_paras(doc: Document) -> list[Para]:
-    """Every section of the guide in order, then the list of services it names."""
+def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
+    """Every section of the guide in order, then the list of services it names; the space
+    before each paragraph is `spacing` times its usual."""
     g, theme, reg = doc.guide, doc.theme, doc.registry
+    sp = spacing
     out: list[Para] = []
     for s in g.sections:
         if s.heading:
@@ -306,13 +310,13 @@ def guidance_paras(doc: Document) -> list[Para]:
                     bold=True,
                     scale=1.25,
                     color=theme.accent,
-                    space_before=0.9,
+                    space_before=0.9 * sp,
                     keep_with_next=True,
                     role="H2",
                 )
             )
         for b in s.blocks:
-            common = {"color": theme.text, "space_before": 0.45, "lead": b.lead}
+            common = {"color": theme.text, "space_before": 0.45 * sp, "lead": b.lead}
             segs = segments(b.text, reg)
             if b.kind == "item":
                 out.append(Para.of(segs, bullet="•", **common))
@@ -320,7 +324,7 @@ def guidance_paras(doc: Document) -> list[Para]:
                 out.append(Para.of(segs, bullet="–", indent=1.2, **common))
             elif b.kind == "quote":
                 out.append(
-                    Para.of(segs, bold=True, color=theme.accent, space_before=0.7, lead=b.lead)
+                    Para.of(segs, bold=True, color=theme.accent, space_before=0.7 * sp, lead=b.lead)
                 )
             else:
                 out.append(Para.of(segs, **common))
@@ -330,7 +334,7 @@ def guidance_paras(doc: Document) -> list[Para]:
             bold=True,
             scale=1.25,
             color=theme.accent,
-            space_before=1.2,
+            space_before=1.2 * sp,
             keep_with_next=True,
             role="H2",
         )
@@ -338,7 +342,9 @@ def guidance_paras(doc: Document) -> list[Para]:
     for r in reg:
         if g.id in r.editions:
             out.append(
-                Para.of([r.name + ": ", Ref(r)], color=theme.text, space_before=0.35, bullet="•")
+                Para.of(
+                    [r.name + ": ", Ref(r)], color=theme.text, space_before=0.35 * sp, bullet="•"
+                )
             )
     return out
 
