@@ -3,6 +3,7 @@ poster's hero, DRAFT where it is seen, QR codes in a calm grid."""
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import re
 from collections import Counter
@@ -10,6 +11,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from click.testing import CliRunner
 
@@ -368,3 +370,34 @@ def test_the_faithful_russian_headline_fits_the_a4_poster(
         cs = chars(path, 0)
         assert min(_sizes_of(cs, RU_HEADLINE)) >= 40 - 0.05
     assert all(registry[r].display in text for r in ("rainn", "ccri"))
+
+
+# ---------------------------------------------------------------- office marks
+
+
+def _marks(path: Path, page_index: int) -> list[tuple[float, float, float, float]]:
+    """The short lines of a page (crop and fold marks): thin, at most 12 mm long."""
+    page = pdfium.PdfDocument(path)[page_index]
+    out = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+        box = [ctypes.c_float() for _ in range(4)]
+        pdfium_c.FPDFPageObj_GetBounds(obj.raw, *(ctypes.byref(v) for v in box))
+        left, bottom, right, top = (v.value for v in box)
+        w, h = right - left, top - bottom
+        if min(w, h) < 1.0 and max(w, h) <= 12 * MM:
+            out.append((left, bottom, right, top))
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["leaflet", "card-sheet"])
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_office_marks_stand_where_an_office_printer_prints(tmp_path, guides, registry, fmt, paper):
+    path = build(guides["us"], registry, tmp_path, fmt, paper)
+    pdf = pdfium.PdfDocument(path)
+    for page_index in range(len(pdf)):
+        width, height = pdf[page_index].get_size()
+        marks = _marks(path, page_index)
+        assert marks, "no marks found"
+        for left, bottom, right, top in marks:
+            near = min(left, bottom, width - right, height - top)
+            assert near >= 6 * MM - 0.5, (page_index, (left, bottom, right, top), near / MM)

@@ -28,6 +28,7 @@ from .base import Format, list_marker
 
 FLAP_NARROWER_MM = 2.5
 FOLD_GUTTER_MM = 6.0  # text keeps this far from each fold
+OFFICE_MARK_MM = 6.0  # without bleed, marks start this far inside the paper edge
 QR_SYMBOL_MM = 17.0
 BODY_MAX_PT, BODY_MIN_PT = 10.0, 8.0
 
@@ -351,7 +352,8 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
 
 def fold_marks(canvas, spec: PageSpec, xs: list[float]) -> None:
     """Short fold marks at the top and bottom edges: outside the trim when there is room for
-    marks (print shop), else just inside the paper edge, clear of the safe area."""
+    marks (print shop), else OFFICE_MARK_MM inside the paper edge, where an office printer
+    prints (text keeps FOLD_GUTTER_MM / 2 from the fold, so the marks touch none)."""
     canvas.saveState()
     canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
     canvas.setLineWidth(0.4)
@@ -361,7 +363,8 @@ def fold_marks(canvas, spec: PageSpec, xs: list[float]) -> None:
             gap = max(spec.bleed, mm(2))
             spans = [(-gap - mm(4), -gap), (spec.trim_h + gap, spec.trim_h + gap + mm(4))]
         else:
-            spans = [(mm(1.5), mm(4.5)), (spec.trim_h - mm(4.5), spec.trim_h - mm(1.5))]
+            a, b = mm(OFFICE_MARK_MM), mm(OFFICE_MARK_MM + 3)
+            spans = [(a, b), (spec.trim_h - b, spec.trim_h - a)]
         for a, b in spans:
             canvas.line(x, a, x, b)
     canvas.restoreState()
