@@ -143,7 +143,7 @@ def test_a_changed_registry_entry_shows_on_the_card(tmp_path, guides, registry):
 def test_too_long_text_is_a_one_line_fit_error(tmp_path, guides, registry):
     g = guides["us"]
     long = dataclasses.replace(
-        g, card=dataclasses.replace(g.card, steps=g.card.steps + ("Keep going " * 40,))
+        g, card=dataclasses.replace(g.card, steps=g.card.steps + ("Keep going " * 80,))
     )
     with pytest.raises(FitError) as e:
         build_card(long, registry, tmp_path / "x.pdf")

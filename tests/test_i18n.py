@@ -549,43 +549,56 @@ PSEUDO_CASES = [
     for fmt in FORMATS
     for paper in FORMATS[fmt].papers
 ]
-# What the pseudo-locale's 30 % more text does not fit: the us card front (its body never
-# below 6 pt) and the us poster's body (never below 14 pt on A4, scaled with the paper) have
-# room for little more than 10 % over the English; no catalog is longer than that there yet (French,
-# the longest, is 11 % longer on the card). At 40 % the uk-young-people leaflet on letter and
-# the us poster on tabloid overflow too.
-PSEUDO_OVERFLOW = {
-    ("us", "card", "cr80"): "front (headline and first steps)",
-    ("us", "card-sheet", "a4"): "card front (headline and first steps)",
-    ("us", "card-sheet", "letter"): "card front (headline and first steps)",
-    ("us", "poster", "a4"): "first steps, what not to do and whom to call",
-    ("us", "poster", "letter"): "first steps, what not to do and whom to call",
-    ("us", "poster", "a3"): "first steps, what not to do and whom to call",
-}
+
+
+def _build_and_verify(lg, registry, fmt: str, paper: str, out: Path) -> None:
+    pdf = out / f"{fmt}-{paper}.pdf"
+    pdf.write_bytes(render_pdf(lg, registry, FORMATS[fmt], paper).data)
+    text = pdf_text(pdf)  # pdfium's text of every page (verify below reads it all again)
+    assert "DRAFT" in text and "ö" in text and "~~~" in text  # the pseudo text is printed
+    assert [f for f in check_file(pdf, registry) if f.level == "error"] == []
 
 
 @pytest.mark.parametrize("gid, fmt, paper", PSEUDO_CASES)
 def test_pseudo_locale_builds_every_format_on_every_paper(
     tmp_path, guides, registry, gid, fmt, paper
 ):
-    lg = i18n.localise(guides[gid], i18n.PSEUDO_LOCALE)
-    if (gid, fmt, paper) in PSEUDO_OVERFLOW:
-        # a known limit of the layout, not of the test: it must fail exactly so, in one line
-        # (and this case fails, not passes, once the layout makes room)
-        with pytest.raises(FitError) as e:
+    """en-XA, about 30 % longer than English, fits every format on every paper: the
+    layouts close up their spacing (and the poster lowers its floor) before they fail."""
+    _build_and_verify(
+        i18n.localise(guides[gid], i18n.PSEUDO_LOCALE), registry, fmt, paper, tmp_path
+    )
+
+
+def _forty(text: str) -> str:
+    """en-XA's text padded on to at least 40 % longer than the English, in the same short
+    breakable words (what the issue asks en-XA to become)."""
+    from leaflets.i18n.localise import _padding
+
+    p = i18n.pseudo(text)
+    need = int(len(text) * 1.4) + 2 - len(p)  # + 2: en-XA's brackets
+    return p[:-1] + _padding(need) + "]" if need >= 2 else p
+
+
+# What 40 % longer text does not fit yet: the UK guidance on Letter needs a fifth panel's
+# worth of room at 8 pt (the back panel's free half is not used for it yet).
+FORTY_OVERFLOW = {("uk-young-people", "leaflet", "letter")}
+
+
+@pytest.mark.parametrize("gid, fmt, paper", PSEUDO_CASES)
+def test_forty_percent_longer_text_builds_every_format_on_every_paper(
+    tmp_path, guides, registry, gid, fmt, paper
+):
+    g = guides[gid]
+    lg = i18n.localise(g, i18n.PSEUDO_LOCALE)
+    lg = dataclasses.replace(lg, guide=g.translated(lambda ctx, text: _forty(text)))
+    english = sum(len(t) for _, t, _ in g.messages())
+    assert sum(len(t) for _, t, _ in lg.guide.messages()) >= 1.4 * english
+    if (gid, fmt, paper) in FORTY_OVERFLOW:
+        with pytest.raises(FitError, match="does not fit"):
             render_pdf(lg, registry, FORMATS[fmt], paper)
-        part = re.escape(PSEUDO_OVERFLOW[gid, fmt, paper])
-        assert re.fullmatch(
-            rf"guide {gid}, locale en-XA, format {fmt}, paper {paper}: {part}: "
-            r"the text does not fit even at [\d.]+ pt; shorten the text",
-            str(e.value),
-        ), str(e.value)
-        pytest.xfail(f"30 % longer text does not fit: {e.value}")
-    pdf = tmp_path / f"{fmt}-{paper}.pdf"
-    pdf.write_bytes(render_pdf(lg, registry, FORMATS[fmt], paper).data)
-    text = pdf_text(pdf)  # pdfium's text of every page (verify below reads it all again)
-    assert "DRAFT" in text and "ö" in text and "~~~" in text  # the pseudo text is printed
-    assert [f for f in check_file(pdf, registry) if f.level == "error"] == []
+        pytest.xfail("40 % longer UK guidance does not fit the Letter leaflet's panels yet")
+    _build_and_verify(lg, registry, fmt, paper, tmp_path)
 
 
 def test_pseudo_locale_keeps_placeholders():

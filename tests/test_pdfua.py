@@ -220,7 +220,9 @@ def test_the_headline_is_the_one_h1_and_headings_never_skip_a_level(built, guide
     assert levels[0] == 1 and levels.count(1) == 1, levels
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
     (h1,) = [el for el in tree.walk() if el.S == "/H1"]
-    headline = g.title if fmt == "leaflet" else g.card.headline  # the leaflet's cover: title
+    # the leaflet's cover, and a poster whose guide says so, have the title as headline
+    from_title = fmt == "leaflet" or (fmt == "poster" and g.poster.headline_from == "title")
+    headline = g.title if from_title else g.card.headline
     assert norm(tree.text(h1), locale) == norm(fill(headline, default_registry()), locale)
 
 

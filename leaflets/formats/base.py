@@ -78,3 +78,17 @@ class Format:
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         """Draw every page of the format (each inside ``render.page.page``)."""
         raise NotImplementedError
+
+
+# The marker of each kind of list (sources.guide.LIST_KINDS): a cross only says "don't";
+# things to do are numbered, facts and reassurances take a neutral bullet.
+LIST_MARKERS = {"dont": "×", "facts": "•"}
+
+
+def list_marker(kind: str, number: int) -> str:
+    """The marker in front of item `number` (from 1) of a list of `kind`."""
+    if kind == "do":
+        return f"{number}."
+    if kind not in LIST_MARKERS:  # the guide loader refuses any other kind
+        raise ValueError(f"list kind {kind!r} has no marker")
+    return LIST_MARKERS[kind]

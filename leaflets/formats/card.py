@@ -19,7 +19,7 @@ from ..render.page import content_box, draft_band, draft_band_height, page
 from ..sources.placeholders import segments
 from ..text.fit import fit, fit_together
 from ..text.markup import Para
-from .base import Format
+from .base import Format, list_marker
 
 QR_SYMBOL_MM = 14.5  # the symbol, without its quiet zone (at least 14 mm)
 QR_LABEL_EXTRA_MM = 3.0  # the label column is this much wider than the code
@@ -62,38 +62,62 @@ class CardFormat(Format):
         if doc.lg.needs_band:
             draft_band(canvas, doc, spec, at="bottom", key=FRONT - 1)
 
-        head = [
-            Para.of(
-                segments(card.headline, reg),
-                scale=1.5,
-                bold=True,
-                color=theme.on_accent,
-                role="H1",
-            )
-        ]
-        if card.intro:
-            head.append(
-                Para.of(segments(card.intro, reg), color=theme.on_accent, space_before=0.35)
-            )
-        steps = [
-            Para.of(
-                segments(card.steps_heading, reg),
-                bold=True,
-                color=theme.accent,
-                scale=1.15,
-                role="H2",
-            )
-        ]
-        steps += [
-            Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.3)
-            for i, s in enumerate(card.steps, 1)
-        ]
-        gaps = mm(BAND_PAD_MM) + mm(2)  # under the headline inside the band; band to steps
-        # with an organisation's name in the footer, "turn over" gives way if room is short
-        footers = [True, False] if doc.org and card.turn_over else [True]
-        for n, with_turn_over in enumerate(footers, 1):
-            footer_h, draw_footer = self._footer(doc, spec, x0, y0, x1, what, with_turn_over)
-            room = y1 - y0 - footer_h - gaps
+        def blocks(tight: bool):
+            """The headline and the first steps; `tight` closes up the spacing and sets the
+            headline a little smaller, for a long language's text."""
+            head = [
+                Para.of(
+                    segments(card.headline, reg),
+                    scale=1.2 if tight else 1.5,
+                    bold=True,
+                    color=theme.on_accent,
+                    role="H1",
+                )
+            ]
+            if card.intro:
+                head.append(
+                    Para.of(
+                        segments(card.intro, reg),
+                        color=theme.on_accent,
+                        space_before=0.15 if tight else 0.35,
+                    )
+                )
+            steps = [
+                Para.of(
+                    segments(card.steps_heading, reg),
+                    bold=True,
+                    color=theme.accent,
+                    scale=1.05 if tight else 1.15,
+                    role="H2",
+                )
+            ]
+            steps += [
+                Para.of(
+                    segments(s, reg),
+                    bullet=list_marker(card.steps_kind, i),
+                    color=theme.text,
+                    space_before=0.1 if tight else 0.3,
+                )
+                for i, s in enumerate(card.steps, 1)
+            ]
+            return head, steps
+
+        # with an organisation's name in the footer, "turn over" gives way if room is short;
+        # then the spacing closes up
+        # then the spacing closes up; last of all the footer (the language's name and "turn
+        # over") gives way to the guidance, the organisation's name staying
+        tries = [(True, False)]
+        if doc.org and card.turn_over:
+            tries.append((False, False))
+        tries += [(True, True), (False, True)]
+        for n, (with_footer, tight) in enumerate(tries, 1):
+            head, steps = blocks(tight)
+            pad, gap = (mm(1.0), mm(1.2)) if tight else (mm(BAND_PAD_MM), mm(2))
+            if with_footer or doc.org:
+                footer_h, draw_footer = self._footer(doc, spec, x0, y0, x1, what, with_footer)
+            else:
+                footer_h, draw_footer = 0.0, lambda canvas: None
+            room = y1 - y0 - footer_h - pad - gap  # under the headline in the band; to steps
             try:
                 headline, body = fit_together(
                     [(head, x1 - x0), (steps, x1 - x0)],
@@ -105,17 +129,17 @@ class CardFormat(Format):
                 )
                 break
             except FitError:
-                if n == len(footers):
+                if n == len(tries):
                     raise
         # read: the headline, the first steps, then the footer
         with doc.region(FRONT + 2, "front footer"):
             draw_footer(canvas)
-        band_bottom = y1 - headline.height - mm(BAND_PAD_MM)
+        band_bottom = y1 - headline.height - pad
         band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
         with doc.region(FRONT, "front headline"):
             headline.draw(canvas, x0, y1)
         with doc.region(FRONT + 1, "front first steps"):
-            body.draw(canvas, x0, band_bottom - mm(2))
+            body.draw(canvas, x0, band_bottom - gap)
 
     def _footer(
         self,
@@ -214,49 +238,57 @@ class CardFormat(Format):
         if band_h:
             draft_band(canvas, doc, spec, at="bottom", span=(tx0, tx1), key=BACK - 1)
         typo = doc.typography(7.5, 6)
-        paras = [
-            Para.of(
-                segments(card.contacts_heading, reg),
-                bold=True,
-                color=theme.accent,
-                scale=1.3,
-                role="H2",
-            )
-        ]
-        paras += [
-            Para.of(segments(c.text, reg), color=theme.text, space_before=0.55)
-            for c in card.contacts
-        ]
-        # the organisation's own contacts come last (its name is on the front); their hours
-        # give way first where the card has no room for them
-        try:
-            fitted = fit(
-                paras + local_contacts(doc, space_before=0.55),
-                typo,
-                tx1 - tx0,
-                y1 - y0 - band_h,
-                what("back contacts"),
-            )
-        except FitError:
-            if not (doc.org and doc.org.contacts):
-                raise
+
+        def contacts(space: float, heading: float):
+            """Whom to call; the organisation's own contacts come last (its name is on the
+            front), their hours giving way first where the card has no room for them."""
+            paras = [
+                Para.of(
+                    segments(card.contacts_heading, reg),
+                    bold=True,
+                    color=theme.accent,
+                    scale=heading,
+                    role="H2",
+                )
+            ]
+            paras += [
+                Para.of(segments(c.text, reg), color=theme.text, space_before=space)
+                for c in card.contacts
+            ]
+            room = y1 - y0 - band_h
             try:
-                fitted = fit(
-                    paras + local_contacts(doc, space_before=0.55, hours=False),
+                return fit(
+                    paras + local_contacts(doc, space_before=space),
                     typo,
                     tx1 - tx0,
-                    y1 - y0 - band_h,
+                    room,
                     what("back contacts"),
                 )
-            except FitError:  # the links are on the poster and the leaflet
-                if not any(c.url for c in doc.org.contacts):
+            except FitError:
+                if not (doc.org and doc.org.contacts):
                     raise
-                fitted = fit(
-                    paras + local_contacts(doc, space_before=0.55, hours=False, links=False),
-                    typo,
-                    tx1 - tx0,
-                    y1 - y0 - band_h,
-                    what("back contacts"),
-                )
+                try:
+                    return fit(
+                        paras + local_contacts(doc, space_before=space, hours=False),
+                        typo,
+                        tx1 - tx0,
+                        room,
+                        what("back contacts"),
+                    )
+                except FitError:  # the links are on the poster and the leaflet
+                    if not any(c.url for c in doc.org.contacts):
+                        raise
+                    return fit(
+                        paras + local_contacts(doc, space_before=space, hours=False, links=False),
+                        typo,
+                        tx1 - tx0,
+                        room,
+                        what("back contacts"),
+                    )
+
+        try:
+            fitted = contacts(0.55, 1.3)
+        except FitError:  # a long language's text: the spacing closes up
+            fitted = contacts(0.2, 1.15)
         with doc.region(BACK, "back contacts"):
             fitted.draw(canvas, tx0, y1)

@@ -11,21 +11,24 @@ named in it), then the back panel (whom to call, with QR codes for the main ones
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import ClassVar
 
+from ..errors import FitError
 from ..paper import mm
 from ..render import qr
-from ..render.blocks import qr_block
+from ..render.blocks import label_size, qr_block
 from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, fill_rect
-from ..render.page import checked_line, content_box, page
+from ..render.page import checked_line, content_box, draft_band, page
 from ..sources.placeholders import Ref, segments
 from ..text.fit import Fitted, fit, fit_flow
 from ..text.markup import Para
-from .base import Format
+from .base import Format, list_marker
 
 FLAP_NARROWER_MM = 2.5
 FOLD_GUTTER_MM = 6.0  # text keeps this far from each fold
+OFFICE_MARK_MM = 6.0  # without bleed, marks start this far inside the paper edge
 QR_SYMBOL_MM = 17.0
 BODY_MAX_PT, BODY_MIN_PT = 10.0, 8.0
 
@@ -49,8 +52,10 @@ class LeafletFormat(Format):
     def panels(self, doc: Document, spec: PageSpec) -> dict[str, tuple[float, float, float, float]]:
         """Content boxes (x0, y0, x1, y1) of the six panels, by name."""
         full, flap = panel_widths(spec.trim_w)
-        x0, y0, x1, y1 = content_box(doc, spec)
+        sx0, _, sx1, _ = spec.safe_box
         g = mm(FOLD_GUTTER_MM) / 2
+        # every panel carries a draft's band, as tall as the narrowest panel's (the flap's)
+        x0, y0, x1, y1 = content_box(doc, spec, draft_width=flap - g - sx0)
         edges = {
             "flap": (0, flap),
             "back": (flap, flap + full),
@@ -80,7 +85,7 @@ class LeafletFormat(Format):
         flow = self.flow(doc, spec, boxes)
         outside_folds, inside_folds = self.folds(doc, spec)
         # read as the folded leaflet is: the cover, the flap, the inside, the back panel
-        with page(canvas, doc, spec):
+        with page(canvas, doc, spec, draft=False):
             background(canvas, spec, doc.theme.ground)
             with doc.region(0, "cover"):
                 self.cover(doc, canvas, spec, boxes["cover"])
@@ -89,13 +94,26 @@ class LeafletFormat(Format):
             with doc.region(1, "flap"):
                 flow[0].draw(canvas, boxes["flap"][0], boxes["flap"][3])
             fold_marks(canvas, spec, outside_folds)
-        with page(canvas, doc, spec):
+            self.draft_bands(doc, canvas, spec, boxes, ("cover", "flap", "back"))
+        with page(canvas, doc, spec, draft=False):
             background(canvas, spec, (1, 1, 1))
             names = ("inside-1", "inside-2", "inside-3")
             for n, (fitted, name) in enumerate(zip(flow[1:], names, strict=True), 2):
                 with doc.region(n, name):
                     fitted.draw(canvas, boxes[name][0], boxes[name][3])
             fold_marks(canvas, spec, inside_folds)
+            self.draft_bands(doc, canvas, spec, boxes, names)
+
+    def draft_bands(self, doc: Document, canvas, spec: PageSpec, boxes, names) -> None:
+        """A draft's band on every panel of the page (each panel can be seen alone once the
+        leaflet is folded), read once: the first; the others are print only. The cover's
+        is white over its colour."""
+        if not doc.lg.needs_band:
+            return
+        for n, name in enumerate(names):
+            x0, _, x1, _ = boxes[name]
+            with doc.artifact() if n else nullcontext():
+                draft_band(canvas, doc, spec, span=(x0, x1), on_dark=name == "cover")
 
     def what(self, doc: Document, spec: PageSpec, part: str) -> str:
         return doc.what(self.name, spec.paper, part)
@@ -153,7 +171,7 @@ class LeafletFormat(Format):
         paras += [
             Para.of(
                 segments(s, reg),
-                bullet=f"{i}.",
+                bullet=list_marker(g.card.steps_kind, i),
                 scale=1.05,
                 color=theme.on_accent,
                 space_before=0.4,
@@ -229,15 +247,24 @@ class LeafletFormat(Format):
         )
         fitted.draw(canvas, x0, y1)
         grid_top = y1 - fitted.height - mm(8)
-        label_typo = doc.typography(8, 7, 7)
+        label_typo = label_size(  # one label size for the grid
+            doc,
+            [c.label for c in codes],
+            doc.typography(8, 7, 7),
+            cell_w - 2 * mm(3.5),
+            mm(7.5),
+            self.what(doc, spec, "QR labels"),
+        )
+        last = len(codes) % cols  # a short last row stands centred: no empty cell
         for i, c in enumerate(codes):
             row, col = divmod(i, cols)
+            shift = (cols - last) * cell_w / 2 if last and row == len(codes) // cols else 0.0
             qr_block(
                 canvas,
                 doc,
                 c.resource,
                 c.label,
-                x0 + col * cell_w,
+                x0 + shift + col * cell_w,
                 grid_top - row * cell_h,
                 cell_w,
                 symbol,
@@ -261,17 +288,20 @@ class LeafletFormat(Format):
     def flow(self, doc: Document, spec: PageSpec, boxes) -> list[Fitted]:
         """The whole guidance, then the services it names, poured into flap and inside."""
         frames = [boxes[n] for n in ("flap", "inside-1", "inside-2", "inside-3")]
-        return fit_flow(
-            guidance_paras(doc),
-            doc.typography(BODY_MAX_PT, BODY_MIN_PT),
-            [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames],
-            self.what(doc, spec, "guidance text"),
-        )
+        sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames]
+        what = self.what(doc, spec, "guidance text")
+        typo = doc.typography(BODY_MAX_PT, BODY_MIN_PT)
+        try:
+            return fit_flow(guidance_paras(doc), typo, sizes, what)
+        except FitError:  # a long language's text: the space between paragraphs closes up
+            return fit_flow(guidance_paras(doc, spacing=0.5), typo, sizes, what)
 
 
-def guidance_paras(doc: Document) -> list[Para]:
-    """Every section of the guide in order, then the list of services it names."""
+def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
+    """Every section of the guide in order, then the list of services it names; the space
+    before each paragraph is `spacing` times its usual."""
     g, theme, reg = doc.guide, doc.theme, doc.registry
+    sp = spacing
     out: list[Para] = []
     for s in g.sections:
         if s.heading:
@@ -281,13 +311,13 @@ def guidance_paras(doc: Document) -> list[Para]:
                     bold=True,
                     scale=1.25,
                     color=theme.accent,
-                    space_before=0.9,
+                    space_before=0.9 * sp,
                     keep_with_next=True,
                     role="H2",
                 )
             )
         for b in s.blocks:
-            common = {"color": theme.text, "space_before": 0.45, "lead": b.lead}
+            common = {"color": theme.text, "space_before": 0.45 * sp, "lead": b.lead}
             segs = segments(b.text, reg)
             if b.kind == "item":
                 out.append(Para.of(segs, bullet="•", **common))
@@ -295,7 +325,7 @@ def guidance_paras(doc: Document) -> list[Para]:
                 out.append(Para.of(segs, bullet="–", indent=1.2, **common))
             elif b.kind == "quote":
                 out.append(
-                    Para.of(segs, bold=True, color=theme.accent, space_before=0.7, lead=b.lead)
+                    Para.of(segs, bold=True, color=theme.accent, space_before=0.7 * sp, lead=b.lead)
                 )
             else:
                 out.append(Para.of(segs, **common))
@@ -305,7 +335,7 @@ def guidance_paras(doc: Document) -> list[Para]:
             bold=True,
             scale=1.25,
             color=theme.accent,
-            space_before=1.2,
+            space_before=1.2 * sp,
             keep_with_next=True,
             role="H2",
         )
@@ -313,14 +343,17 @@ def guidance_paras(doc: Document) -> list[Para]:
     for r in reg:
         if g.id in r.editions:
             out.append(
-                Para.of([r.name + ": ", Ref(r)], color=theme.text, space_before=0.35, bullet="•")
+                Para.of(
+                    [r.name + ": ", Ref(r)], color=theme.text, space_before=0.35 * sp, bullet="•"
+                )
             )
     return out
 
 
 def fold_marks(canvas, spec: PageSpec, xs: list[float]) -> None:
     """Short fold marks at the top and bottom edges: outside the trim when there is room for
-    marks (print shop), else just inside the paper edge, clear of the safe area."""
+    marks (print shop), else OFFICE_MARK_MM inside the paper edge, where an office printer
+    prints (text keeps FOLD_GUTTER_MM / 2 from the fold, so the marks touch none)."""
     canvas.saveState()
     canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
     canvas.setLineWidth(0.4)
@@ -330,7 +363,8 @@ def fold_marks(canvas, spec: PageSpec, xs: list[float]) -> None:
             gap = max(spec.bleed, mm(2))
             spans = [(-gap - mm(4), -gap), (spec.trim_h + gap, spec.trim_h + gap + mm(4))]
         else:
-            spans = [(mm(1.5), mm(4.5)), (spec.trim_h - mm(4.5), spec.trim_h - mm(1.5))]
+            a, b = mm(OFFICE_MARK_MM), mm(OFFICE_MARK_MM + 3)
+            spans = [(a, b), (spec.trim_h - b, spec.trim_h - a)]
         for a, b in spans:
             canvas.line(x, a, x, b)
     canvas.restoreState()

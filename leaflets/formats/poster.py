@@ -12,14 +12,14 @@ from typing import ClassVar
 from ..errors import FitError
 from ..paper import mm
 from ..render import qr
-from ..render.blocks import qr_block
+from ..render.blocks import label_size, qr_block
 from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, band
-from ..render.page import content_box, footer_line, page
-from ..sources.placeholders import segments
+from ..render.page import content_box, draft_band, footer_line, page
+from ..sources.placeholders import Ref, segments
 from ..text.fit import fit, fit_together
 from ..text.markup import Para
-from .base import Format
+from .base import Format, list_marker
 
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
 QR_SYMBOL_MM, QR_MIN_MM = 25.0, 25.0  # on A4, scaled with the paper; never below 25 mm
@@ -27,6 +27,11 @@ LABEL_MM = 9.0  # room for a QR label under the code, on A4
 HEADLINE_PT = 40.0  # on A4, scaled with the paper (at least 40 pt)
 INTRO_PT = 16.0  # the line under the headline, on A4
 BODY_MAX_PT, BODY_MIN_PT = 24.0, 14.0  # on A4
+LAST_BODY_PT = 12.0  # on A4: the floor when no arrangement fits at BODY_MIN_PT
+TIGHT_BODY_PT = 11.0  # on A4: the floor, with half the gaps, when nothing fits at LAST_BODY_PT
+HERO_SCALE = 2.2  # the main helplines' numbers, in body sizes (NSPCC and RAINN set them huge)
+SUBTITLE_PT = 22.0  # a title's subtitle in the headline band, on A4
+DRAFT_PT = 16.0  # the draft note on A4: as large as the smallest body text and bold
 
 
 def scale(spec: PageSpec) -> float:
@@ -36,6 +41,24 @@ def scale(spec: PageSpec) -> float:
 
 def qr_symbol(k: float) -> float:
     return max(mm(QR_MIN_MM), mm(QR_SYMBOL_MM) * k)
+
+
+def helpline(segs: list, rid: str, theme, space_before: float) -> list[Para]:
+    """A main helpline's contact text in two paragraphs: the words before its number (bold),
+    then the number, HERO_SCALE times the body, with the rest of the sentence after it. The
+    text stays the translator's, in its order."""
+    at = next(i for i, x in enumerate(segs) if isinstance(x, Ref) and x.resource.id == rid)
+    before, after = segs[:at], segs[at:]
+    out = []
+    if any(isinstance(x, Ref) or x.strip() for x in before):
+        out.append(
+            Para.of(
+                before, color=theme.text, bold=True, space_before=space_before, keep_with_next=True
+            )
+        )
+        space_before = 0.1
+    out.append(Para.of(after, color=theme.text, number_scale=HERO_SCALE, space_before=space_before))
+    return out
 
 
 class PosterFormat(Format):
@@ -48,13 +71,15 @@ class PosterFormat(Format):
     ornaments: ClassVar[str] = "•×"
 
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
-        with page(canvas, doc, spec):
+        with page(canvas, doc, spec, draft=False):
             self.draw(doc, canvas, spec)
+            if doc.lg.needs_band:  # white over the headline's colour, large: seen from afar
+                draft_band(canvas, doc, spec, size=DRAFT_PT * scale(spec), on_dark=True)
 
     def draw(self, doc: Document, canvas, spec: PageSpec) -> None:
         g, theme, reg = doc.guide, doc.theme, doc.registry
         k = scale(spec)
-        x0, y0, x1, y1 = content_box(doc, spec)
+        x0, y0, x1, y1 = content_box(doc, spec, draft_pt=DRAFT_PT * k)
         width = x1 - x0
         pad = mm(4) * k
 
@@ -63,17 +88,25 @@ class PosterFormat(Format):
 
         background(canvas, spec, theme.ground)
 
-        # Headline band: the headline at 40 pt or more (scaled), the intro under it.
+        # Headline band: the headline at 40 pt or more (scaled), the intro under it. A guide
+        # whose card headline does not say what the poster is about takes its title and
+        # subtitle instead.
         intro_pt = INTRO_PT
-        head = [
-            Para.of(
-                segments(g.card.headline, reg),
-                bold=True,
-                color=theme.on_accent,
-                scale=HEADLINE_PT / INTRO_PT,
-                role="H1",
-            )
-        ]
+        big = dict(bold=True, color=theme.on_accent, scale=HEADLINE_PT / INTRO_PT, role="H1")
+        if g.poster.headline_from == "title":
+            head = [Para.of(segments(g.title, reg), **big)]
+            if g.subtitle:
+                head.append(
+                    Para.of(
+                        segments(g.subtitle, reg),
+                        bold=True,
+                        color=theme.on_accent,
+                        scale=SUBTITLE_PT / INTRO_PT,
+                        space_before=0.2,
+                    )
+                )
+        else:
+            head = [Para.of(segments(g.card.headline, reg), **big)]
         if g.card.intro:
             head.append(
                 Para.of(segments(g.card.intro, reg), color=theme.on_accent, space_before=0.4)
@@ -121,9 +154,15 @@ class PosterFormat(Format):
                 role="H2",
             )
         ]
+        numbers = g.poster.step_numbers or range(1, len(g.card.steps) + 1)
         steps += [
-            Para.of(segments(s, reg), bullet=f"{i}.", color=theme.text, space_before=0.4)
-            for i, s in enumerate(g.card.steps, 1)
+            Para.of(
+                segments(g.card.steps[n - 1], reg),
+                bullet=list_marker(g.card.steps_kind, i),
+                color=theme.text,
+                space_before=0.4,
+            )
+            for i, n in enumerate(numbers, 1)
         ]
         donts = [
             Para.of(
@@ -135,8 +174,23 @@ class PosterFormat(Format):
             )
         ]
         donts += [
-            Para.of(segments(s, reg), bullet="×", color=theme.text, space_before=0.4)
-            for s in g.poster.donts
+            Para.of(
+                segments(s, reg),
+                bullet=list_marker(g.poster.donts_kind, i),
+                color=theme.text,
+                space_before=0.4,
+            )
+            for i, s in enumerate(g.poster.donts, 1)
+        ]
+        # The main helplines under the headline, each with its contact's words and the number
+        # at more than twice the body size (the largest thing after the headline); whom else
+        # to call below, with the QR codes.
+        everyone = g.card.contacts + g.poster.contacts
+        by_id = {c.resource: c for c in everyone}
+        hero = [
+            p
+            for i, rid in enumerate(g.poster.helplines)
+            for p in helpline(segments(by_id[rid].text, reg), rid, theme, 0.6 if i else 0.0)
         ]
         contacts = [
             Para.of(
@@ -149,58 +203,99 @@ class PosterFormat(Format):
         ]
         contacts += [
             Para.of(segments(c.text, reg), color=theme.text, space_before=0.45, bullet="•")
-            for c in g.card.contacts + g.poster.contacts
+            for c in everyone
+            if c.resource not in g.poster.helplines
         ]
         contacts += local_contacts(doc, bullet="•")  # the organisation's own, last
-        typo = doc.typography(BODY_MAX_PT * k, BODY_MIN_PT * k, max(8, 16 * k))
+        # with helplines, the body stays small enough that their numbers (HERO_SCALE times
+        # the body) stay smaller than the headline
+        body_max = min(BODY_MAX_PT, HEADLINE_PT / HERO_SCALE) if hero else BODY_MAX_PT
         free = top - bottom
-        # One body size for the whole poster: the largest at which all three blocks fit. The
+        # One body size for the whole poster: the largest at which all the blocks fit. The
         # QR codes stand in a grid beside the contact lines or, for longer texts, in one row
         # under them.
         codes = len(self._codes(doc))
-        arrangements = (
-            [(2, True), (3, True), (min(codes, 5), False)] if codes > 2 else [(codes, True)]
-        )
-        for n, (cols, beside) in enumerate(arrangements, 1):
+        # Where the QR grid stands, in order of preference: beside whom else to call; beside
+        # the helplines, whose numbers leave the right of their lines free; in one row
+        # under whom to call.
+        arrangements = [(min(codes, 2), "contacts")]
+        if hero:
+            arrangements.append((min(codes, 2), "hero"))
+        if codes > 2:
+            arrangements.append((3, "contacts"))
+        if codes > 1:
+            arrangements.append((min(codes, 5), "under"))
+        # every arrangement at the body's floor first; a long language's text (or an
+        # organisation's extra contacts and codes) may then go down to the last floor, and
+        # last of all the gaps between the parts close up, rather than fail
+        tries = [
+            (floor, gaps, a)
+            for floor, gaps in ((BODY_MIN_PT, 1.0), (LAST_BODY_PT, 1.0), (TIGHT_BODY_PT, 0.5))
+            for a in arrangements
+        ]
+        for n, (floor, gaps, (cols, where)) in enumerate(tries, 1):
+            pad = mm(4) * k * gaps
+            typo = doc.typography(body_max * k, floor * k, max(8, 16 * k))
             grid_w, grid_h = self.qr_grid_size(doc, k, cols)
-            contacts_w = width - grid_w - gap if beside else width
+            contacts_w = width - grid_w - gap if where == "contacts" else width
+            hero_w = width - grid_w - gap if where == "hero" else width
 
-            def fits(f, grid_h=grid_h, beside=beside) -> bool:
+            def fits(f, grid_h=grid_h, where=where, pad=pad) -> bool:
+                heroes = 0.0
+                if hero:
+                    heroes = (
+                        max(f[3].height, grid_h) if where == "hero" else f[3].height
+                    ) + 2 * pad
                 middle = max(f[0].height, f[1].height) + 2 * pad
-                lower = max(f[2].height, grid_h) if beside else f[2].height + pad + grid_h
-                return middle + lower <= free
+                lower = {
+                    "contacts": max(f[2].height, grid_h),
+                    "hero": f[2].height,
+                    "under": f[2].height + pad + grid_h,
+                }[where]
+                return heroes + middle + lower <= free
 
             try:
-                a, b, c = fit_together(
-                    [(steps, col), (donts, col), (contacts, contacts_w)],
+                a, b, c, *h = fit_together(
+                    [(steps, col), (donts, col), (contacts, contacts_w)]
+                    + ([(hero, hero_w)] if hero else []),
                     typo,
                     fits,
-                    what("first steps, what not to do and whom to call"),
+                    what("helplines, first steps, what not to do and whom to call"),
                 )
                 break
             except FitError:
-                if n == len(arrangements):
+                if n == len(tries):
                     raise
 
         # in a right-to-left language every block swaps sides (the first steps on the right)
         def at(left: float, width: float) -> float:
             return doc.flip(spec, left, left + width)[0]
 
+        canvas.setStrokeColorRGB(*theme.accent)
+        canvas.setLineWidth(1.2 * k)
+        if hero:
+            with doc.region(0.5, "helplines"):
+                h[0].draw(canvas, at(x0, hero_w), top)
+            height = h[0].height
+            if where == "hero":
+                with doc.region(4, "QR codes"):
+                    self.qr_grid(doc, canvas, spec, k, at(x1 - grid_w, grid_w), top, cols)
+                height = max(height, grid_h)
+            top -= height + 2 * pad
+            canvas.line(x0, top + pad, x1, top + pad)
         # read top to bottom, the columns in their visual order (mirrored for right to left)
         with doc.region(1, "first steps"):
             a.draw(canvas, at(x0, col), top)
         with doc.region(2, "what not to do"):
             b.draw(canvas, at(x0 + col + gap, col), top)
         lower = top - max(a.height, b.height) - 2 * pad
-        canvas.setStrokeColorRGB(*theme.accent)
-        canvas.setLineWidth(1.2 * k)
         canvas.line(x0, lower + pad, x1, lower + pad)
         with doc.region(3, "whom to call"):
             c.draw(canvas, at(x0, c.width), lower)
         with doc.region(4, "QR codes"):
-            if beside:
+            if where == "contacts":
                 self.qr_grid(doc, canvas, spec, k, at(x1 - grid_w, grid_w), lower, cols)
-            else:
+            elif where == "under":
                 self.qr_grid(
                     doc, canvas, spec, k, x0 + (width - grid_w) / 2, lower - c.height - pad, cols
                 )
@@ -225,15 +320,26 @@ class PosterFormat(Format):
         """The QR codes, labelled, in a grid whose top-left corner is (x, top)."""
         w, h = self._cells(doc, k)
         symbol = qr_symbol(k)
-        label_typo = doc.typography(10 * k, 8 * k, 8 * k)
-        for i, c in enumerate(self._codes(doc)):
+        codes = self._codes(doc)
+        label_typo = label_size(  # one label size for the grid
+            doc,
+            [c.label for c in codes],
+            doc.typography(10 * k, 8 * k, 8 * k),
+            w - 2 * mm(3.5) * k,
+            mm(LABEL_MM - 1) * k,
+            doc.what(self.name, spec.paper, "QR labels"),
+        )
+        last = len(codes) % cols  # a short last row stands centred: no empty cell
+        last_row = len(codes) // cols
+        for i, c in enumerate(codes):
             row, column = divmod(i, cols)
+            shift = (cols - last) * w / 2 if last and row == last_row else 0.0
             qr_block(
                 canvas,
                 doc,
                 c.resource,
                 c.label,
-                x + column * w,
+                x + shift + column * w,
                 top - row * h,
                 w,
                 symbol,

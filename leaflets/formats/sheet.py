@@ -24,6 +24,7 @@ from .card import CardFormat
 COLUMN_GUTTER_MM = 6.0
 MARK_MM = 2.5  # crop mark length
 MARK_GAP_MM = 0.6  # between the trim and a mark
+OFFICE_MARK_MM = 6.0  # without bleed, no mark nearer the paper's edge than this
 SHEET_NOTE = (
     "Print both pages at 100 % (actual size), two-sided, flip on the long edge. "
     "Cut along the crop marks."
@@ -82,7 +83,9 @@ class CardSheetFormat(Format):
                     self.note(canvas, doc, spec)
 
     def marks(self, canvas, spec: PageSpec) -> None:
-        """Crop marks at every card corner, outside the trim of every card."""
+        """Crop marks at every card corner, outside the trim of every card. Printed at the
+        office (no bleed), no mark comes nearer the paper's edge than OFFICE_MARK_MM, where
+        office printers do not print: a mark that would is shortened or left out."""
         cols, rows, x, y = self.grid(spec)
         cw, ch = (mm(v) for v in PAPERS["cr80"])
         gutter = mm(COLUMN_GUTTER_MM)
@@ -93,6 +96,25 @@ class CardSheetFormat(Format):
         canvas.setStrokeColorRGB(0, 0, 0)
         canvas.setLineWidth(0.3)
         top, bottom = ys[-1], ys[0]
+        if not spec.marks:  # office: keep every mark inside the printable area
+            edge = mm(OFFICE_MARK_MM)
+            line = canvas.line
+
+            def clipped(x1, y1, x2, y2) -> None:
+                lo_x, hi_x = edge, spec.trim_w - edge
+                lo_y, hi_y = edge, spec.trim_h - edge
+                if x1 == x2:  # vertical
+                    a, b = sorted((y1, y2))
+                    a, b = max(a, lo_y), min(b, hi_y)
+                    if b - a >= mm(1) and lo_x <= x1 <= hi_x:
+                        line(x1, a, x2, b)
+                else:
+                    a, b = sorted((x1, x2))
+                    a, b = max(a, lo_x), min(b, hi_x)
+                    if b - a >= mm(1) and lo_y <= y1 <= hi_y:
+                        line(a, y1, b, y2)
+
+            canvas = _Lines(canvas, clipped)
         for cx in xs:  # vertical cut lines: marks above and below the grid
             canvas.line(cx, top + gap, cx, top + gap + length)
             canvas.line(cx, bottom - gap, cx, bottom - gap - length)
@@ -122,3 +144,13 @@ class CardSheetFormat(Format):
             canvas.rotate(90)
             fitted.draw(canvas, 0, 0)
             canvas.restoreState()
+
+
+class _Lines:
+    """A canvas whose line() goes through a function (the office clipping of marks)."""
+
+    def __init__(self, canvas, line) -> None:
+        self._canvas, self.line = canvas, line
+
+    def __getattr__(self, name: str):
+        return getattr(self._canvas, name)

@@ -37,6 +37,12 @@ def qr_block(
     own = qr.outer_size(symbol, res.qr)
     outer = max(code_area or own, own)
     sx, sy = x + (width - symbol) / 2, top - (outer + symbol) / 2
+    if code_area:  # the white box as large as the row's largest: codes side by side match
+        side = (sx + symbol / 2 - outer / 2, sy + symbol / 2 - outer / 2)
+        canvas.saveState()
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.rect(*side, outer, outer, stroke=0, fill=1)
+        canvas.restoreState()
     if doc.tags:
         with doc.tags.code(canvas, res, (sx, sy, sx + symbol, sy + symbol)):
             qr.draw(canvas, res.qr, sx, sy, symbol)
@@ -51,3 +57,27 @@ def qr_block(
     )
     fitted.draw(canvas, x + label_margin, top - outer)
     return outer + fitted.height
+
+
+def label_size(
+    doc: Document,
+    labels: list[str],
+    label_typo: Typography,
+    width: float,
+    label_height: float,
+    what: str,
+) -> Typography:
+    """One typography for the labels of a group of codes: the size at which the longest
+    fits (`width` wide, `label_height` tall), so that labels side by side match."""
+    sizes = [
+        fit(
+            [Para.of(label, bold=True, align="center", color=doc.theme.text)],
+            label_typo,
+            width,
+            label_height,
+            what,
+        ).size
+        for label in labels
+    ]
+    size = min(sizes, default=label_typo.max_size)
+    return doc.typography(size, size, label_typo.min_number)

@@ -34,17 +34,24 @@ def crop_marks(
     canvas.restoreState()
 
 
-def _draft_text(doc: Document, spec: PageSpec, width: float) -> Fitted:
-    """The draft note laid out for a band `width` wide: 6 pt on cards (their floor), larger on
-    bigger paper."""
-    small = spec.trim_w < mm(120)
-    size = 6.0 if small else 9.0 * min(spec.trim_w, spec.trim_h) / mm(210)
+def _draft_text(
+    doc: Document,
+    spec: PageSpec,
+    width: float,
+    size: float | None = None,
+    color: tuple[float, float, float] = (1, 1, 1),
+) -> Fitted:
+    """The draft note laid out for a band `width` wide: at `size` points, by default 6 pt on
+    cards (their floor) and larger on bigger paper."""
+    if size is None:
+        small = spec.trim_w < mm(120)
+        size = 6.0 if small else 9.0 * min(spec.trim_w, spec.trim_h) / mm(210)
     typo = doc.typography(size, size, size)
     return fit(
-        [Para.of(draft_note(doc), bold=True, color=(1, 1, 1), align="center")],
+        [Para.of(draft_note(doc), bold=True, color=color, align="center")],
         typo,
         width - mm(2),
-        mm(12),
+        max(mm(12), 4 * 1.3 * size),
         doc.what("draft band", spec.paper, "draft note"),
     )
 
@@ -52,21 +59,34 @@ def _draft_text(doc: Document, spec: PageSpec, width: float) -> Fitted:
 DRAFT_PAD = mm(0.6)
 
 
-def draft_band_height(doc: Document, spec: PageSpec, width: float | None = None) -> float:
+def draft_band_height(
+    doc: Document, spec: PageSpec, width: float | None = None, size: float | None = None
+) -> float:
     """Height of the draft band (0 for a reviewed text), plus the gap that separates it."""
     if not doc.lg.needs_band:
         return 0.0
     x0, _, x1, _ = spec.safe_box
-    return _draft_text(doc, spec, width or x1 - x0).height + 2 * DRAFT_PAD + mm(1)
+    pad = _pad(spec, size)
+    return _draft_text(doc, spec, width or x1 - x0, size).height + 2 * pad + mm(1)
+
+
+def _pad(spec: PageSpec, size: float | None) -> float:
+    """Room above and below the note: more for a large note, so the band reads as a band."""
+    return DRAFT_PAD if size is None else max(DRAFT_PAD, size * 0.3)
 
 
 def content_box(
-    doc: Document, spec: PageSpec, band_at: str = "top"
+    doc: Document,
+    spec: PageSpec,
+    band_at: str = "top",
+    draft_pt: float | None = None,
+    draft_width: float | None = None,
 ) -> tuple[float, float, float, float]:
     """The safe area less the draft band a draft translation carries (at its top, or at its
-    bottom on cards, whose top holds the headline band)."""
+    bottom on cards, whose top holds the headline band), its note at `draft_pt` points in a
+    band `draft_width` wide (by default the safe area's)."""
     x0, y0, x1, y1 = spec.safe_box
-    h = draft_band_height(doc, spec)
+    h = draft_band_height(doc, spec, draft_width, draft_pt)
     return (x0, y0, x1, y1 - h) if band_at == "top" else (x0, y0 + h, x1, y1)
 
 
@@ -88,20 +108,26 @@ def draft_band(
     at: str = "top",
     span: tuple[float, float] | None = None,
     key: float | None = None,
+    size: float | None = None,
+    on_dark: bool = False,
 ) -> None:
     """A red band at the top (or bottom) of the safe area saying the translation is a draft,
-    across the safe area or the horizontal `span` given. Its notice is read at `key`, by
-    default first on its page (drawn last, it knows the page's regions)."""
+    across the safe area or the horizontal `span` given, its note at `size` points. Over a
+    dark colour (`on_dark`) the band is white with the note in red, so the band stands out
+    from what is around it as much as the note from the band. Its notice is read at `key`,
+    by default first on its page (drawn last, it knows the page's regions)."""
     sx0, y0, sx1, y1 = spec.safe_box
     x0, x1 = span or (sx0, sx1)
-    fitted = _draft_text(doc, spec, x1 - x0)
-    h = fitted.height + 2 * DRAFT_PAD
+    fill, ink = ((1, 1, 1), doc.theme.draft) if on_dark else (doc.theme.draft, (1, 1, 1))
+    fitted = _draft_text(doc, spec, x1 - x0, size, ink)
+    pad = _pad(spec, size)
+    h = fitted.height + 2 * pad
     bottom = y1 - h if at == "top" else y0
-    fill_rect(canvas, x0, bottom, x1 - x0, h, doc.theme.draft)
+    fill_rect(canvas, x0, bottom, x1 - x0, h, fill)
     if key is None:
         key = doc.tags.first_key() - 0.5 if doc.tags else 0.0
     with doc.region(key, "draft band"):
-        fitted.draw(canvas, x0 + mm(1), bottom + h - DRAFT_PAD)
+        fitted.draw(canvas, x0 + mm(1), bottom + h - pad)
 
 
 @contextmanager

@@ -75,6 +75,7 @@ class Card:
     contacts_heading: str = _t("card back, poster and leaflet, heading of whom to call", 30)
     contacts: tuple[Contact, ...] = ()
     qr: tuple[QRLabel, ...] = ()
+    steps_kind: str = ""  # what the steps are (LIST_KINDS), not where they stand: their marker
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,15 @@ class Poster:
     donts: tuple[str, ...] = _t("poster, one thing not to do", 80)
     contacts: tuple[Contact, ...] = ()  # printed after the card's contacts
     qr: tuple[QRLabel, ...] = ()
+    donts_kind: str = ""  # what the list says (LIST_KINDS), not where it stands: its marker
+    # the edition's main helplines (contact resource ids), printed large under the headline
+    helplines: tuple[str, ...] = ()
+    # which of the card's steps the poster prints (from 1; all when empty): those its don'ts
+    # do not already say
+    step_numbers: tuple[int, ...] = ()
+    # the poster's headline: "card" (the card's headline and intro) or "title" (the guide's
+    # title and subtitle, which say what the guidance is about, then the card's intro)
+    headline_from: str = "card"
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,9 @@ def _join(ctx: str, name: str) -> str:
 
 
 BLOCK_KINDS = ("p", "item", "subitem", "quote", "link")
+# What a list of short texts says: things to do, things not to do, or facts and reassurances.
+# Only a list of kind "dont" is marked with a cross; the kind is the guide's, never inferred.
+LIST_KINDS = ("do", "dont", "facts")
 
 
 # Keys a guide must have; every other field may be left out (it is then empty).
@@ -217,6 +230,10 @@ def from_toml(cls: type, data: Any, where: str) -> Any:
             if item is str:
                 if not all(isinstance(v, str) for v in value):
                     raise SourceError(f"{here}: must be a list of strings")
+                values[name] = tuple(value)
+            elif item is int:
+                if not all(type(v) is int for v in value):
+                    raise SourceError(f"{here}: must be a list of whole numbers")
                 values[name] = tuple(value)
             else:
                 values[name] = tuple(
@@ -285,6 +302,32 @@ def check_guide(guide: Guide, registry: Registry) -> None:
                     f"{name}: {part} QR {q.resource!r} is not a registry entry "
                     f"of edition {guide.id}"
                 )
+    for key, items, kind in (
+        ("card steps_kind", guide.card.steps, guide.card.steps_kind),
+        ("poster donts_kind", guide.poster.donts, guide.poster.donts_kind),
+    ):
+        if items and kind not in LIST_KINDS:
+            raise SourceError(
+                f"{name}: {key} {kind!r} is not one of {', '.join(LIST_KINDS)}: say what "
+                f'the list is (a cross marks only a list of "dont")'
+            )
+    contacts = [c.resource for c in guide.card.contacts + guide.poster.contacts]
+    for rid in guide.poster.helplines:
+        if rid not in contacts:
+            raise SourceError(
+                f"{name}: poster helpline {rid!r} is not one of the contacts "
+                f"({', '.join(contacts)}): a helpline is printed with its contact's text"
+            )
+    for n in guide.poster.step_numbers:
+        if not 1 <= n <= len(guide.card.steps):
+            raise SourceError(
+                f"{name}: poster step_numbers: there is no step {n} "
+                f"(the card has {len(guide.card.steps)})"
+            )
+    if guide.poster.headline_from not in ("card", "title"):
+        raise SourceError(
+            f"{name}: poster headline_from {guide.poster.headline_from!r} is not card or title"
+        )
     for s in guide.sections:
         for b in s.blocks:
             if b.kind not in BLOCK_KINDS:

@@ -118,7 +118,10 @@ def _sizes(typo: Typography) -> list[float]:
     """The body sizes to try, largest first, a step apart, down to the floor."""
     top = typo.max_size
     n = max(0, int((top - typo.min_size) / typo.step + 1e-9))
-    return [top - i * typo.step for i in range(n + 1)]
+    sizes = [top - i * typo.step for i in range(n + 1)]
+    if sizes[-1] > typo.min_size + 1e-6:  # the floor itself is tried too
+        sizes.append(typo.min_size)
+    return sizes
 
 
 def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None]):

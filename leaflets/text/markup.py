@@ -38,6 +38,7 @@ class Para:
     lead: str = ""  # a bold lead-in before the segments
     keep_with_next: bool = False
     role: str = ""  # its structure for a screen reader: "H1".."H6"; "" is P (LI with a bullet)
+    number_scale: float = 0.0  # its numbers and links at least this size, in body sizes
 
     @classmethod
     def of(cls, text: str | Sequence[Segment], **kw) -> Para:

@@ -105,7 +105,7 @@ class Typography:
             markup(
                 para,
                 size * para.scale,
-                self.min_number,
+                max(self.min_number, size * para.number_scale),
                 inner,
                 self.bold_font,
                 self.stack,
@@ -202,7 +202,7 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
             words[-1].line_break_after = True
     for seg in para.segments:
         if isinstance(seg, Ref):
-            n = max(s, typo.min_number)
+            n = max(s, typo.min_number, size * para.number_scale)
             if seg.resource.is_phone and seg.variant != "url":
                 pieces = [seg.text]
             else:
