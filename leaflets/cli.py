@@ -439,7 +439,8 @@ def verify(
         orgs = load_organisations(organisations_path)
         files, findings = check_organisations(list(paths), orgs, registry, require_reviewed, deep)
         if pdfx:
-            from .verify.pdfx import preflight  # imported here, like the verifier above
+            # imported here to keep start-up fast, like the verifier above
+            from .verify.pdfx import preflight
 
             findings += [x for f in files if f.suffix.lower() == ".pdf" for x in preflight(f)]
     else:

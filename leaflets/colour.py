@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 DEFAULT_ACCENT = "#1f3a5f"  # bands and headings when an organisation names no colour
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
 
@@ -60,7 +63,7 @@ def profile_problem(data: bytes) -> str | None:
     from PIL import ImageCms
 
     try:
-        prof = ImageCms.ImageCmsProfile(__import__("io").BytesIO(data))
+        prof = ImageCms.ImageCmsProfile(io.BytesIO(data))
     except (OSError, ImageCms.PyCMSError, TypeError, ValueError):
         return "is not an ICC profile"
     space = prof.profile.xcolor_space.strip()
@@ -78,9 +81,8 @@ class Press:
     four plates blurs when they are a hair out of register."""
 
     def __init__(self, icc: bytes, name: str = "") -> None:
-        import io
-
-        from PIL import ImageCms  # imported here to keep start-up fast (--pdfx only)
+        # imported here to keep start-up fast: only --pdfx builds convert colour
+        from PIL import ImageCms
 
         problem = profile_problem(icc)
         if problem:
@@ -100,7 +102,7 @@ class Press:
         self._cache: dict[tuple, CMYK] = {}
 
     def _px(self, transform, mode: str, value: tuple[int, ...]) -> tuple[int, ...]:
-        from PIL import Image
+        from PIL import Image  # imported here to keep start-up fast, like ImageCms above
 
         return self._cms.applyTransform(Image.new(mode, (1, 1), value), transform).getpixel((0, 0))
 
@@ -150,8 +152,6 @@ class Press:
 
 def load_press(path) -> Press:
     """The Press of an ICC file; ValueError (saying what to do) if it cannot be one."""
-    from pathlib import Path
-
     path = Path(path)
     try:
         data = path.read_bytes()

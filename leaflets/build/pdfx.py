@@ -157,7 +157,9 @@ def _check(pdf: pikepdf.Pdf) -> list[str]:
             fonts = font.get("/DescendantFonts") or [font]
             for f in fonts:
                 fd = f.get("/FontDescriptor")
-                if fd is None or not any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                if fd is None or not any(
+                    k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
                     wrong.append(f"page {n}: font {f.get('/BaseFont')} is not embedded")
     return list(dict.fromkeys(wrong))
 

@@ -102,7 +102,7 @@ class _Black:
         self._t = None
         if icc:
             try:
-                # imported here: only --pdfx needs colour maths
+                # imported here to keep start-up fast: only --pdfx needs colour maths
                 from PIL import Image, ImageCms
 
                 out = ImageCms.ImageCmsProfile(io.BytesIO(icc))
@@ -417,9 +417,7 @@ class Preflight:
                 fill, stroke = (c, stroke) if op == "cs" else (fill, c)
             elif op == "sh" and operands:
                 sh = (res or {}).get("/Shading", {}).get(str(operands[0])) if res else None
-                if isinstance(sh, Dictionary | pikepdf.Stream) and rgb_space(
-                    sh.get("/ColorSpace")
-                ):
+                if isinstance(sh, Dictionary | pikepdf.Stream) and rgb_space(sh.get("/ColorSpace")):
                     self.say(n, f"RGB: a shading in {what} is in an RGB colour space")
             elif op == "gs" and operands and res is not None:
                 gs = (res.get("/ExtGState") or {}).get(str(operands[0]))
