@@ -142,6 +142,9 @@ class Press:
             else:
                 px = self._px(self._to_cmyk, "RGB", tuple(round(v * 255) for v in key))
                 got = tuple(round(v / 255, 3) for v in px)  # type: ignore[assignment]
+                L, a, b = self.lab_of_cmyk(got)
+                if L < 20 and (a * a + b * b) ** 0.5 < 8:  # prints black: one plate
+                    got = K100
             self._cache[key] = got
         return got
 

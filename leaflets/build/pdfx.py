@@ -110,10 +110,18 @@ def _pdf_date(value: str) -> str:
 def _xmp(pdf: pikepdf.Pdf, created: str, modified: str) -> None:
     """The PDF/X-4 identification beside the PDF/UA one in the file's XMP packet."""
     meta = pdf.Root.get("/Metadata")
-    if meta is None:
-        raise BuildError("a PDF/X file needs the tagged file's XMP; the file has none")
+    if meta is None:  # an untagged file (render_pdf(tagged=False)): a packet of its own
+        meta = pdf.Root.Metadata = pdf.make_stream(
+            b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            b'<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            b'</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>',
+            Type=Name.Metadata,
+            Subtype=Name.XML,
+        )
     xml = meta.read_bytes().decode("utf-8")
-    doc_id = "uuid:" + bytes(pdf.trailer.ID[0]).hex()
+    h = bytes(pdf.trailer.ID[0]).hex().ljust(32, "0")[:32]
+    doc_id = f"uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     block = (
         '<rdf:Description rdf:about=""\n'
         ' xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"\n'

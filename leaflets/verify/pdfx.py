@@ -19,8 +19,8 @@ Type 3 glyphs), every image and every resource, and lists each breach, one findi
   dictionary neither True nor False; an encrypted file.
 
 "Black to the eye" is judged through the file's own output profile (L* under 20 and chroma
-under 8, as build --pdfx decides what prints in K only), or, without a usable profile, any
-colour with at least 80 % K and another ink.
+under 8, as build --pdfx decides what prints in K only), or, without a usable profile, as
+any colour with at least 80 % K and another ink.
 """
 
 from __future__ import annotations
@@ -107,7 +107,8 @@ class _Black:
 
                 out = ImageCms.ImageCmsProfile(io.BytesIO(icc))
                 lab = ImageCms.createProfile("LAB")
-                self._t = ImageCms.buildTransform(out, lab, "CMYK", "LAB")
+                rel = ImageCms.Intent.RELATIVE_COLORIMETRIC
+                self._t = ImageCms.buildTransform(out, lab, "CMYK", "LAB", rel)
                 self._image, self._cms = Image, ImageCms
             except Exception:  # noqa: BLE001 -- an unusable profile is reported on its own
                 self._t = None
@@ -122,9 +123,8 @@ class _Black:
                 L, a, b = self._cms.applyTransform(px, self._t).getpixel((0, 0))
                 L, a, b = L * 100 / 255, a - 128, b - 128
                 got = L < 20 and math.hypot(a, b) < 8
-            else:
-                got = False
-            got = got or (key[3] >= 0.8 and max(key[:3]) > 0)
+            else:  # no usable profile: 80 % K or more with another ink
+                got = key[3] >= 0.8 and max(key[:3]) > 0
             self._seen[key] = got
         return got
 
