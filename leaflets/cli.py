@@ -132,8 +132,8 @@ def main() -> None:
     "--pdfx",
     is_flag=True,
     help="For a commercial printer: PDF/X-4 in CMYK (with --bleed's bleed and marks), "
-    "black text, numbers and QR codes in 100 %% K, the ICC output profile embedded "
-    "(ISO Coated v2 300%%, or the config's [print] icc_profile). See docs/PRINTING.md.",
+    "black text, numbers and QR codes in 100 % K, the ICC output profile embedded "
+    "(ISO Coated v2 300%, or the config's [print] icc_profile). See docs/PRINTING.md.",
 )
 @click.option(
     "--allow-incomplete",

@@ -421,3 +421,41 @@ def _printer(tmp_path: Path) -> Path:
     data[80:84] = b"TEST"
     (tmp_path / "printer.icc").write_bytes(bytes(data))
     return _config(tmp_path, "printer.icc")
+
+
+def test_the_preflight_sees_rgb_behind_icc_and_spot_colours_and_rich_black_in_a_real_file(
+    built, tmp_path
+):
+    src = built["card-en"]
+
+    def hidden_rgb(pdf):
+        page = pdf.pages[0]
+        icc = pdf.make_stream(b"\0" * 128, N=3)
+        spot = pikepdf.Array(
+            [pikepdf.Name.Separation, pikepdf.Name("/Brand"), pikepdf.Name.DeviceRGB]
+        )
+        spot.append(pdf.make_indirect(pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], N=1)))
+        page.Resources.ColorSpace = pikepdf.Dictionary(
+            CS0=pikepdf.Array([pikepdf.Name.ICCBased, icc]), CS1=spot
+        )
+        page.contents_add(
+            pdf.make_stream(b"q /CS0 cs 0.5 0.2 0.1 scn 0 0 5 5 re f /CS1 CS 1 SCN Q"),
+            prepend=False,
+        )
+
+    def rich_black(pdf):
+        # the card's black text, numbers included, in four plates
+        for page in pdf.pages:
+            data = page.Contents.read_bytes() if isinstance(page.Contents, pikepdf.Stream) else b""
+            page.Contents.write(data.replace(b"0 0 0 1 k", b".7 .6 .6 1 k"))
+
+    got = {
+        name: _messages(_edited(src, tmp_path / f"{name}.pdf", fn))
+        for name, fn in (("hidden", hidden_rgb), ("rich", rich_black))
+    }
+    assert got["hidden"] == [
+        "RGB: the colour space /CS0 in the page is RGB",
+        "RGB: the colour space /CS1 in the page is RGB",
+    ]
+    assert got["rich"] and all(m.startswith("rich black: text at ") for m in got["rich"])
+    assert any(".7 .6 .6 1" in m or "0.7 0.6 0.6 1" in m for m in got["rich"])

@@ -196,7 +196,6 @@ def make_pdfx(data: bytes, press: Press, what: str) -> bytes:
                 OutputConditionIdentifier=String(name),
                 OutputCondition=String(name),
                 Info=String(name),
-                RegistryName=String("http://www.color.org"),
                 DestOutputProfile=profile,
             )
         ]

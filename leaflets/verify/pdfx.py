@@ -57,9 +57,9 @@ STANDARD_BLEND_MODES = {
 }
 _RGB = {"/DeviceRGB", "/CalRGB", "/RGB"}  # /RGB: an inline image's abbreviation
 NS = {
-    "pdfxid": "http://www.npes.org/pdfx/ns/id/",
-    "pdf": "http://ns.adobe.com/pdf/1.3/",
-    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "pdfxid": "http://www.npes.org/pdfx/ns/id/",  # xmlns:pdfxid
+    "pdf": "http://ns.adobe.com/pdf/1.3/",  # xmlns:pdf
+    "xmp": "http://ns.adobe.com/xap/1.0/",  # xmlns:xmp
 }
 MAX_XMP = 4 * 1024 * 1024
 
