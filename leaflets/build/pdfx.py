@@ -47,6 +47,12 @@ def press_for(path: str | None = None) -> Press:
         raise ConfigError([f"print.icc_profile: {e}"]) from None
 
 
+@cache
+def _compressed(icc: bytes) -> bytes:
+    """The profile as Flate data, compressed once per process (1 MB: a third of a second)."""
+    return zlib.compress(icc, 9)
+
+
 def _is_rgb_space(cs) -> bool:
     """An RGB colour space: DeviceRGB, CalRGB, ICCBased with 3 components, or Indexed /
     DeviceN / Separation over one."""
@@ -143,24 +149,50 @@ def _xmp(pdf: pikepdf.Pdf, created: str, modified: str) -> None:
     meta.write(xml.replace("</rdf:RDF>", block + "</rdf:RDF>", 1).encode("utf-8"))
 
 
+def _rgb_in(holder, resources, seen: set) -> str | None:
+    """The first RGB colour a content stream sets (an operator, or a colour space it names),
+    looking into its form XObjects too; None if it sets none."""
+    res = resources if isinstance(resources, Dictionary) else Dictionary()
+    named = res.get("/ColorSpace") or Dictionary()
+    for name, cs in named.items():
+        if _is_rgb_space(cs):
+            return f"colour space {name}"
+    for operands, op in pikepdf.parse_content_stream(holder):
+        op = str(op)
+        if op in ("rg", "RG"):
+            return f"the operator {op}"
+        if op in ("cs", "CS") and operands and str(operands[0]) in _RGB_SPACES:
+            return f"colour space {operands[0]}"
+    for _, x in (res.get("/XObject") or Dictionary()).items():
+        if isinstance(x, pikepdf.Stream) and x.get("/Subtype") == Name.Form:
+            if x.objgen in seen:
+                continue
+            seen.add(x.objgen)
+            got = _rgb_in(x, x.get("/Resources"), seen)
+            if got:
+                return got
+    return None
+
+
 def _check(pdf: pikepdf.Pdf) -> list[str]:
-    """What would make this file not PDF/X: RGB left anywhere, a page without its boxes, a
-    font not embedded (the full preflight is verify --pdfx)."""
+    """What would make this file not PDF/X: RGB left in a content stream, form or image, a
+    page without its boxes, a font not embedded (the full preflight is verify --pdfx)."""
     wrong = []
     for obj in pdf.objects:
-        if isinstance(obj, Name) and str(obj) in _RGB_SPACES:
-            wrong.append(f"an RGB colour space ({obj}) is left in the file")
-            break
-        if isinstance(obj, Dictionary | pikepdf.Stream) and "/ColorSpace" in obj:
-            cs = obj.get("/ColorSpace")
-            spaces = cs.values() if isinstance(cs, Dictionary) else [cs]
-            if any(_is_rgb_space(c) for c in spaces):
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == Name.Image:
+            if _is_rgb_space(obj.get("/ColorSpace")):
+                wrong.append("an RGB image is left in the file")
+        elif isinstance(obj, Dictionary | pikepdf.Stream) and "/ColorSpace" in obj:
+            if _is_rgb_space(obj.get("/ColorSpace")):  # a shading
                 wrong.append("an RGB colour space is left in the file")
-                break
+    seen: set = set()
     for n, page in enumerate(pdf.pages, 1):
         for box in ("/TrimBox", "/BleedBox"):
             if box not in page.obj:
                 wrong.append(f"page {n} has no {box[1:]}")
+        rgb = _rgb_in(page.obj, page.obj.get("/Resources"), seen)
+        if rgb:
+            wrong.append(f"page {n} still sets an RGB colour ({rgb})")
         for _, font in (page.obj.get("/Resources", {}).get("/Font") or Dictionary()).items():
             fonts = font.get("/DescendantFonts") or [font]
             for f in fonts:
@@ -186,7 +218,7 @@ def make_pdfx(data: bytes, press: Press, what: str) -> bytes:
             if _is_rgb_space(image.get("/ColorSpace")):
                 _convert_image(pdf, image, press)
     profile = pdf.make_stream(b"", N=4)
-    profile.write(zlib.compress(press.icc, 9), filter=Name.FlateDecode)
+    profile.write(_compressed(press.icc), filter=Name.FlateDecode)
     name = press.description or press.name
     pdf.Root.OutputIntents = Array(
         [
