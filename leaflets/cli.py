@@ -129,6 +129,13 @@ def main() -> None:
     "bleed).",
 )
 @click.option(
+    "--pdfx",
+    is_flag=True,
+    help="For a commercial printer: PDF/X-4 in CMYK (with --bleed's bleed and marks), "
+    "black text, numbers and QR codes in 100 % K, the ICC output profile embedded "
+    "(ISO Coated v2 300%, or the config's [print] icc_profile). See docs/PRINTING.md.",
+)
+@click.option(
     "--allow-incomplete",
     is_flag=True,
     help="Build catalogs with untranslated or fuzzy messages; English fills the gaps "
@@ -183,6 +190,7 @@ def build(
     format_: tuple[str, ...],
     paper: str,
     bleed: bool,
+    pdfx: bool,
     out: Path,
     allow_incomplete: bool,
     config_path: Path | None,
@@ -222,6 +230,7 @@ def build(
             allow_incomplete,
             max_age,
             strict,
+            pdfx,
         )
         run = run_organisations
     else:
@@ -236,6 +245,7 @@ def build(
             allow_incomplete,
             max_age,
             strict,
+            pdfx,
         )
         run = run_plan
     for line in plan.warnings:
@@ -368,6 +378,13 @@ def init_config(path: Path | None, organisations: bool) -> None:
     "text layer lacks; and look again for codes at a higher resolution. About 1-3 s a page.",
 )
 @click.option(
+    "--pdfx",
+    is_flag=True,
+    help="Also preflight each PDF for a print shop (PDF/X-4 in CMYK): RGB colour or images, "
+    "missing TrimBox or BleedBox, fonts not embedded, no output intent or PDF/X metadata, "
+    "small text in rich black, transparency PDF/X-4 does not allow. One line per breach.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -387,6 +404,7 @@ def verify(
     registry_path: Path | None,
     require_reviewed: bool,
     deep: bool,
+    pdfx: bool,
     config_path: Path | None,
     organisations_path: Path | None,
 ) -> None:
@@ -420,8 +438,13 @@ def verify(
 
         orgs = load_organisations(organisations_path)
         files, findings = check_organisations(list(paths), orgs, registry, require_reviewed, deep)
+        if pdfx:
+            # imported here to keep start-up fast, like the verifier above
+            from .verify.pdfx import preflight
+
+            findings += [x for f in files if f.suffix.lower() == ".pdf" for x in preflight(f)]
     else:
-        files, findings = check_paths(paths, registry, require_reviewed, deep)
+        files, findings = check_paths(paths, registry, require_reviewed, deep, pdfx)
     if as_json:
         click.echo(
             json.dumps(

@@ -58,12 +58,13 @@ def build(
     strict: bool = False,
     jobs: int | None = None,
     on_done: Callable[[Rendered], None] | None = None,
+    pdfx: bool = False,
 ) -> BuildResult:
     """Plan and build: see :func:`make_plan` for the arguments. Bad input raises a
     LeafletsError before anything is written; a file that fails is in ``failures`` and the
     others are written."""
     plan = make_plan(
-        guides, locales, formats, paper, bleed, out, config, allow_incomplete, max_age, strict
+        guides, locales, formats, paper, bleed, out, config, allow_incomplete, max_age, strict, pdfx
     )
     return run_plan(plan, jobs, on_done)
 

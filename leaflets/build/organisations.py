@@ -52,6 +52,7 @@ def make_organisations_plan(
     allow_incomplete: bool = False,
     max_age: int = DEFAULT_MAX_AGE_DAYS,
     strict: bool = False,
+    pdfx: bool = False,
 ) -> OrganisationsPlan:
     """A plan per organisation of the CSV. A row's paper and locales are used where the
     command line gives none; every row, and every plan, is checked before anything is
@@ -74,6 +75,7 @@ def make_organisations_plan(
                     allow_incomplete,
                     max_age,
                     strict,
+                    pdfx,
                 )
             )
         except ConfigError as e:

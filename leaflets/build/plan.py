@@ -21,6 +21,7 @@ from ..sources.config import OrgConfig, load_config
 from ..sources.guide import Guide, guide_ids, load_guides
 from ..sources.registry import Registry, default_registry
 from .manifest import stale_entries
+from .pdfx import press_for
 
 DEFAULT_OUT = Path("out")
 DEFAULT_MAX_AGE_DAYS = 180
@@ -36,6 +37,7 @@ class Job:
     paper: str
     bleed: bool = False
     org: str = ""  # the organisation's folder, in a build of many (build --organisations)
+    pdfx: bool = False  # PDF/X-4 in CMYK for a print shop (build --pdfx; bleed too)
 
     @property
     def relpath(self) -> str:
@@ -53,6 +55,7 @@ class Job:
             "format": self.format,
             "paper": self.paper,
             "bleed": self.bleed,
+            **({"pdfx": True} if self.pdfx else {}),
         }
 
 
@@ -108,6 +111,7 @@ def _jobs_for(
     bleed: bool,
     explicit_paper: bool,
     office_paper: bool,
+    pdfx: bool = False,
 ) -> tuple[list[Job], list[str]]:
     """The jobs of one guide, and notes for papers a format does not come on.
 
@@ -129,7 +133,7 @@ def _jobs_for(
                     )
                 notes.append(f"note: format {fname} does not come on {paper}; skipped")
                 continue
-            jobs += [Job(g.id, loc, fname, paper, bleed) for loc in locales]
+            jobs += [Job(g.id, loc, fname, paper, bleed or pdfx, pdfx=pdfx) for loc in locales]
     return jobs, notes
 
 
@@ -159,11 +163,14 @@ def make_plan(
     allow_incomplete: bool = False,
     max_age: int = DEFAULT_MAX_AGE_DAYS,
     strict: bool = False,
+    pdfx: bool = False,
 ) -> Plan:
     """The plan for what was asked. Anything left as None is taken from the organisation's
     `config` when there is one, else from the defaults (every guide, English, every format
     and paper, office output into ``out/``). Raises a LeafletsError for any unknown name or
-    bad config (exit 2), or, with `strict`, a registry entry due for a re-check (exit 1)."""
+    bad config (exit 2), or, with `strict`, a registry entry due for a re-check (exit 1).
+    With `pdfx`, every print file is PDF/X-4 in CMYK (with bleed); the output profile (the
+    config's, or the shipped one) is checked here, before any work."""
     guide_names = _names(guides, "guides")
     locale_names = _names(locales, "locales")
     format_names = _names(formats, "formats")
@@ -205,9 +212,12 @@ def make_plan(
             bool(bleed),
             explicit_paper=bool(papers) and "all" not in [f.casefold() for f in format_names],
             office_paper=org is not None,
+            pdfx=pdfx,
         )
         jobs += made
         notes += [n for n in skipped + paper_notes if n not in notes]
+    if pdfx:  # a bad profile is one line before any work (ConfigError)
+        press_for(str(org.icc_profile) if org and org.icc_profile else None)
     stale = stale_entries(registry, {g.id for g in loaded}, max_age)
     if stale and strict:
         more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reportlab.pdfgen.canvas import Canvas
@@ -24,7 +24,7 @@ from ..render.page import ORNAMENTS as PAGE_ORNAMENTS
 from ..render.tagging import Tags, problems, speech
 from ..sources.registry import Registry
 from ..text import fonts
-from . import pdfua
+from . import pdfua, pdfx
 
 if TYPE_CHECKING:
     from ..sources.config import OrgConfig
@@ -89,6 +89,7 @@ def render_pdf(
     theme: Theme | None = None,
     org: OrgConfig | None = None,
     tagged: bool = True,
+    press: bool = False,
 ) -> Output:
     """One guide in one language and format. With an organisation's config, its name, logo
     and local contacts are printed too (the registry must then hold them:
@@ -98,12 +99,20 @@ def render_pdf(
     link annotations, build.pdfua). `tagged=False` leaves all that out and prints the same
     pages (tests and benchmarks compare the two).
 
+    With `press` (build --pdfx) it is PDF/X-4 for a print shop, with bleed: every colour
+    CMYK through the ICC output profile (the organisation's ``[print] icc_profile``, or the
+    shipped one), black text, numbers and codes in 100 % K, the profile embedded as the
+    output intent (build.pdfx).
+
     Raises BuildError when the file does not print a helpline the registry requires of its
     edition on this format: a layout that dropped one must never be written."""
     stack = prepared_stack(lg, registry, org)
-    spec = fmt.page_spec(paper, bleed)
+    spec = fmt.page_spec(paper, bleed or press)
     if theme is None:
         theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
+    if press and theme.press is None:
+        profile = getattr(org, "icc_profile", None)
+        theme = replace(theme, press=pdfx.press_for(str(profile) if profile else None))
     tags = Tags(registry, speech(lg), rtl=lg.direction == "rtl") if tagged else None
     doc = Document(lg, registry, theme, stack, org, tags=tags)
     face = stack.faces[-1]
@@ -116,6 +125,7 @@ def render_pdf(
         initialFontSize=8,
         lang=lg.locale,
         pageCompression=1,
+        enforceColorSpace=theme.colour_space(),
     )
     meta = metadata(lg, fmt, paper, org)
     canvas.setTitle(meta["title"])
@@ -141,6 +151,8 @@ def render_pdf(
         if wrong:
             raise BuildError(f"{what}: not accessible: {'; '.join(wrong)}")
         data = pdfua.tag(data, tree, lg.locale)
+    if theme.press is not None:
+        data = pdfx.make_pdfx(data, theme.press, what)
     return Output(data, pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
 
 

@@ -128,7 +128,8 @@ def _render(job: Job) -> Rendered:
         if job.format in WEB_FORMATS:
             out = render_page(lg, registry, WEB_FORMATS[job.format], org=org)
         else:
-            out = render_pdf(lg, registry, FORMATS[job.format], job.paper, job.bleed, org=org)
+            fmt = FORMATS[job.format]
+            out = render_pdf(lg, registry, fmt, job.paper, job.bleed, org=org, press=job.pdfx)
     except LeafletsError as e:
         return Rendered(job, None, (str(e),))
     return Rendered(job, out.data, (), lg.status, out.pages, lg.catalog, out.printed, out.coded)

@@ -11,7 +11,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..colour import DEFAULT_ACCENT, hex_rgb
+from reportlab.lib.colors import CMYKColor, CMYKColorSep, toColor
+
+from ..colour import DEFAULT_ACCENT, K100, WHITE, Press, hex_rgb
 from ..i18n.localise import LocalisedGuide
 from ..sources.registry import Registry
 from ..text.fonts import Stack
@@ -32,6 +34,48 @@ class Theme:
     text: tuple[float, float, float] = hex_rgb("1a1a1f")
     muted: tuple[float, float, float] = hex_rgb("4a5563")
     draft: tuple[float, float, float] = hex_rgb("b3261e")
+    press: Press | None = field(default=None, compare=False)  # CMYK print (build --pdfx)
+
+    @property
+    def inks(self) -> dict[tuple, tuple[float, float, float, float]]:
+        """The CMYK of each of the theme's colours, decided once (a print through `press`):
+        text in 100 % K, muted text a K tint as light, white paper unprinted, the accent,
+        ground and draft red through the ICC profile."""
+        if self.press is None:
+            return {}
+        got = self.__dict__.get("_inks")
+        if got is None:
+            p = self.press
+            got = {
+                self.accent: p.cmyk(self.accent),
+                self.ground: p.cmyk(self.ground),
+                self.draft: p.cmyk(self.draft),
+                self.muted: p.k_tint(p.lab_of_rgb(self.muted)[0]),
+                self.on_accent: WHITE if min(self.on_accent) >= 0.996 else p.cmyk(self.on_accent),
+                self.text: K100,
+            }
+            object.__setattr__(self, "_inks", got)
+        return got
+
+    def colour_space(self):
+        """What the canvas does with a colour: None (as drawn, RGB) for office printing; for a
+        press, a reportlab `enforceColorSpace` callable that gives every colour set on the
+        canvas or a text object (the formats', the text module's, an SVG logo's) as CMYK."""
+        if self.press is None:
+            return None
+        inks, press = self.inks, self.press
+
+        def to_cmyk(colour):
+            tc = toColor(colour)
+            if isinstance(tc, CMYKColorSep):
+                raise ValueError(f"spot colour {tc!r} in a CMYK print")
+            if isinstance(tc, CMYKColor):
+                return tc
+            rgb = (tc.red, tc.green, tc.blue)
+            c, m, y, k = inks.get(rgb) or press.cmyk(rgb)
+            return CMYKColor(c, m, y, k, alpha=tc.alpha)
+
+        return to_cmyk
 
 
 @dataclass(frozen=True)
@@ -127,7 +171,7 @@ class Document:
 
 
 def fill_rect(canvas, x, y, w, h, color) -> None:
-    canvas.setFillColorRGB(*color)
+    canvas.setFillColor(color)
     canvas.rect(x, y, w, h, stroke=0, fill=1)
 
 

@@ -19,7 +19,14 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from ..colour import MIN_CONTRAST, contrast_with_white, darker, is_hex_colour
+from ..colour import (
+    MIN_CONTRAST,
+    PROFILE_HELP,
+    contrast_with_white,
+    darker,
+    is_hex_colour,
+    profile_problem,
+)
 from ..errors import ConfigError
 from ..files import build_date, data_path, read_toml
 from ..paper import OFFICE_PAPERS
@@ -31,7 +38,7 @@ from .registry import LOCAL_PREFIX, Registry, Resource, default_registry
 CONFIG_KEYS = {
     "organisation": {"name", "logo"},
     "contacts": {"label", "phone", "region", "url", "hours"},
-    "print": {"paper", "accent", "bleed"},
+    "print": {"paper", "accent", "bleed", "icc_profile"},
     "build": {"guides", "locales", "formats", "out"},
 }
 
@@ -64,6 +71,7 @@ class OrgConfig:
     formats: tuple[str, ...] = ("all",)
     out: Path | None = None
     notes: tuple[str, ...] = ()  # what the checks could not do here (a logo's text unread)
+    icc_profile: Path | None = None  # [print] icc_profile: the printer's CMYK profile (--pdfx)
 
     def texts(self) -> list[tuple[str, str, str]]:
         """The organisation's printed texts, named by their keys (for font coverage)."""
@@ -311,7 +319,7 @@ def config_from(
             problem(key, bad)
     pr = table("print")
     for k in sorted(set(pr) - CONFIG_KEYS["print"]):
-        problem(f"print.{k}", "unknown key; use paper, accent, bleed")
+        problem(f"print.{k}", "unknown key; use paper, accent, bleed, icc_profile")
     paper = pr.get("paper", "all")
     if not isinstance(paper, str) or paper.casefold() not in (*OFFICE_PAPERS, "all"):
         problem("print.paper", f"{paper!r}: use {', '.join(OFFICE_PAPERS)} or all")
@@ -332,6 +340,20 @@ def config_from(
     bleed = pr.get("bleed", False)
     if not isinstance(bleed, bool):
         problem("print.bleed", "use true or false")
+    icc = pr.get("icc_profile")  # the printer's CMYK output profile, for build --pdfx
+    icc_profile = None
+    if icc is not None:
+        if not isinstance(icc, str) or not icc.strip():
+            problem("print.icc_profile", f"give the profile's path as a string; {PROFILE_HELP}")
+        else:
+            icc_profile = (path.parent / icc).resolve()
+            try:
+                bad = profile_problem(icc_profile.read_bytes())
+            except OSError as e:
+                bad = f"cannot be read ({e.strerror})"
+            if bad:
+                problem("print.icc_profile", f"{icc_profile} {bad}; {PROFILE_HELP}")
+                icc_profile = None
     b = table("build")
     for k in sorted(set(b) - CONFIG_KEYS["build"]):
         problem(f"build.{k}", "unknown key; use guides, locales, formats, out")
@@ -382,4 +404,5 @@ def config_from(
         formats,
         path.parent / out if out else None,
         notes,
+        icc_profile,
     )

@@ -19,6 +19,7 @@ from ..sources.registry import Registry
 from .html import check_html, html_pages, is_html
 from .manifest import MANIFEST, read_manifest
 from .ocr import require_tesseract
+from .pdfx import preflight
 from .read import LIMITS, Expected, Finding, Limits, PDFRead, Unreadable, collect, read_pdf
 from .rules import RULES, check_review
 
@@ -30,8 +31,10 @@ def check_file(
     expected: Expected | None = None,
     limits: Limits = LIMITS,
     deep: bool = False,
+    pdfx: bool = False,
 ) -> list[Finding]:
-    """All findings for one file (with `deep`, also what OCR reads on its print renderings);
+    """All findings for one file (with `deep`, also what OCR reads on its print renderings;
+    with `pdfx`, every breach of PDF/X-4 in CMYK: verify.pdfx);
     a file that is not a readable PDF, or that verify cannot read within its limits, is one
     finding (an error). A web page (.html) is read by verify.html."""
     if is_html(path):
@@ -49,17 +52,19 @@ def check_file(
     out: list[Finding] = []
     for rule in RULES:
         out += rule(doc, registry)
+    if pdfx:
+        out += preflight(path)
     return out + check_review(doc, require_reviewed)
 
 
-def _child(conn, path, registry, require_reviewed, expected, limits, deep) -> None:
+def _child(conn, path, registry, require_reviewed, expected, limits, deep, pdfx=False) -> None:
     """Check one file in a process of its own, within the memory limit."""
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
     except (ValueError, OSError):
         pass  # a platform without the limit still has the time limit
     try:
-        conn.send(check_file(path, registry, require_reviewed, expected, limits, deep))
+        conn.send(check_file(path, registry, require_reviewed, expected, limits, deep, pdfx))
     except BaseException as e:  # noqa: BLE001 -- the parent turns anything into a finding
         conn.send([Finding(str(path), None, "error", "limits", f"could not be checked ({e})")])
     finally:
@@ -74,6 +79,7 @@ def check_isolated(
     limits: Limits = LIMITS,
     workers: int | None = None,
     deep: bool = False,
+    pdfx: bool = False,
 ) -> dict[Path, list[Finding]]:
     """Each file checked in a forked process of its own (up to `workers` at once), killed
     when it runs out of time or memory: a hostile file is a finding, and the rest of the
@@ -82,7 +88,9 @@ def check_isolated(
         # no fork (Windows): each file in this process, with the reading limits but no
         # time or memory limit of its own
         return {
-            p: check_file(p, registry, require_reviewed, expected.get(p.resolve()), limits, deep)
+            p: check_file(
+                p, registry, require_reviewed, expected.get(p.resolve()), limits, deep, pdfx
+            )
             for p in paths
         }
     fork = multiprocessing.get_context("fork")
@@ -102,6 +110,7 @@ def check_isolated(
                 expected.get(path.resolve()),
                 limits,
                 deep,
+                pdfx,
             )
             process = fork.Process(target=_child, args=args, daemon=True)
             process.start()
@@ -154,7 +163,11 @@ def _manifest_folder(path: Path) -> Path | None:
 
 
 def check_paths(
-    paths: Iterable[Path], registry: Registry, require_reviewed: bool = False, deep: bool = False
+    paths: Iterable[Path],
+    registry: Registry,
+    require_reviewed: bool = False,
+    deep: bool = False,
+    pdfx: bool = False,
 ) -> tuple[list[Path], list[Finding]]:
     """Every PDF under `paths` (files or folders), each checked against what the manifest.json
     of its build folder recorded of it when it has one (for a folder asked for, every file
@@ -187,7 +200,7 @@ def check_paths(
         findings.append(Finding(where, None, "error", "pdf", "no PDF file found to check"))
     if deep:
         require_tesseract()
-    results = check_isolated(files, registry, require_reviewed, expected, deep=deep)
+    results = check_isolated(files, registry, require_reviewed, expected, deep=deep, pdfx=pdfx)
     for f in files:
         findings += results[f]
     return files, findings
