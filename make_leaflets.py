@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Entry point: `python make_leaflets.py --help`. The same as the installed `leaflets` command."""
 
-from leaflets.cli import main
+from leaflets.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

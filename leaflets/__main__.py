@@ -1,5 +1,5 @@
 """``python -m leaflets``: the same as the ``leaflets`` command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

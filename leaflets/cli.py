@@ -9,6 +9,7 @@ error (nothing was built); 130 interrupted.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import time
@@ -620,3 +621,19 @@ def preview(folder: Path) -> None:
 
     path = gallery(folder)
     click.echo(f"{path}: written")
+
+
+def run() -> None:
+    """The command line as a program (``leaflets``, ``python -m leaflets``, make_leaflets.py).
+
+    An interrupted build ends with ``os._exit`` once its line is written: after its workers
+    were stopped mid-job, the interpreter's exit would wait on the process pool's manager
+    thread, which can hang on a queue a stopped worker held."""
+    try:
+        main()
+    except SystemExit as e:
+        if e.code == EXIT_INTERRUPTED:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        raise
