@@ -130,6 +130,26 @@ def _check_manifest(out: Path, registry) -> None:
     assert set(card["resources"]) >= {"emergency-us", "rainn", "ccri", "take-it-down"}
 
 
+@pytest.mark.slow
+def test_every_latin_and_cyrillic_language_of_the_release_verifies(release, registry):
+    """Every format and paper of the Latin and Cyrillic languages, as the release built them,
+    verifies clean (drafts aside)."""
+    from leaflets.verify import check_paths
+
+    from .test_i18n import LATIN, QUICK_LATIN
+
+    folders = [
+        release.out / g / loc
+        for g in ("us", "uk-young-people")
+        for loc in LATIN
+        if loc not in QUICK_LATIN and (release.out / g / loc).is_dir()
+    ]
+    assert len(folders) >= len(LATIN) - len(QUICK_LATIN)
+    files, findings = check_paths(folders, registry)
+    assert len(files) >= 9 * len(folders)
+    assert [str(f) for f in findings if f.level == "error"] == []
+
+
 def test_the_manifest_lists_every_file_with_its_hash(matrix, registry):
     _check_manifest(matrix, registry)  # English: every guide, format and paper
 
