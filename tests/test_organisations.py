@@ -16,7 +16,7 @@ from leaflets.cli import main
 from leaflets.sources.organisations import load_organisations, slug_of
 from leaflets.verify import read_pdf
 
-from .conftest import ROOT
+from .conftest import ROOT, pdf_text
 
 HEADER = [
     "name",
@@ -57,11 +57,11 @@ def _sheet(tmp_path: Path, rows: list[list[str]], header=HEADER, delimiter=",") 
     return path
 
 
-def _cards(sheet: Path, out: Path, *extra: str):
+def _cards(sheet: Path, out: Path, *extra: str, jobs: int = 1):
     return CliRunner().invoke(
         main,
         ["build", "--organisations", str(sheet), "--guide", "uk-young-people"]
-        + ["--format", "card", "--jobs", "1", "--out", str(out), *extra],
+        + ["--format", "card", "--jobs", str(jobs), "--out", str(out), *extra],
     )
 
 
@@ -71,7 +71,7 @@ def fifty(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("fifty")
     sheet = _sheet(tmp, _rows(50))
     out = tmp / "out"
-    res = _cards(sheet, out)
+    res = _cards(sheet, out, jobs=2)
     assert res.exit_code == 0, res.output
     return sheet, out
 
@@ -102,8 +102,7 @@ def test_the_fixed_sheet_builds_a_verified_folder_per_school(fifty):
     assert len(folders) == 50 and folders[7] == "school-07-primary"
     for i, folder in enumerate(folders):
         card = out / folder / "uk-young-people" / "en" / "card-cr80.pdf"
-        doc = read_pdf(card)
-        text = " ".join(" ".join(p.text.split()) for p in doc.pages)
+        text = " ".join(pdf_text(card).split())
         assert f"School {i:02d} Primary" in text and f"020 7946 {i:04d}" in text
         manifest = json.loads((out / folder / "manifest.json").read_text())
         assert [e["path"] for e in manifest["files"]] == ["uk-young-people/en/card-cr80.pdf"]
