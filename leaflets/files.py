@@ -11,6 +11,7 @@ and font maintainers edit them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import stat
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from .errors import OutputError, ProblemsError, UsageError
+from .errors import OutputError, ProblemsError, SourceError, UsageError
 
 try:
     import fcntl
@@ -298,6 +299,19 @@ MAX_TOML_BYTES = 1024 * 1024
 def _nonblocking(path, flags):
     """Open without waiting: a FIFO given as a file must not hang the build."""
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+@functools.cache
+def xmp_namespaces() -> dict[str, str]:
+    """prefix -> namespace name of the XMP packets leaflets writes (data/xmp-namespaces.toml)."""
+    _, table = read_toml(data_path("xmp-namespaces.toml"), "XMP namespace table", SourceError)
+    return {str(k): str(v) for k, v in table.items()}
+
+
+def xmlns(*prefixes: str) -> str:
+    """The xmlns attributes for `prefixes`, each on a line of its own (for an XMP packet)."""
+    names = xmp_namespaces()
+    return "".join(f'\n xmlns:{p}="{names[p]}"' for p in prefixes)
 
 
 def _error(kind: type[Exception], line: str) -> Exception:

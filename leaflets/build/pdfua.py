@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from ..files import xmlns
 from ..render.tagging import MC, Annot, Node
 
 _ZERO = re.compile(rb"^<[0-9A-Fa-f]+> <0000>\r?\n", re.M)
@@ -60,12 +61,8 @@ def _xmp(title: str, lang: str, author: str, subject: str, keywords: str, produc
     body = (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        '<rdf:Description rdf:about=""\n'
-        ' xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
-        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"\n'
-        ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n'
-        ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+        f"<rdf:RDF{xmlns('rdf')}>\n"
+        f'<rdf:Description rdf:about=""{xmlns("dc", "pdf", "xmp", "pdfuaid")}>\n'
         f"<dc:title>{alt(title)}</dc:title>\n"
         f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>\n"
         f"<dc:description>{alt(subject)}</dc:description>\n"

@@ -26,7 +26,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from ..colour import DEFAULT_PROFILE, Press, load_press
 from ..errors import BuildError, ConfigError
-from ..files import data_path
+from ..files import data_path, xmlns
 
 PDFX_VERSION = "PDF/X-4"
 _RGB_SPACES = {"/DeviceRGB", "/CalRGB"}
@@ -118,10 +118,12 @@ def _xmp(pdf: pikepdf.Pdf, created: str, modified: str) -> None:
     meta = pdf.Root.get("/Metadata")
     if meta is None:  # an untagged file (render_pdf(tagged=False)): a packet of its own
         meta = pdf.Root.Metadata = pdf.make_stream(
-            b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-            b'<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-            b'</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>',
+            (
+                '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+                '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+                f"<rdf:RDF{xmlns('rdf')}>\n"
+                '</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>'
+            ).encode(),
             Type=Name.Metadata,
             Subtype=Name.XML,
         )
@@ -129,11 +131,7 @@ def _xmp(pdf: pikepdf.Pdf, created: str, modified: str) -> None:
     h = bytes(pdf.trailer.ID[0]).hex().ljust(32, "0")[:32]
     doc_id = f"uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     block = (
-        '<rdf:Description rdf:about=""\n'
-        ' xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"\n'
-        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"\n'
-        ' xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"\n'
-        ' xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+        f'<rdf:Description rdf:about=""{xmlns("pdfxid", "pdf", "xmpMM", "xmp")}>\n'
         f"<pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>\n"
         "<pdf:Trapped>False</pdf:Trapped>\n"
         f"<xmp:CreateDate>{escape(created)}</xmp:CreateDate>\n"

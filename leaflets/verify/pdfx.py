@@ -33,6 +33,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from ..files import xmp_namespaces
 from .read import Finding
 
 SMALL_TEXT_PT = 12.0
@@ -56,11 +57,7 @@ STANDARD_BLEND_MODES = {
     "/Luminosity",
 }
 _RGB = {"/DeviceRGB", "/CalRGB", "/RGB"}  # /RGB: an inline image's abbreviation
-NS = {
-    "pdfxid": "http://www.npes.org/pdfx/ns/id/",  # xmlns:pdfxid
-    "pdf": "http://ns.adobe.com/pdf/1.3/",  # xmlns:pdf
-    "xmp": "http://ns.adobe.com/xap/1.0/",  # xmlns:xmp
-}
+NS = {p: xmp_namespaces()[p] for p in ("pdfxid", "pdf", "xmp")}
 MAX_XMP = 4 * 1024 * 1024
 
 
