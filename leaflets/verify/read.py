@@ -557,14 +557,11 @@ SMALL_CODE_MM = 8.0  # pictures and fine patterns up to this size are read again
 SMALL_CODE_PX = 300  # pixels across such a region is rendered at (at most 2400 dpi)
 
 
-def _small_regions(pg, limit: int = 20_000) -> list[tuple[tuple, bool]]:
-    """Pictures and dense vector patterns (many sub-paths) of 0.8 to 8 mm on a side, about
-    square: where a code too small for the page's rendering may be. (bounds, dense path)"""
-    found = []
-    tiny: list[tuple] = []
+def _page_objects(pg, limit: int):
+    """(paint order, object, type) of every object of the page, at most `limit`, form
+    XObjects walked into (within the depth limit) where they are painted."""
     n = 0
-    stack = [(pg.raw, 0, False, 0)]
-    lo, hi = 0.8 * PT_PER_MM, SMALL_CODE_MM * PT_PER_MM
+    stack = [(pg.raw, 0, False, 0)]  # (holder, next child, is a form, depth)
     while stack and n < limit:
         holder, k, form, depth = stack.pop()
         count = (
@@ -582,10 +579,18 @@ def _small_regions(pg, limit: int = 20_000) -> list[tuple[tuple, bool]]:
         stack.append((holder, k + 1, form, depth))
         n += 1
         kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            if depth < LIMITS.max_depth:
-                stack.append((obj, 0, True, depth + 1))
-            continue
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < LIMITS.max_depth:
+            stack.append((obj, 0, True, depth + 1))
+        yield n, obj, kind
+
+
+def _small_regions(pg, limit: int = 20_000) -> list[tuple[tuple, bool]]:
+    """Pictures and dense vector patterns (many sub-paths) of 0.8 to 8 mm on a side, about
+    square: where a code too small for the page's rendering may be. (bounds, dense path)"""
+    found = []
+    tiny: list[tuple] = []
+    lo, hi = 0.8 * PT_PER_MM, SMALL_CODE_MM * PT_PER_MM
+    for _, obj, kind in _page_objects(pg, limit):
         if kind not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH):
             continue
         b = _bounds(obj)
@@ -779,30 +784,9 @@ def _painted(pg, limit: int = 50_000) -> tuple[dict[int, int], list[tuple[int, t
     (by address), and (order, bounds) of each picture, path or shading."""
     texts: dict[int, int] = {}
     others: list[tuple[int, tuple]] = []
-    n = 0
-    stack = [(pg.raw, 0, False, 0)]  # (holder, next child, is a form, depth)
-    while stack and n < limit:
-        holder, k, form, depth = stack.pop()
-        count = (
-            pdfium_c.FPDFFormObj_CountObjects(holder)
-            if form
-            else pdfium_c.FPDFPage_CountObjects(holder)
-        )
-        if k >= count:
-            continue
-        obj = (
-            pdfium_c.FPDFFormObj_GetObject(holder, k)
-            if form
-            else pdfium_c.FPDFPage_GetObject(holder, k)
-        )
-        stack.append((holder, k + 1, form, depth))
-        n += 1
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+    for n, obj, kind in _page_objects(pg, limit):
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             texts[_address(obj)] = n
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            if depth < LIMITS.max_depth:
-                stack.append((obj, 0, True, depth + 1))
         elif kind in (
             pdfium_c.FPDF_PAGEOBJ_PATH,
             pdfium_c.FPDF_PAGEOBJ_IMAGE,
