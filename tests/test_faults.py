@@ -195,6 +195,30 @@ def test_a_killed_worker_is_one_line_naming_what_it_was_making(tmp_path):
     assert ".pdf" in last
 
 
+def test_a_worker_that_dies_before_every_job_is_handed_out_is_one_line(tmp_path, monkeypatch):
+    """The pool can break while jobs are still being submitted (a worker killed early, as on
+    a loaded machine): submit() itself raises then, and that too is the one line."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from leaflets.build import workers
+
+    class Breaks(workers.ProcessPoolExecutor):
+        calls = 0
+
+        def submit(self, *args, **kwargs):
+            Breaks.calls += 1
+            if Breaks.calls > 1:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Breaks)
+    res = CliRunner().invoke(main, [*CARDS[:-2], "--jobs", "2", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 1
+    lines = _errors(res)
+    assert len(lines) == 1 and "a worker process died" in lines[0], res.stderr
+    assert "Traceback" not in res.output
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_workers_exit_when_the_build_is_killed(tmp_path):
     proc = _start_matrix(tmp_path / "out")

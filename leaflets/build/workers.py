@@ -252,9 +252,11 @@ def _render_all(jobs, context, workers, receive) -> None:
             initializer=_start_worker,
             initargs=(context,),
         )
-        futures = {pool.submit(_render, job): job for job in ordered}
         done: set[str] = set()
         try:
+            # inside the try: a worker can die before the last job is handed out, and
+            # submit() then raises the same BrokenProcessPool
+            futures = {pool.submit(_render, job): job for job in ordered}
             for future in as_completed(futures):
                 r = future.result()
                 done.add(r.job.relpath)
