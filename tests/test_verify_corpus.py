@@ -25,7 +25,9 @@ W, H = 85.6 * MM, 54 * MM
 
 
 # every character the CJK cases draw: the face is subset once, on first use
-CJK_CHARS = "〇零一二八０１２８。．ｅｖｉｌｘａｍｐ" + "".join(chr(c) for c in range(0x21, 0x7F))
+CJK_CHARS = "〇零一二八九百五十０１２８。．ｅｖｉｌｘａｍｐ공팔일이" + "".join(
+    chr(c) for c in range(0x21, 0x7F)
+)
 
 
 def cjk_font(text: str) -> str:
@@ -58,6 +60,14 @@ def drawn(path, draw, lines=("Report to CEOP: ceop.police.uk",), keywords=UK):
         ("Childline: zero eight zero zero one one one two", "in words: a reader dials 08001112"),
         ("In danger, call nine nine eight.", "in words: a reader dials 998"),
         ("In danger, call double nine nine.", "in words: a reader dials 999 (999's number)"),
+        # the digit words of every language leaflets prints, read as the catalog check reads
+        # them (one reader, sources.reading)
+        ("Childline: cero ocho cero cero uno uno uno dos", "in words: a reader dials 08001112"),
+        (
+            "Childline: ноль восемь ноль ноль один один один два",
+            "in words: a reader dials 08001112",
+        ),
+        ("Childline: không tám không không một một một hai", "in words: a reader dials 08001112"),
         ("Talk 1-to-1: call 121", "the number '121' is printed but is not a number to call"),
         ("Open all hours: call 247", "the number '247' is printed but is not a number to call"),
     ],
@@ -72,6 +82,8 @@ def test_numbers_in_words_and_bare_guide_digits_are_caught(tmp_path, registry, l
     [
         ("Childline: 〇八〇〇 一一一二", "is written in CJK numerals: a reader dials 08001112"),
         ("Childline: 零八零零 一一一二", "is written in CJK numerals: a reader dials 08001112"),
+        ("Childline: 공팔공공 일일일이", "is written in Korean digits: a reader dials 08001112"),
+        ("Call 九百五十五", "is written in CJK numerals: a reader dials 955"),
         ("Childline: ０８００ １１１２", "is written in Fullwidth digits (it reads 08001112)"),
     ],
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 from . import links, phones
@@ -45,32 +46,16 @@ CJK_DIGITS = {
     "捌": "8",
     "九": "9",
     "玖": "9",
+    "○": "0",
+    "壱": "1",
+    "弐": "2",
+    "参": "3",
 }
 # Two CJK numerals in a row (or with a separator between) are a number read digit by digit;
 # one alone is a word ("一緒", "一人").
 _CJK_RUN = re.compile(
     "[" + "".join(CJK_DIGITS) + "](?:[\\s\\-・、.]?[" + "".join(CJK_DIGITS) + "])+"
 )
-
-# English digit words; "oh" and "o" only among other digit words.
-_WORD_DIGITS = {
-    "zero": "0",
-    "nought": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-}
-_WORD = (
-    r"(?:zero|nought|one|two|three|four|five|six|seven|eight|nine|oh|o"
-    r"|double|triple|hundred|thousand)\b"
-)
-_SPELLED_RUN = re.compile(r"\b" + _WORD + r"(?:[\s,\-]+" + _WORD + r")+", re.I)
 
 # Characters a reader takes for the dot of an address (IDNA itself maps the first three).
 DOT_LOOKALIKES = {
@@ -215,34 +200,12 @@ def as_typed(text: str) -> str:
     return _SPACED_DOT.sub(_spaced, text)
 
 
-def _spelled(m: re.Match) -> str:
-    words = re.findall(_WORD, m.group(0), re.I)
-    out: list[str] = []
-    repeat = 1
-    for w in (x.lower() for x in words):
-        if w == "double":
-            repeat = 2
-        elif w == "triple":
-            repeat = 3
-        elif w == "hundred" and out:
-            out.append("00")
-        elif w == "thousand" and out:
-            out.append("000")
-        elif w in ("oh", "o"):
-            out.append("0" * repeat)
-            repeat = 1
-        elif w in _WORD_DIGITS:
-            out.append(_WORD_DIGITS[w] * repeat)
-            repeat = 1
-    digits = "".join(out)
-    # one digit word alone, or "o" in a sentence, is a word; three or more digits are a number
-    return digits if len(digits) >= 3 else m.group(0)
-
-
 # Digit words of the languages leaflets prints, each list on its own: a number spelled out is
 # three or more words of one language in a row ("uno nueve cero cero"), never a mix ("dos o
-# tres" is Spanish for "two or three", not 2-0-3).
+# tres" is Spanish for "two or three", not 2-0-3). English has more: teens and tens ("twenty
+# four"), "hundred" and "thousand", and "double" / "triple" before a digit.
 DIGIT_WORDS = {
+    "en": "zero|oh|o|nought|nil one two three four five six seven eight nine",
     "es": "cero uno|una dos tres cuatro cinco seis siete ocho nueve",
     "fr": "zéro|zero un|une deux trois quatre cinq six sept huit neuf",
     "pt": "zero um|uma dois|duas três|tres quatro cinco seis sete oito nove",
@@ -252,7 +215,7 @@ DIGIT_WORDS = {
     "pl": "zero jeden|jedna dwa|dwie trzy cztery pięć sześć siedem osiem dziewięć",
     "ro": "zero unu|una doi|două trei patru cinci șase|şase șapte|şapte opt nouă",
     "lt": "nulis vienas du trys keturi penki šeši septyni aštuoni devyni",
-    "cy": "dim un dau|dwy tri|tair pedwar|pedair pump chwech saith wyth naw",
+    "cy": "dim|sero un dau|dwy tri|tair pedwar|pedair pump chwech saith wyth naw",
     "vi": "không một hai ba bốn năm sáu bảy tám chín",
     "tl": "sero isa dalawa tatlo apat lima anim pito walo siyam",
     "ht": "zewo en|youn de twa kat senk sis sèt uit nèf",
@@ -260,38 +223,40 @@ DIGIT_WORDS = {
     "fa": "صفر یک دو سه چهار پنج شش هفت هشت نه",
     "ur": "صفر ایک دو تین چار پانچ چھ سات آٹھ نو",
 }
-_WORD_VALUES = [
-    {w: str(d) for d, group in enumerate(words.split()) for w in group.split("|")}
-    for words in DIGIT_WORDS.values()
-]
-_WORD_RUNS = [
-    re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(map(re.escape, sorted(v, key=len, reverse=True)))
-        + r")(?:[\s,\-]+(?:"
-        + "|".join(map(re.escape, sorted(v, key=len, reverse=True)))
-        + r")){2,}(?!\w)",
-        re.I,
+_WORD_VALUES = {
+    lang: {w.casefold(): str(d) for d, group in enumerate(words.split()) for w in group.split("|")}
+    for lang, words in DIGIT_WORDS.items()
+}
+_EN_TEENS = {
+    w: str(10 + k)
+    for k, w in enumerate(
+        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
     )
-    for v in _WORD_VALUES
-]
+}
+_EN_TENS = {
+    w: str(k + 2)
+    for k, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+}
+_EN_TIMES = {"hundred": "00", "thousand": "000"}
+_EN_REPEAT = {"double": 2, "triple": 3, "treble": 3}
+# words that are also an article, "or" or an interjection: they begin a number only when
+# three digit words or more follow from them
+_WEAK_STARTS = {"o", "oh", "un", "une", "una", "uno", "um", "uma", "en", "dim"}
+_A_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_]))*")
+_BETWEEN_WORDS = re.compile(r"[\s,\-–]*")
 # Sino-Korean digits, read out digit by digit (일팔공공 for 1800)
 KOREAN_DIGITS = {"공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5",
                  "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}  # fmt: skip
 _KO = "[" + "".join(KOREAN_DIGITS) + "]"
-_KOREAN_RUN = re.compile(
-    r"(?<![가-힣])(?:" + _KO + r"{4,}|" + _KO + r"{2,}(?:[\s\-]+" + _KO + r"{2,})+)(?![가-힣])"
-)
+# one word of four or more (일팔공공), or words of two or more in a row (일팔 공공 육오육)
+_KOREAN_RUN = re.compile(r"(?<![가-힣])" + _KO + r"{2,}(?:[\s\-]+" + _KO + r"{2,})*(?![가-힣])")
 # CJK numerals with place values (九百五十五 for 955, 二十四 for 24)
 _PLACES = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CJK_PLACED = re.compile("[" + "".join(CJK_DIGITS) + "".join(_PLACES) + "万萬]{2,}")
 
 
-def _placed(m: re.Match) -> str:
+def _placed(text: str) -> str:
     """The value of CJK numerals with place values, as ASCII digits."""
-    text = m.group(0)
-    if not any(c in _PLACES or c in "万萬" for c in text):
-        return text  # digit by digit: _CJK_RUN reads it
     total = section = 0
     digit = None
     for c in text:
@@ -306,28 +271,122 @@ def _placed(m: re.Match) -> str:
     return str(total + section + (digit or 0))
 
 
-def _words(values: dict[str, str]):
-    def read(m: re.Match) -> str:
-        words = re.split(r"[\s,\-]+", m.group(0))
-        return "".join(values[w.lower()] for w in words if w)
+@dataclass(frozen=True)
+class Spelled:
+    """A number written other than in digits, as a person reading it would dial it."""
 
-    return read
+    text: str
+    digits: str
+    start: int
+    end: int
+    how: str  # "CJK numerals", "Korean digits" or "words"
+
+
+def _word_value(word: str, lang: str) -> str | None:
+    if word in _WORD_VALUES[lang]:
+        return _WORD_VALUES[lang][word]
+    if lang == "en":
+        return _EN_TEENS.get(word) or (_EN_TENS[word] + "0" if word in _EN_TENS else None)
+    return None
+
+
+def _in_words(text: str) -> list[Spelled]:
+    """Numbers in the digit words of one language each: three or more number words in a row
+    (two, in English, when a "hundred" or "double" makes them three digits or more), joined by
+    spaces, hyphens or commas."""
+    words = list(_A_WORD.finditer(text))
+    folded = [w.group(0).casefold() for w in words]
+    out = []
+    i = 0
+    while i < len(words):
+        best = None
+        for lang in _WORD_VALUES:
+            digits, j, count, repeat, strong = "", i, 0, 1, False
+            while j < len(words):
+                if j > i and not _BETWEEN_WORDS.fullmatch(
+                    text, words[j - 1].end(), words[j].start()
+                ):
+                    break
+                w = folded[j]
+                if lang == "en" and w in _EN_REPEAT:
+                    if count == 0 and j > i:
+                        break  # "double double"
+                    repeat, strong = _EN_REPEAT[w], True
+                    j += 1
+                    continue
+                if lang == "en" and w in _EN_TIMES and digits:
+                    digits += _EN_TIMES[w]
+                    strong = True
+                    j += 1
+                    continue
+                v = _word_value(w, lang)
+                if v is None:
+                    break
+                if (
+                    lang == "en"
+                    and digits.endswith("0")
+                    and len(v) == 1
+                    and folded[j - 1] in _EN_TENS
+                ):
+                    digits = digits[:-1]  # "twenty four": 24
+                digits += v * repeat
+                repeat = 1
+                count += 1
+                j += 1
+            if folded[i] in _WEAK_STARTS:
+                strong = strong and count >= 3  # an article or "oh" alone begins no number
+            if (count >= 3 or (strong and count >= 2)) and (best is None or j > best[1]):
+                best = (digits, j)
+        if best is None:
+            i += 1
+            continue
+        digits, j = best
+        start, end = words[i].start(), words[j - 1].end()
+        out.append(Spelled(text[start:end], digits, start, end, "words"))
+        i = j
+    return out
+
+
+def spelled_numbers(text: str, min_digits: int = 3) -> list[Spelled]:
+    """Every number in `text` (read after NFKC, which the positions refer to) that is written
+    other than in digits: CJK numerals digit by digit (〇八〇〇) or with place values (九百五十五),
+    Sino-Korean digits (일팔공공), and the digit words of the languages leaflets prints. The
+    one reader of spelled numbers: the catalog and config checks (through :func:`as_dialled`)
+    and verify use it alike."""
+    text = unicodedata.normalize("NFKC", text)
+    found: list[Spelled] = []
+
+    def add(start: int, end: int, digits: str, how: str) -> None:
+        if all(end <= f.start or start >= f.end for f in found):
+            found.append(Spelled(text[start:end], digits, start, end, how))
+
+    for m in _CJK_PLACED.finditer(text):
+        if any(c in _PLACES or c in "万萬" for c in m.group(0)):
+            add(m.start(), m.end(), _placed(m.group(0)), "CJK numerals")
+    for m in _CJK_RUN.finditer(text):
+        digits = "".join(CJK_DIGITS[c] for c in m.group(0) if c in CJK_DIGITS)
+        add(m.start(), m.end(), digits, "CJK numerals")
+    for m in _KOREAN_RUN.finditer(text):
+        if len(m.group(0)) < 4 and not re.search(r"[\s\-]", m.group(0)):
+            continue  # one word of two or three syllables: 이사 (a move), 사이 (between)
+        digits = "".join(KOREAN_DIGITS[c] for c in m.group(0) if c in KOREAN_DIGITS)
+        add(m.start(), m.end(), digits, "Korean digits")
+    for w in _in_words(text):
+        add(w.start, w.end, w.digits, w.how)
+    return sorted((f for f in found if len(f.digits) >= min_digits), key=lambda f: f.start)
 
 
 def as_dialled(text: str) -> str:
-    """`text` with numbers a reader would dial written as ASCII digits: compatibility forms
-    (superscript and circled digits, NFKC), CJK numerals (digit by digit or with place
-    values), Sino-Korean digits and the digit words of the languages leaflets prints; then
-    :func:`digit_runs` reads them as :func:`phones.digit_runs` reads digits (any script,
-    look-alike letters, any separator)."""
+    """`text` (NFKC: superscript, circled and full-width digits as plain ones) with every
+    spelled number of :func:`spelled_numbers` written as ASCII digits; :func:`digit_runs` then
+    reads it as :func:`phones.digit_runs` reads digits (any script, look-alike letters, any
+    separator)."""
     text = unicodedata.normalize("NFKC", text)
-    text = _CJK_PLACED.sub(_placed, text)
-    text = _CJK_RUN.sub(lambda m: "".join(CJK_DIGITS.get(c, "") for c in m.group(0)), text)
-    text = _KOREAN_RUN.sub(lambda m: "".join(KOREAN_DIGITS.get(c, "") for c in m.group(0)), text)
-    text = _SPELLED_RUN.sub(_spelled, text)
-    for pattern, values in zip(_WORD_RUNS, _WORD_VALUES, strict=True):
-        text = pattern.sub(_words(values), text)
-    return text
+    out, pos = [], 0
+    for f in spelled_numbers(text, min_digits=2):
+        out += [text[pos : f.start], f.digits]
+        pos = f.end
+    return "".join(out) + text[pos:]
 
 
 def digit_runs(text: str) -> list[phones.DigitRun]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import LeafletsError, SourceError
 from ..paper import PAPERS, to_mm
-from ..sources import links, phones
+from ..sources import links, phones, reading
 from ..sources.guide import load_guides
 from ..sources.placeholders import PLACEHOLDER
 from ..sources.registry import Registry, Resource
@@ -206,9 +206,7 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
                         f"reader dials {run.digits}",
                     )
                 )
-        words = [(w, "words") for w in phones.word_numbers(page.seen)]
-        words += [(w, "CJK numerals") for w in phones.cjk_numeral_runs(page.seen)]
-        for w, how in words:
+        for w in reading.spelled_numbers(page.seen):
             if w.digits in allowed.dates:
                 continue  # a checked date's year, month or day
             res = dialled(phones.PrintedNumber(w.digits, w.digits, "", 0, 0), registry)
@@ -218,7 +216,7 @@ def check_numbers(doc: PDFRead, registry: Registry) -> list[Finding]:
                     doc,
                     page.number,
                     "number",
-                    f"the number {w.text!r} is written in {how}: a reader dials {w.digits} "
+                    f"the number {w.text!r} is written in {w.how}: a reader dials {w.digits} "
                     f"({what}); leaflets prints numbers in digits, so verify cannot vouch for it",
                 )
             )
@@ -766,7 +764,7 @@ def _says_number_or_link(text: str) -> str:
     flat = phones.as_dialled(text)
     for num in phones.find_numbers(flat, 3):
         return num.main
-    for w in phones.word_numbers(text) + phones.cjk_numeral_runs(text):
+    for w in reading.spelled_numbers(text):
         return w.text
     for link in links.find_links(text):
         return link.text
@@ -792,7 +790,7 @@ def check_metadata(doc: PDFRead, registry: Registry) -> list[Finding]:
             if not allowed.has(n.main, n.digits)
             and not ((res := dialled(n, registry)) and (not edition or edition in res.editions))
         ]
-        bad += [w.text for w in phones.word_numbers(text) + phones.cjk_numeral_runs(text)]
+        bad += [w.text for w in reading.spelled_numbers(text)]
         bad += [
             lk.text for lk in links.find_links(text) if _link_problem(lk.host, lk.path, registry)
         ]
