@@ -25,7 +25,7 @@ W, H = 85.6 * MM, 54 * MM
 
 
 # every character the CJK cases draw: the face is subset once, on first use
-CJK_CHARS = "〇零一二八九百五十０１２８。．ｅｖｉｌｘａｍｐ공팔일이" + "".join(
+CJK_CHARS = "〇零一二八九百五十０１２８。．・点ｅｖｉｌｘａｍｐ공팔일이" + "".join(
     chr(c) for c in range(0x21, 0x7F)
 )
 
@@ -132,6 +132,10 @@ def test_other_vanity_letters_are_caught_and_dotted_numbers_pass(tmp_path, regis
         ("More help: evil dot com/pay", "evil.com/pay"),
         ("More help: evil·example", "evil.example"),
         ("More help: evil .example", "evil.example"),
+        # "dot" in the other languages leaflets prints, and dots the catalog check knows
+        ("More help: evil punto com", "evil.com"),
+        ("More help: evil kropka com/pay", "evil.com/pay"),
+        ("More help: evil [точка] example", "evil.example"),
     ],
 )
 def test_addresses_with_look_alike_dots_are_read_as_typed(tmp_path, registry, line, typed):
@@ -139,7 +143,16 @@ def test_addresses_with_look_alike_dots_are_read_as_typed(tmp_path, registry, li
     assert any(f"a reader types {typed}, which is not a registry host" in m for m in found)
 
 
-@pytest.mark.parametrize("text", ["evil。example", "evil．example", "ｅｖｉｌ．ｅｘａｍｐｌｅ"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "evil。example",
+        "evil．example",
+        "ｅｖｉｌ．ｅｘａｍｐｌｅ",
+        "evil点example",
+        "evil・example",
+    ],
+)
 def test_ideographic_stops_and_full_width_letters_are_read_as_typed(tmp_path, registry, text):
     def draw(c):
         c.setFont(cjk_font(text), 7)

@@ -229,15 +229,83 @@ COMMON_TLDS = frozenset(
     "example".split()
 )
 # and, after a middle or ideographic dot, these too (words a sentence may start with)
+# Characters a reader takes for the dot of an address (IDNA itself maps the first three).
+DOT_LOOKALIKES = {
+    "\u3002": "IDEOGRAPHIC FULL STOP",
+    "\uff0e": "FULLWIDTH FULL STOP",
+    "\uff61": "HALFWIDTH IDEOGRAPHIC FULL STOP",
+    "\u2024": "ONE DOT LEADER",
+    "\u00b7": "MIDDLE DOT",
+    "\u2027": "HYPHENATION POINT",
+    "\u2219": "BULLET OPERATOR",
+    "\u22c5": "DOT OPERATOR",
+    "\u0701": "SYRIAC SUPRALINEAR FULL STOP",
+    "\u06d4": "ARABIC FULL STOP",
+    "\ufe52": "SMALL FULL STOP",
+    "\u30fb": "KATAKANA MIDDLE DOT",
+    "\u02d9": "DOT ABOVE",
+    "\u2e31": "WORD SEPARATOR MIDDLE DOT",
+    "\u16eb": "RUNIC SINGLE PUNCTUATION",
+    "\ua78f": "LATIN LETTER SINOLOGICAL DOT",
+    "\u0702": "SYRIAC SUBLINEAR FULL STOP",
+    "\u0964": "DEVANAGARI DANDA",
+    "\u066b": "ARABIC DECIMAL SEPARATOR",
+    "\u066c": "ARABIC THOUSANDS SEPARATOR",
+    "\u2022": "BULLET",
+    "\u25e6": "WHITE BULLET",
+    "\u2981": "Z NOTATION SPOT",
+    "\u2e33": "RAISED DOT",
+    "\u00b8": "CEDILLA",
+    "\u02cc": "MODIFIER LETTER LOW VERTICAL LINE",
+    "\u0f0b": "TIBETAN MARK INTERSYLLABIC TSHEG",
+    "\u1427": "CANADIAN SYLLABICS FINAL MIDDLE DOT",
+    "\u05c5": "HEBREW MARK LOWER DOT",
+}
+# "dot" in the languages leaflets prints, as someone would spell out an address.
+DOT_WORDS = (
+    "dot",
+    "punto",
+    "ponto",
+    "point",
+    "punkt",
+    "punct",
+    "kropka",
+    "taškas",
+    "tuldok",
+    "pwen",
+    "chấm",
+    "точка",
+    "крапка",
+    "نقطة",
+    "نقطه",
+    "نقطہ",
+    "ڈاٹ",
+    "ডট",
+    "ডট",
+    "डॉट",
+    "ਡਾਟ",
+    "ડોટ",
+    "ドット",
+    "点",
+    "點",
+    "닷",
+    "점",
+)
+# Words for "dot" of scripts written without spaces: they may stand glued between two labels.
+GLUED_DOT_WORDS = ("ドット", "点", "點", "닷", "점", "ডট", "डॉट", "ਡਾਟ", "ડોટ", "ڈاٹ")
 _MORE_TLDS = COMMON_TLDS | frozenset(
     "app online site top club shop live link click email help me test".split()
 )
 _ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _TYPED_LABEL = rf"[{_ALNUM}](?:[{_ALNUM}\-\uff0d]*[{_ALNUM}])?"
 _SP = r"[^\S\n\r]"  # a space on the same line
-_BRACKET_DOT = rf"{_SP}?[\[\(\{{<]{_SP}?(?:\.|dot|DOT|Dot){_SP}?[\]\)\}}>]{_SP}?"
-_CJK_DOT = "[\u3002\uff0e\uff61\u00b7\u2022\u2219\u2027\u30fb\u2024\ufe52]"
-_SPACED_DOT = rf"{_SP}+(?:dot|DOT){_SP}+|{_SP}+\.{_SP}*|\.{_SP}+"
+_DOT_WORD = "(?i:" + "|".join(sorted(map(re.escape, DOT_WORDS), key=len, reverse=True)) + ")"
+_BRACKET_DOT = (
+    rf"{_SP}?[\[\(\{{<]{_SP}?(?:\.|[{''.join(DOT_LOOKALIKES)}]|{_DOT_WORD}){_SP}?[\]\)\}}>]{_SP}?"
+)
+# a look-alike dot, or "dot" in a script written without spaces, glued between two labels
+_CJK_DOT = "(?:[" + "".join(DOT_LOOKALIKES) + "]|" + "|".join(map(re.escape, GLUED_DOT_WORDS)) + ")"
+_SPACED_DOT = rf"{_SP}+{_DOT_WORD}{_SP}+|{_SP}+\.{_SP}*|\.{_SP}+"
 _DOT = rf"(?:{_BRACKET_DOT}|{_CJK_DOT}|{_SPACED_DOT}|\.)"
 _TYPED = re.compile(
     rf"(?<![{_ALNUM}.@\-])(?P<host>(?:{_TYPED_LABEL}{_DOT})+{_TYPED_LABEL})"

@@ -57,70 +57,11 @@ _CJK_RUN = re.compile(
     "[" + "".join(CJK_DIGITS) + "](?:[\\s\\-・、.]?[" + "".join(CJK_DIGITS) + "])+"
 )
 
-# Characters a reader takes for the dot of an address (IDNA itself maps the first three).
-DOT_LOOKALIKES = {
-    "\u3002": "IDEOGRAPHIC FULL STOP",
-    "\uff0e": "FULLWIDTH FULL STOP",
-    "\uff61": "HALFWIDTH IDEOGRAPHIC FULL STOP",
-    "\u2024": "ONE DOT LEADER",
-    "\u00b7": "MIDDLE DOT",
-    "\u2027": "HYPHENATION POINT",
-    "\u2219": "BULLET OPERATOR",
-    "\u22c5": "DOT OPERATOR",
-    "\u0701": "SYRIAC SUPRALINEAR FULL STOP",
-    "\u06d4": "ARABIC FULL STOP",
-    "\ufe52": "SMALL FULL STOP",
-    "\u30fb": "KATAKANA MIDDLE DOT",
-    "\u02d9": "DOT ABOVE",
-    "\u2e31": "WORD SEPARATOR MIDDLE DOT",
-    "\u16eb": "RUNIC SINGLE PUNCTUATION",
-    "\ua78f": "LATIN LETTER SINOLOGICAL DOT",
-    "\u0702": "SYRIAC SUBLINEAR FULL STOP",
-    "\u0964": "DEVANAGARI DANDA",
-    "\u066b": "ARABIC DECIMAL SEPARATOR",
-    "\u066c": "ARABIC THOUSANDS SEPARATOR",
-    "\u2022": "BULLET",
-    "\u25e6": "WHITE BULLET",
-    "\u2981": "Z NOTATION SPOT",
-    "\u2e33": "RAISED DOT",
-    "\u00b8": "CEDILLA",
-    "\u02cc": "MODIFIER LETTER LOW VERTICAL LINE",
-    "\u0f0b": "TIBETAN MARK INTERSYLLABIC TSHEG",
-    "\u1427": "CANADIAN SYLLABICS FINAL MIDDLE DOT",
-    "\u05c5": "HEBREW MARK LOWER DOT",
-}
-# "dot" in the languages leaflets prints, as someone would spell out an address.
-DOT_WORDS = (
-    "dot",
-    "punto",
-    "ponto",
-    "point",
-    "punkt",
-    "punct",
-    "kropka",
-    "taškas",
-    "tuldok",
-    "pwen",
-    "chấm",
-    "точка",
-    "крапка",
-    "نقطة",
-    "نقطه",
-    "نقطہ",
-    "ڈاٹ",
-    "ডট",
-    "ডট",
-    "डॉट",
-    "ਡਾਟ",
-    "ડોટ",
-    "ドット",
-    "点",
-    "點",
-    "닷",
-    "점",
-)
-# Words for "dot" of scripts written without spaces: they may stand glued between two labels.
-_GLUED_WORDS = ("ドット", "点", "點", "닷", "점", "ডট", "डॉट", "ਡਾਟ", "ડોટ", "ڈاٹ")
+# What a reader takes for the dot of an address, and "dot" spelled out in the languages
+# leaflets prints: one table each, in sources.links, which verify reads printed pages with.
+DOT_LOOKALIKES = links.DOT_LOOKALIKES
+DOT_WORDS = links.DOT_WORDS
+_GLUED_WORDS = links.GLUED_DOT_WORDS
 _ASCII_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
 _DOT_CHARS = "".join(DOT_LOOKALIKES)
 _WORDS = "|".join(sorted(DOT_WORDS, key=len, reverse=True))
