@@ -233,10 +233,11 @@ def _percent(text: str, end: int) -> bool:
 
 def _without_clock_counts(text: str) -> str:
     """`text` with its round-the-clock hours blanked out, every other character in place."""
+    out = text
     for run in phones.digit_runs(text):
         if reading.round_the_clock(text, run):
-            text = text[: run.start] + " " * (run.end - run.start) + text[run.end :]
-    return text
+            out = out[: run.start] + " " * (run.end - run.start) + out[run.end :]
+    return out
 
 
 def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> list[Finding]:
