@@ -21,8 +21,9 @@ from leaflets.cli import main
 from leaflets.errors import FitError, SourceError
 from leaflets.formats import FORMATS
 from leaflets.i18n import catalogs
+from leaflets.i18n.checks import message_problems
 from leaflets.i18n.extract import A11Y_MESSAGES
-from leaflets.sources import reviews
+from leaflets.sources import reading, reviews
 from leaflets.sources.placeholders import PLACEHOLDER
 from leaflets.verify import check_file, check_paths, read_pdf
 
@@ -214,6 +215,100 @@ def test_numbers_nobody_could_call_are_not_refused(locales):
     assert CliRunner().invoke(main, ["i18n", "check", "--locale", "ja"]).exit_code == 0
     _set("ja", "us", ctx, "112 {rainn}")
     assert CliRunner().invoke(main, ["i18n", "check", "--locale", "ja"]).exit_code == 1
+
+
+# "Free, round the clock", as each language of the catalogs writes it: counts of hours and
+# days, which no one dials. The English these translate has "24/7" or no number at all.
+ROUND_THE_CLOCK = [
+    ("ja", "無料、24時間365日"),
+    ("ja", "無料、２４時間３６５日"),
+    ("ja", "無料、24時間年中無休"),
+    ("ja", "年中無休（365日）"),
+    ("zh-Hans", "免费，24小时全年无休"),
+    ("zh-Hans", "全年365天，每天24小时"),
+    ("zh-Hant", "免費，24小時全年無休"),
+    ("ko", "무료, 연중무휴 24시간"),
+    ("ko", "무료, 24시간 365일"),
+    ("en", "24 hours a day, 7 days a week, 365 days a year"),
+    ("en", "open 24/7/365"),
+    ("en", "open 24 / 7 / 365"),
+    ("es", "gratis, 24 horas al día, 365 días al año"),
+    ("es", "las 24 horas, los 7 días de la semana"),
+    ("fr", "gratuit, 24 h/24, 7 j/7, 365 jours par an"),
+    ("fr", "24 heures sur 24, 7 jours sur 7"),
+    ("pt-BR", "grátis, 24 horas por dia, 365 dias por ano"),
+    ("pt-PT", "gratuito, 24/24 h, 7 dias por semana"),
+    ("pl", "bezpłatnie, 24 godziny na dobę, 7 dni w tygodniu, 365 dni w roku"),
+    ("ru", "бесплатно, 24 часа в сутки, 365 дней в году"),
+    ("uk", "безкоштовно, цілодобово: 24/7/365"),
+    ("ro", "gratuit, 24 de ore din 24, 365 de zile pe an"),
+    ("lt", "nemokamai, 24 valandas per parą, 7 dienas per savaitę"),
+    ("cy", "am ddim, 24 awr y dydd, 365 diwrnod y flwyddyn"),
+    ("vi", "miễn phí, 24 giờ mỗi ngày, 365 ngày mỗi năm"),
+    ("tl", "libre, 24 oras, 7 araw, 365 araw sa isang taon"),
+    ("ht", "gratis, 24 èdtan sou 24, 7 jou sou 7, 365 jou pa ane"),
+    ("ar", "مجانًا، 24 ساعة في اليوم، 365 يومًا في السنة"),
+    ("ar", "مجانًا، ٢٤/٧"),
+    ("fa", "رایگان، ۲۴ ساعته، ۳۶۵ روز سال"),
+    ("ur", "مفت، 24 گھنٹے، 7 دن، 365 دن"),
+    ("bn", "বিনামূল্যে, ২৪ ঘণ্টা, ৩৬৫ দিন"),
+    ("gu", "મફત, 24 કલાક, 365 દિવસ"),
+    ("pa", "ਮੁਫ਼ਤ, 24 ਘੰਟੇ, 365 ਦਿਨ"),
+]
+
+
+@pytest.mark.parametrize("locale, hours", ROUND_THE_CLOCK)
+def test_round_the_clock_hours_in_every_language_are_not_refused(locale, hours):
+    marks = reading.marks_for(locale)
+    for english in ("CCRI: call {ccri} (free of charge, 24/7).", "CCRI: call {ccri}."):
+        assert message_problems(english, f"CCRI: {{ccri}} ({hours}).", marks) == []
+    # an organisation's own text (no English to follow) reads them alike
+    assert reading.untrusted_text_problems(hours, None, marks, ("US", "GB")) == []
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        # real numbers beside round-the-clock hours are still refused
+        ("24/7: 116 123", "116 123"),
+        ("24時間365日 0800 1111", "0800 1111"),
+        ("365日 12345", "12345"),
+        ("24/7, call 999", "999"),
+        ("24/7 1/900/555/0199", "24/7 1/900/555/0199"),  # one run: 24 7 1 900 555 0199
+        # only slashes or a times sign join the counts; other joins read as digits
+        ("open 24-7-365", "24-7-365"),
+        ("open 24 7 365", "24 7 365"),
+        ("open 24.7.365", "24.7.365"),
+        # other counts, a count thrice, or four of them are digits
+        ("open 24/2424", "24/2424"),
+        ("open 24/7/365/24", "24/7/365/24"),
+        ("open 2424", "2424"),
+        ("call 365 1111", "365 1111"),
+    ],
+)
+def test_numbers_beside_or_dressed_as_round_the_clock_hours_are_refused(text, shown):
+    english = "CCRI: call {ccri} (free of charge, 24/7)."
+    problems = message_problems(english, f"CCRI: {{ccri}} ({text}).")
+    assert any("contains the number" in p and shown in p for p in problems), problems
+    problems = reading.untrusted_text_problems(text, None, regions=("US", "GB"))
+    assert any("contains the number" in p and shown in p for p in problems), problems
+
+
+def test_round_the_clock_hours_pass_check_build_and_verify(locales, tmp_path):
+    """The catalog check and verify read "24時間365日" and "24/7/365" alike: the check passes
+    them, the card prints them, and verify finds nothing wrong."""
+    _set("ja", "us", "us|card.contacts.ccri.text", "CCRI：{ccri}（無料、24時間365日）。")
+    _set("ja", "us", "us|card.contacts.rainn.text", "RAINN：{rainn}（24/7/365）。")
+    assert CliRunner().invoke(main, ["i18n", "check", "--locale", "ja"]).exit_code == 0
+    out = tmp_path / "out"
+    args = ["build", "--guide", "us", "--locale", "ja", "--format", "card", "--jobs", "1"]
+    assert CliRunner().invoke(main, [*args, "--out", str(out)]).exit_code == 0
+    path = out / "us" / "ja" / "card-cr80.pdf"
+    text = "".join(pdf_text(path).split())
+    assert "24時間365日" in text and "24/7/365" in text
+    res = CliRunner().invoke(main, ["verify", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "error" not in res.output.replace("0 error(s)", "")
 
 
 def test_the_marks_a_language_needs_are_allowed_by_name(locales):

@@ -207,3 +207,102 @@ def test_indic_text_extracts_as_real_characters(built):
     text = page_text(built / "uk-young-people" / "bn" / "card-cr80.pdf", 0)
     assert not re.search(r"[\ue000-\uf8ff]", text)  # no private-use codes of shaped glyphs
     assert re.search(r"[\u0980-\u09ff]", text)
+
+
+# ----------------------------------------------------------------------------- CJK punctuation
+
+# The spaces and punctuation a translator or an organisation types in each language: the
+# ideographic space (U+3000), the CJK marks and full-width forms all four share, and each
+# language's own (Traditional Chinese ‧ in names, Korean ㆍ and ～).
+CJK_SHARED = "\u3000、。「」『』（）！？：；・ー〜，．《》〈〉【】〔〕…‥—·※～％＃／"
+CJK_PUNCTUATION = {
+    "zh-Hans": CJK_SHARED + "“”‘’",
+    "zh-Hant": CJK_SHARED + "‧“”",
+    "ja": CJK_SHARED + "〃〆〇",
+    "ko": CJK_SHARED + "ㆍ",
+}
+
+
+def _embedded_glyphs(path) -> dict[str, list[tuple[str, int, int]]]:
+    """Every character a PDF's embedded TrueType fonts draw (from their ToUnicode maps), with
+    the glyph each font draws it with: (glyph name, contours, advance in font units)."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    out: dict[str, list[tuple[str, int, int]]] = {}
+    with pikepdf.open(path) as pdf:
+        fonts = {}
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                fonts[font.objgen] = font
+        for font in fonts.values():
+            tt = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
+            cmap = tt["cmap"].tables[0].cmap
+            cmap_text = font.ToUnicode.read_bytes().decode("latin-1")
+            for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap_text, re.S):
+                for code, uni in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                    ch = bytes.fromhex(uni).decode("utf-16-be")
+                    glyph = cmap.get(int(code, 16), ".notdef")
+                    contours = tt["glyf"][glyph].numberOfContours if glyph in tt["glyf"] else 0
+                    out.setdefault(ch, []).append((glyph, contours, tt["hmtx"][glyph][0]))
+    return out
+
+
+@pytest.mark.parametrize("locale", list(CJK_PUNCTUATION))
+def test_cjk_spaces_and_punctuation_are_drawn_not_tofu(tmp_path, guides, registry, locale):
+    """A card whose intro holds every space and punctuation mark of its language builds (the
+    ideographic space was left out of the subset, and the build refused it), and the embedded
+    fonts draw each with a real glyph: never .notdef, an outline for every mark, a full-width
+    advance for the ideographic space."""
+    text = CJK_PUNCTUATION[locale]
+    lg = i18n.localise(guides["us"], locale)
+    # added to the catalog's intro: the same characters as the language's own files (its
+    # texts and what the subset keeps), so the face is the one they are printed with
+    card = dataclasses.replace(lg.guide.card, intro=lg.guide.card.intro + text)
+    guide = dataclasses.replace(lg.guide, card=card)
+    path = tmp_path / "card.pdf"
+    lg = dataclasses.replace(lg, guide=guide)
+    path.write_bytes(render_pdf(lg, registry, FORMATS["card"], "cr80").data)
+    assert "".join(text.split()) in "".join(page_text(path, 0).split())
+    drawn = _embedded_glyphs(path)
+    for ch in text:
+        assert ch in drawn, f"U+{ord(ch):04X} {ch!r} is not drawn by any embedded font"
+        for glyph, contours, advance in drawn[ch]:
+            assert glyph != ".notdef", f"U+{ord(ch):04X} {ch!r} is drawn as .notdef (tofu)"
+            if ch.isspace():
+                assert advance >= 900, f"U+{ord(ch):04X} is {advance} units wide, not full width"
+            else:
+                assert contours != 0, f"U+{ord(ch):04X} {ch!r} is drawn with an empty glyph"
+
+
+@pytest.mark.parametrize("locale", list(CJK_PUNCTUATION))
+def test_every_cjk_subset_keeps_the_punctuation_its_texts_do_not_print(guides, registry, locale):
+    """[subset] keep of fonts.toml: the face a language's files are printed with draws the
+    spaces and punctuation of the language that its texts do not hold, so an organisation's
+    name or contacts that type them are printed in the face that draws them."""
+    from leaflets.build.render import prepared_stack
+
+    lg = i18n.localise(guides["us"], locale)
+    face = prepared_stack(lg, registry, None).primary
+    texts = {c for _, text, _ in lg.guide.messages() for c in text}
+    unused = [c for c in CJK_PUNCTUATION[locale] if c not in texts]
+    assert "\u3000" in unused and len(unused) >= 10, unused  # the test means something
+    missing = [f"U+{ord(c):04X}" for c in unused if not face.covers(c)]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("bad", ["3000-303F", "U+303F..U+3000", "U+30", 12288])
+def test_a_bad_subset_keep_entry_is_one_line_naming_it(monkeypatch, bad):
+    from leaflets.text import fonts
+
+    table = {**fonts.config(), "subset": {"keep": ["U+3000..U+303F", bad]}}
+    monkeypatch.setattr(fonts, "config", lambda: table)
+    fonts.subset_keeps.cache_clear()
+    try:
+        with pytest.raises(SourceError) as e:
+            fonts.subset_keeps()
+    finally:
+        fonts.subset_keeps.cache_clear()
+    assert str(e.value).startswith("fonts/fonts.toml: [subset] keep: ") and repr(bad) in str(e)

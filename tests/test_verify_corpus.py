@@ -78,6 +78,29 @@ def test_numbers_in_words_and_bare_guide_digits_are_caught(tmp_path, registry, l
 
 
 @pytest.mark.parametrize(
+    "line", ["Open 24/7/365, free of charge.", "Open 365 days a year.", "Open 24 / 7 / 365."]
+)
+def test_round_the_clock_hours_are_not_numbers(tmp_path, registry, line):
+    """Counts of hours and days are read as the i18n check reads them
+    (sources.reading.round_the_clock): a translation it passes is not a finding here."""
+    assert errors(card(tmp_path / "c.pdf", [*UK_GOOD, line]), registry) == []
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("Hours: 24-7-365", "phone number '24-7-365' is not in the registry"),
+        ("Hours: 24/7/365/24", "is not in the registry"),
+        ("Open 365: call us", "the number '365' is printed but is not a number to call"),
+        ("Open 24/7: call 365", "the number '365' is printed but is not a number to call"),
+    ],
+)
+def test_numbers_dressed_as_round_the_clock_hours_are_caught(tmp_path, registry, line, message):
+    found = errors(card(tmp_path / "c.pdf", [*UK_GOOD, line]), registry)
+    assert any(message in m for m in found), found
+
+
+@pytest.mark.parametrize(
     "text, message",
     [
         ("Childline: 〇八〇〇 一一一二", "is written in CJK numerals: a reader dials 08001112"),

@@ -402,7 +402,7 @@ def untrusted_text_problems(
     runs = {r.digits for r in digit_runs(english or "")}
     groups = set(_GROUPS.findall(phones.normalise(as_dialled(english or ""))))
     for run in digit_runs(visible):
-        if len(run.digits) < 2 or run.digits in runs:
+        if len(run.digits) < 2 or run.digits in runs or round_the_clock(visible, run):
             continue
         if english is None:
             if not _dials(run.digits, regions):
@@ -429,6 +429,44 @@ def untrusted_text_problems(
     if _MARKUP.search(text):  # "Smith & Jones" is plain text; "<b>" and "&amp;" are not
         out.append("contains markup ('<', '>' or an '&...;' entity); write plain text")
     return out
+
+
+# ----------------------------------------------------------------------------- round the clock
+
+# What a service's hours are counted in when it never closes: 24 hours, 7 days, 365 days.
+_CLOCK_COUNTS = frozenset({"24", "7", "365"})
+# Between them, a slash or a times sign ("24/7", "24 / 7 / 365", "24×7", "７/２４").
+_CLOCK_MARKS = frozenset("/\u2044\u2215\uff0f\u00d7")
+# "days" in the languages leaflets prints, as it follows "365" ("365日", "365 días"): a count
+# of days, which nobody dials.
+DAY_WORDS = (
+    "days", "day", "días", "dias", "jours", "jou", "tage", "giorni", "dni", "dnia", "zile",
+    "de zile", "dienų", "dienas", "dienos", "diwrnod", "araw", "ngày", "дней", "днів", "дні",
+    "день", "يومًا", "يوماً", "يوما", "يوم", "أيام", "روز", "دن", "দিন", "દિવસ", "ਦਿਨ",
+)  # fmt: skip
+_AFTER_DAYS = re.compile(
+    r"\s?(?:" + "|".join(map(re.escape, sorted(DAY_WORDS, key=len, reverse=True))) + r")(?!\w)"
+    r"|\s?[日天일]",  # CJK and Korean counts run on into the next word ("365日無休")
+    re.I,
+)
+
+
+def round_the_clock(text: str, run: phones.DigitRun) -> bool:
+    """`run` (a digit run of `text`) is how a service open round the clock writes its hours,
+    not a number anyone dials: 24, 7 and 365 joined by slashes or a times sign ("24/7",
+    "7/24", "24/7/365", "24/24"), or 365 before a word for days ("24時間365日", "365 días").
+    The i18n check and verify read it alike; any other separator ("24-7-365", "24 7 365"),
+    any other count, a count given thrice or more than three of them is read as digits."""
+    split = _GROUPS.findall(_plain(run))
+    if not split or not set(split) <= _CLOCK_COUNTS or len(split) > 3:
+        return False
+    if len(set(split)) < len(split) and len(split) != 2:
+        return False  # "24/24" (24 hours out of 24) and "7/7" are counts; "7/7/7" is not
+    if len(split) == 1:
+        return split == ["365"] and _AFTER_DAYS.match(text, run.end) is not None
+    between = {unicodedata.normalize("NFKC", c) for c in run.text}
+    between = {c for c in between if not (c.isspace() or unicodedata.decimal(c, None) is not None)}
+    return bool(between) and between <= _CLOCK_MARKS
 
 
 # The times of day in opening hours ("8:30-16:30", "9am", "17h00"): numbers nobody dials.

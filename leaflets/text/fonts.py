@@ -6,10 +6,11 @@ digits and punctuation, ends every stack). A character that no font of the stack
 error naming the locale, the message and the character, never a box.
 
 reportlab embeds only TrueType (glyf) fonts. The CJK collection is CFF: the face a language
-needs is subset to the characters the leaflet uses and converted to TrueType (cu2qu) at build
-time, and cached in the user's cache folder, so it is done once per set of characters. A
-cache that cannot be written (a read-only or missing home) is no error: the font is then made
-in memory, each time.
+needs is subset to the characters the leaflet uses and the spaces and punctuation of
+``[subset] keep`` in fonts.toml, converted to TrueType (cu2qu) at build time, and cached in
+the user's cache folder, so it is done once per set of characters. A cache that cannot be
+written (a read-only or missing home) is no error: the font is then made in memory, each
+time.
 
 The fonts are package data (``fonts/`` of the repository, ``leaflets/data/fonts`` in a wheel),
 except the 40 MB CJK collections under ``fonts/cjk/``: the wheel leaves them out, and the
@@ -22,6 +23,7 @@ import hashlib
 import importlib.util
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -157,11 +159,35 @@ def register(name: str = "NotoSans", chars: Iterable[str] = ()) -> Face:
         bool(spec.get("cjk")),
     )
     if "face" in spec:
-        subset = "".join(sorted({c for c in chars if not c.isspace()}))
+        subset = "".join(sorted({c for c in chars if not c.isspace()} | subset_keeps()))
         return _register_converted(name, spec["face"], spec["regular"], spec["bold"], subset, flags)
     return _register(
         name, _unhinted(font_file(spec["regular"])), _unhinted(font_file(spec["bold"])), flags
     )
+
+
+_RANGE = re.compile(r"U\+([0-9A-F]{4,6})(?:\.\.U\+([0-9A-F]{4,6}))?")
+
+
+@cache
+def subset_keeps() -> frozenset[str]:
+    """The characters every CJK subset keeps (``[subset] keep`` of fonts.toml): the
+    ideographic space and the punctuation of Chinese, Japanese and Korean, so that a text
+    that types them is printed in the face that draws them."""
+    keep = config().get("subset", {}).get("keep", [])
+    if not isinstance(keep, list):
+        raise SourceError("fonts/fonts.toml: [subset] keep must be a list of code point ranges")
+    out: set[str] = set()
+    for item in keep:
+        m = _RANGE.fullmatch(item) if isinstance(item, str) else None
+        if m is None or int(m.group(2) or m.group(1), 16) < int(m.group(1), 16):
+            raise SourceError(
+                f"fonts/fonts.toml: [subset] keep: {item!r} is not a code point or a range "
+                "such as U+3000..U+303F"
+            )
+        first, last = int(m.group(1), 16), int(m.group(2) or m.group(1), 16)
+        out.update(chr(c) for c in range(first, last + 1))
+    return frozenset(out)
 
 
 @cache

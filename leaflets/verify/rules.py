@@ -229,10 +229,21 @@ def _percent(text: str, end: int) -> bool:
     return re.match(r"\s?[%％٪]", text[end:]) is not None
 
 
+def _without_clock_counts(text: str) -> str:
+    """`text` with its round-the-clock hours blanked out, every other character in place."""
+    out = text
+    for run in phones.digit_runs(text):
+        if reading.round_the_clock(text, run):
+            out = out[: run.start] + " " * (run.end - run.start) + out[run.end :]
+    return out
+
+
 def _segment_numbers(doc, page, index, segment, registry, edition, allowed) -> list[Finding]:
     """The numbers of one printed line, each checked against the registry and the helpline
-    named nearest it."""
+    named nearest it. Round-the-clock hours ("24/7/365", "24時間365日") are counts, not
+    numbers: :func:`sources.reading.round_the_clock` reads them as the i18n check does."""
     out = []
+    segment = _without_clock_counts(segment)
     short_codes = sorted(
         r.display for r in registry if r.tel and not r.tel.startswith("+") and edition in r.editions
     )
