@@ -25,8 +25,40 @@ from .paper import PAPERS
 EXIT_INTERRUPTED = 130
 
 
+class Command(click.Command):
+    """Refuses an option that takes one value when it is given twice: click would keep the
+    last one silently (``--paper a4 --paper cr80`` built cr80 alone)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        single = {
+            name: p
+            for p in self.params
+            if isinstance(p, click.Option) and not (p.multiple or p.is_flag or p.count)
+            for name in p.opts
+        }
+        given: dict[str, list[str]] = {}
+        for i, arg in enumerate(args):
+            if arg == "--":
+                break
+            name, eq, value = arg.partition("=")
+            if name in single:
+                value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+                given.setdefault(single[name].opts[-1], []).append(value)
+        for name, values in given.items():
+            if len(values) > 1:
+                raise click.UsageError(
+                    f"{name} is given {len(values)} times ({', '.join(values)}); it takes one "
+                    "value: give it once (or all), or run the command once for each",
+                    ctx,
+                )
+        return super().parse_args(ctx, args)
+
+
 class Group(click.Group):
     """Turns LeafletsError, and a subcommand's usage error, into one line and an exit code."""
+
+    command_class = Command
+    group_class = type  # a subgroup (i18n) is a Group too, and its commands Commands
 
     def invoke(self, ctx: click.Context):
         try:

@@ -124,3 +124,30 @@ def test_make_leaflets_script_runs_as_a_new_user_would(tmp_path):
         text=True,
     )
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_an_option_of_one_value_given_twice_is_refused_not_dropped(tmp_path):
+    """click keeps the last of a repeated option: `--paper a4 --paper cr80` built the card
+    alone and said nothing. Now it is one line and nothing is built; --format, which takes
+    several, still does."""
+    out = tmp_path / "out"
+    for args in (
+        ["build", "--guide", "us", "--locale", "en", "--paper", "a4", "--paper=cr80"],
+        ["build", "--guide", "us", "--locale", "en", "--locale", "es", "--format", "card"],
+        ["i18n", "check", "--locale", "es", "--locale", "fr"],
+    ):
+        res = CliRunner().invoke(main, [*args, "--out", str(out)] if args[0] == "build" else args)
+        assert res.exit_code == 2, res.output
+        lines = res.stderr.strip().splitlines()
+        assert len(lines) == 1 and "is given 2 times" in lines[0] and "Traceback" not in res.output
+        assert not out.exists()
+    res = CliRunner().invoke(
+        main,
+        ["build", "--guide", "us", "--locale", "en", "--format", "poster", "--format", "leaflet"]
+        + ["--paper", "a4", "--out", str(out)],
+    )
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (out / "us" / "en").glob("*.pdf")) == [
+        "leaflet-a4.pdf",
+        "poster-a4.pdf",
+    ]
