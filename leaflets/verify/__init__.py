@@ -73,7 +73,7 @@ def _child(conn, path, registry, require_reviewed, expected, limits, deep, pdfx=
 
 def check_isolated(
     paths: list[Path],
-    registry: Registry,
+    registry: Registry | dict[Path, Registry],
     require_reviewed: bool,
     expected: dict[Path, Expected],
     limits: Limits = LIMITS,
@@ -83,13 +83,16 @@ def check_isolated(
 ) -> dict[Path, list[Finding]]:
     """Each file checked in a forked process of its own (up to `workers` at once), killed
     when it runs out of time or memory: a hostile file is a finding, and the rest of the
-    folder is still checked. Where the platform cannot fork, files are checked in turn here."""
+    folder is still checked. Where the platform cannot fork, files are checked in turn here.
+    `registry` may be one per file (a build of many organisations: each its own contacts)."""
+    if not isinstance(registry, dict):
+        registry = dict.fromkeys(paths, registry)
     if "fork" not in multiprocessing.get_all_start_methods():
         # no fork (Windows): each file in this process, with the reading limits but no
         # time or memory limit of its own
         return {
             p: check_file(
-                p, registry, require_reviewed, expected.get(p.resolve()), limits, deep, pdfx
+                p, registry[p], require_reviewed, expected.get(p.resolve()), limits, deep, pdfx
             )
             for p in paths
         }
@@ -105,7 +108,7 @@ def check_isolated(
             args = (
                 writer,
                 path,
-                registry,
+                registry[path],
                 require_reviewed,
                 expected.get(path.resolve()),
                 limits,
@@ -168,11 +171,13 @@ def check_paths(
     require_reviewed: bool = False,
     deep: bool = False,
     pdfx: bool = False,
+    registries: dict[Path, Registry] | None = None,
 ) -> tuple[list[Path], list[Finding]]:
     """Every PDF under `paths` (files or folders), each checked against what the manifest.json
     of its build folder recorded of it when it has one (for a folder asked for, every file
     the manifest lists must be there, unchanged, and every PDF in it listed). No PDF at all is
-    a finding."""
+    a finding. `registries` gives the files under a folder a registry of their own (an
+    organisation's contacts); the rest are checked against `registry`."""
     paths = list(paths)
     files = collect(paths) + html_pages(paths)
     asked = [p.resolve() for p in paths if p.is_dir()]
@@ -200,7 +205,11 @@ def check_paths(
         findings.append(Finding(where, None, "error", "pdf", "no PDF file found to check"))
     if deep:
         require_tesseract()
-    results = check_isolated(files, registry, require_reviewed, expected, deep=deep, pdfx=pdfx)
+    roots = {k.resolve(): v for k, v in (registries or {}).items()}
+    per_file = {
+        f: next((roots[d] for d in f.resolve().parents if d in roots), registry) for f in files
+    }
+    results = check_isolated(files, per_file, require_reviewed, expected, deep=deep, pdfx=pdfx)
     for f in files:
         findings += results[f]
     return files, findings

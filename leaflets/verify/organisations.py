@@ -31,20 +31,19 @@ def check_organisations(
     for o in organisations:
         for c in o.config.contacts:
             owners[phones.keypad_digits(phones.normalise(c.display))] = o
-    files: list[Path] = []
     findings: list[Finding] = []
-    loose: list[Path] = []
-    rest = (base, require_reviewed, deep, owners, files, findings)
+    asked: list[Path] = []  # what is checked: one call, so that every file shares the workers
+    folders: dict[Path, Organisation] = {}  # an organisation's folder -> the organisation
     for path in paths:
         if path.is_dir() and path.name in by_slug:  # one organisation's own folder
-            _check(by_slug[path.name], [path], *rest)
+            folders[path] = by_slug[path.name]
+            asked.append(path)
             continue
         if path.is_file():
-            owner = next((by_slug[p.name] for p in path.parents if p.name in by_slug), None)
-            if owner is None:
-                loose.append(path)
-            else:
-                _check(owner, [path], *rest)
+            owner = next((p for p in path.parents if p.name in by_slug), None)
+            if owner is not None:
+                folders[owner] = by_slug[owner.name]
+            asked.append(path)
             continue
         for o in organisations:
             folder = path / o.slug
@@ -60,31 +59,43 @@ def check_organisations(
                     )
                 )
                 continue
-            _check(o, [folder], *rest)
+            folders[folder] = o
+            asked.append(folder)
         for child in sorted(path.iterdir()) if path.is_dir() else ():
             if child.name not in by_slug and child.name != PREVIEWS and child.is_dir():
-                loose.append(child)
-    if loose:
-        f, x = check_paths(loose, base, require_reviewed, deep)
-        files += f
-        findings += x
-    if not files:
+                asked.append(child)  # not an organisation's: the registry alone
+    files: list[Path] = []
+    if asked:
+        registries = {folder: o.config.registry(base) for folder, o in folders.items()}
+        files, found = check_paths(asked, base, require_reviewed, deep, registries=registries)
+        roots = {folder.resolve(): o for folder, o in folders.items()}
+        for x in found:
+            where = Path(x.file).resolve()
+            org = next((roots[d] for d in [where, *where.parents] if d in roots), None)
+            findings.append(_named(x, org, owners) if org is not None else x)
+    if not asked:
         where = ", ".join(str(p) for p in paths)
         findings.append(Finding(where, None, "error", "pdf", "no PDF file found to check"))
+    elif files:  # (none at all is check_paths' own finding) an organisation's empty folder
+        held = {d for f in files for d in f.resolve().parents}
+        findings += [
+            Finding(str(folder), None, "error", "pdf", "no PDF file found to check")
+            for folder in folders
+            if folder.is_dir() and folder.resolve() not in held
+        ]
     return files, findings
 
 
-def _check(org, where, base, require_reviewed, deep, owners, files, findings) -> None:
-    f, found = check_paths(where, org.config.registry(base), require_reviewed, deep)
-    files += f
-    for x in found:
-        printed = {r.digits for r in phones.digit_runs(x.message)}
-        others = [o for digits, o in owners.items() if o is not org and digits in printed]
-        if others:
-            other = others[0]
-            x = dataclasses.replace(
-                x,
-                message=f"{x.message}; it is the number of {other.config.name} (row "
-                f"{other.row}), printed for {org.config.name} (row {org.row})",
-            )
-        findings.append(x)
+def _named(x: Finding, org: Organisation, owners: dict[str, Organisation]) -> Finding:
+    """A finding of `org`'s folder, saying whose number it is when it is another
+    organisation's."""
+    printed = {r.digits for r in phones.digit_runs(x.message)}
+    others = [o for digits, o in owners.items() if o is not org and digits in printed]
+    if not others:
+        return x
+    other = others[0]
+    return dataclasses.replace(
+        x,
+        message=f"{x.message}; it is the number of {other.config.name} (row "
+        f"{other.row}), printed for {org.config.name} (row {org.row})",
+    )
