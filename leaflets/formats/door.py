@@ -10,6 +10,7 @@ stays readable at arm's length.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import ClassVar
 
 from ..errors import FitError
@@ -19,9 +20,9 @@ from ..render.blocks import qr_block
 from ..render.branding import org_line
 from ..render.document import Document, PageSpec, background, band
 from ..render.page import content_box, draft_band, footer_line, page
-from ..sources.placeholders import segments
+from ..sources.placeholders import Ref, segments
 from ..text.fit import fit, fit_together
-from ..text.markup import Para
+from ..text.markup import SENTENCE_END, Para
 from .base import Format, list_marker
 from .poster import helpline
 
@@ -41,6 +42,36 @@ QR_MIN_MM = 18.0
 LABEL_MM = 8.0  # room for the QR label under the code, on A5
 DRAFT_PT = 11.0  # the draft note on A5: large and bold, white over the band's colour
 STEPS = 2  # the first steps it prints
+
+
+def hero(segs: list, rid: str, theme) -> list[Para]:
+    """The main helpline's contact text as the poster sets it (the words before the number in
+    bold, then the number HERO_SCALE times their size). The full stop that ends the number's
+    sentence is set at the number's size (a dot a third of its height, touching the last
+    digit, reads as part of it), and a sentence after that goes on a line of its own at the
+    words' size. The text stays the translator's, in its order; words joined to the number
+    without a sentence end (a Korean particle) stay with it, at the words' size."""
+    paras = [
+        dataclasses.replace(p, number_scale=HERO_SCALE) if p.number_scale else p
+        for p in helpline(segs, rid, theme, 0.0)
+    ]
+    number = paras[-1]
+    at = next(i for i, x in enumerate(number.segments) if isinstance(x, Ref))
+    rest = number.segments[at + 1 :]
+    first = rest[0] if rest and isinstance(rest[0], str) else ""
+    m = re.match(rf"[{re.escape(SENTENCE_END)}]+(?=\s|$)", first)
+    if m is None:
+        return paras
+    tail = [first[m.end() :].lstrip(), *rest[1:]]
+    own = dataclasses.replace(
+        number,
+        segments=(*number.segments[: at + 1], m.group(0)),
+        scale=HERO_SCALE,  # the stop; the number is HERO_SCALE times the size already
+    )
+    out = [*paras[:-1], own]
+    if any(isinstance(x, Ref) or x.strip() for x in tail):
+        out.append(Para.of(tail, color=theme.text, space_before=0.15))
+    return out
 
 
 def scale(spec: PageSpec) -> float:
@@ -149,20 +180,17 @@ class DoorPosterFormat(Format):
         # The hero: the main helpline's words and its number, as large as the width allows
         # (an unbreakable number sets the size), the rest of its sentence after it.
         contact, code = self.hero_contact(doc)
-        hero_paras = [
-            dataclasses.replace(p, number_scale=HERO_SCALE) if p.number_scale else p
-            for p in helpline(segments(contact.text, reg), contact.resource, theme, 0.0)
-        ]
+        hero_paras = hero(segments(contact.text, reg), contact.resource, theme)
         top = band_bottom - pad
-        hero = fit(
+        hero_block = fit(
             hero_paras,
             doc.typography(HERO_WORDS_PT * k, HERO_WORDS_MIN_PT, 12),
             width,
             (top - bottom) * 0.45,
             what("main helpline"),
         )
-        number_pt = hero.size * HERO_SCALE
-        top -= hero.height + 2 * pad  # the rule between the helpline and the steps
+        number_pt = hero_block.size * HERO_SCALE
+        top -= hero_block.height + 2 * pad  # the rule between the helpline and the steps
 
         # The first two steps, and beside them (or under them, for a long language's text)
         # the one QR code. The body stays under half the hero number's size.
@@ -221,13 +249,29 @@ class DoorPosterFormat(Format):
                 if n == len(tries):
                     raise
         used = max(body.height, code_h) if where == "beside" else body.height + pad + code_h
+        # a long number (RAINN's) sets the hero small: its words are then set at the body's
+        # size where the page has the room, never smaller than the steps under them
+        if hero_block.size < body.size:
+            words = body.size / hero_block.size
+            larger = [
+                p if p.number_scale else dataclasses.replace(p, scale=p.scale * words)
+                for p in hero_paras
+            ]
+            hs = hero_block.size
+            try:
+                bigger = fit(larger, doc.typography(hs, hs, 12), width, 1e6, what("main helpline"))
+            except FitError:  # a word wider than the page at that size: keep them as fitted
+                bigger = hero_block
+            if bigger.height - hero_block.height <= free - used:
+                free -= bigger.height - hero_block.height
+                hero_block = bigger
         # what is left over opens up the gaps around the rule, the rest stays at the foot
         spare = min((free - used) / 3, mm(12) * k)
 
         top = band_bottom - pad - spare / 2
         with doc.region(1, "main helpline"):
-            hero.draw(canvas, at(x0, width), top)
-        top -= hero.height + pad + spare / 2
+            hero_block.draw(canvas, at(x0, width), top)
+        top -= hero_block.height + pad + spare / 2
         canvas.setStrokeColorRGB(*theme.accent)
         canvas.setLineWidth(1.0 * k)
         canvas.line(x0, top, x1, top)
