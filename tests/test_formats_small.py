@@ -24,6 +24,9 @@ from leaflets.files import write_atomic
 from leaflets.formats import FORMATS
 from leaflets.i18n import localise
 from leaflets.i18n.catalogs import available_locales, po_path
+from leaflets.sources.config import load_config
+from leaflets.sources.guide import load_guides
+from leaflets.sources.registry import default_registry
 from leaflets.verify import check_file
 
 from .conftest import MM, chars, page_text, qr_codes
@@ -281,3 +284,19 @@ def test_format_all_builds_the_new_formats(matrix):
     for guide in GUIDES:
         files = {p.name for p in (matrix / guide / "en").glob("*.pdf")}
         assert {"card-discreet-cr80.pdf", "poster-door-a5.pdf", "poster-door-a6.pdf"} <= files
+
+
+def test_an_organisation_whose_name_reveals_the_topic_is_refused_on_the_discreet_front():
+    org = load_config(ROOT / "examples" / "school.toml")
+    org = dataclasses.replace(org, name="Northfield Sexual Health Clinic")
+    registry = org.registry(default_registry())
+    (guide,) = load_guides(["uk-young-people"], registry)
+    with pytest.raises(BuildError) as e:
+        render_pdf(localise(guide, "en"), registry, FORMATS["card-discreet"], "cr80", org=org)
+    assert str(e.value) == (
+        "guide uk-young-people, locale en, format card-discreet, paper cr80: front: the "
+        "organisation's name prints 'sex', which discreet.revealing lists as saying what the "
+        "card is about; reword it"
+    )
+    # the wallet card, whose front says what it is about anyway, takes the name
+    assert render_pdf(localise(guide, "en"), registry, FORMATS["card"], "cr80", org=org).data
