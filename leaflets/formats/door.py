@@ -223,9 +223,9 @@ class DoorPosterFormat(Format):
         body_max = min(BODY_MAX_PT * k, number_pt / HERO_OVER_BODY)
         if body_max < MIN_BODY_PT:
             raise FitError(
-                f"{what('main helpline')}: its number fits the width only at "
-                f"{number_pt:.1f} pt, less than {HERO_OVER_BODY:g} times a readable body; "
-                "shorten the words around it"
+                f"{what('main helpline')}: its number fits only at {number_pt:.1f} pt, "
+                f"less than {HERO_OVER_BODY:g} times the smallest body ({MIN_BODY_PT:g} pt); "
+                "shorten the helpline's text"
             )
         floors = [min(body_max, max(MIN_BODY_PT, f * k)) for f in BODY_FLOORS_PT]
         tries = [(floor, where) for floor in floors for where in ("beside", "under")]
