@@ -15,11 +15,16 @@ PAPERS: dict[str, tuple[float, float]] = {
     "letter": (215.9, 279.4),
     "a3": (297.0, 420.0),
     "tabloid": (279.4, 431.8),
+    "a5": (148.0, 210.0),  # the door poster
+    "a6": (105.0, 148.0),  # the door poster, small
 }
 
 CARD = "cr80"  # the wallet card's own size, which no printer is loaded with
+# Sizes of a piece of its own, which an organisation's [print] paper does not name: the door
+# poster keeps them, printed on that paper or on A4 and cut (docs/PRINTING.md).
+SMALL_PAPERS: tuple[str, ...] = ("a5", "a6")
 # The papers an office printer takes, for an organisation's [print] paper.
-OFFICE_PAPERS: tuple[str, ...] = tuple(p for p in PAPERS if p != CARD)
+OFFICE_PAPERS: tuple[str, ...] = tuple(p for p in PAPERS if p != CARD and p not in SMALL_PAPERS)
 
 
 def mm(v: float) -> float:

@@ -51,7 +51,15 @@ def test_the_school_builds_its_set(school):
     assert built == [
         f"uk-young-people/{loc}/{f}.pdf"
         for loc in ("cy", "en")
-        for f in ("card-cr80", "card-sheet-a4", "leaflet-a4", "poster-a4")
+        for f in (
+            "card-cr80",
+            "card-discreet-cr80",  # the card's own size, as the card
+            "card-sheet-a4",
+            "leaflet-a4",
+            "poster-a4",
+            "poster-door-a5",  # the door poster's own sizes: no office paper is them
+            "poster-door-a6",
+        )
     ]
 
 

@@ -16,7 +16,7 @@ from ..errors import OutputError, StaleRegistryError, UsageError
 from ..formats import FORMATS, WEB_FORMATS, names
 from ..i18n.catalogs import available_locales, buildable
 from ..i18n.locales import PSEUDO_LOCALE
-from ..paper import PAPERS
+from ..paper import OFFICE_PAPERS, PAPERS
 from ..sources.config import OrgConfig, load_config
 from ..sources.guide import Guide, guide_ids, load_guides
 from ..sources.registry import Registry, default_registry
@@ -116,14 +116,15 @@ def _jobs_for(
     """The jobs of one guide, and notes for papers a format does not come on.
 
     With `office_paper` (an organisation's [print] paper) the papers name the printer's
-    paper: a format with a single size of its own (the CR80 card) keeps it."""
+    paper: a format that comes on none of them (the CR80 card, the A5 and A6 door poster)
+    keeps its own sizes."""
     jobs, notes = [], []
     for fname in formats:
         if fname in WEB_FORMATS:  # a web page has no paper and no bleed
             jobs += [Job(g.id, loc, fname, "") for loc in locales]
             continue
         fmt = FORMATS[fname]
-        own = office_paper and len(fmt.papers) == 1
+        own = office_paper and not set(fmt.papers) & set(OFFICE_PAPERS)
         for paper in fmt.papers if own else papers or fmt.papers:
             if paper not in fmt.papers:
                 if explicit_paper:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from .base import Format
 from .card import CardFormat
+from .discreet import DiscreetCardFormat
+from .door import DoorPosterFormat
 from .html import HtmlFormat
 from .leaflet import LeafletFormat
 from .poster import PosterFormat
@@ -16,6 +18,8 @@ from .sheet import CardSheetFormat
 FORMATS: dict[str, Format] = {
     f.name: f for f in (CardFormat(), CardSheetFormat(), PosterFormat(), LeafletFormat())
 }
+FORMATS[DiscreetCardFormat.name] = DiscreetCardFormat()  # card-discreet: a neutral front
+FORMATS[DoorPosterFormat.name] = DoorPosterFormat()  # poster-door: A5 and A6, for a door
 
 # Formats that are not printed (no paper, no canvas): one page per edition and language.
 # `all` means the print formats above; these are built when named (--format html).

@@ -39,10 +39,10 @@ A11Y_MESSAGES: dict[str, tuple[str, str]] = {
 
 def comments_for(text: str, where: str) -> list[str]:
     """The translator comments of one message."""
-    out = [f"Printed: {where}."]
+    unprinted = where.startswith("not printed")
+    out = [f"{where[0].upper()}{where[1:]}." if unprinted else f"Printed: {where}."]
     kept = placeholders(text)
-    if kept and where.startswith("not printed"):
-        out[0] = f"{where[0].upper()}{where[1:]}."
+    if kept and unprinted:
         out.append(
             "Keep exactly once each, unchanged: "
             + ", ".join(dict.fromkeys(kept))

@@ -9,7 +9,9 @@ names the file, the message and what to do.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -95,6 +97,45 @@ class Poster:
     headline_from: str = "card"
 
 
+# Why the discreet card's texts stay neutral, for its translators.
+_NEUTRAL = (
+    "keep it neutral: the card is kept in a pocket or left in a toilet, and a stranger "
+    "glancing at it must not tell what it is about; use none of the words of "
+    "discreet.revealing"
+)
+
+
+@dataclass(frozen=True)
+class DiscreetLine:
+    resource: str
+    text: str = _t(
+        "discreet card front, a service by its short name with its number; "
+        f"{_NEUTRAL}, and never the service's full name if that says what it is for",
+        70,
+    )
+
+    @property
+    def key(self) -> str:
+        return self.resource
+
+
+@dataclass(frozen=True)
+class Discreet:
+    """The discreet card's front: the guide's own neutral words and its helplines' numbers,
+    and the words that front must never print."""
+
+    headline: str = _t(f"discreet card front, headline; {_NEUTRAL}", 45)
+    intro: str = _t(f"discreet card front, one line under the headline; {_NEUTRAL}", 90)
+    revealing: str = _t(
+        "not printed: the words that must never appear on the discreet card's front, "
+        "separated by commas. Translate each and add the forms a reader of this language "
+        "would recognise (plurals, other genders, everyday and slang words); the build "
+        "refuses a front that prints one, and the tests read the printed front against "
+        "this list"
+    )
+    lines: tuple[DiscreetLine, ...] = ()
+
+
 @dataclass(frozen=True)
 class Leaflet:
     resources_heading: str = _t("leaflet back panel, heading of the list of services", 40)
@@ -122,6 +163,7 @@ class Guide:
     poster: Poster
     leaflet: Leaflet
     ui: UI
+    discreet: Discreet
     sections: tuple[Section, ...]
     seed_forms: dict[str, str] = field(default_factory=dict, compare=False)
     path: Path | None = field(default=None, compare=False)
@@ -192,6 +234,7 @@ _REQUIRED_KEYS: dict[type, tuple[str, ...]] = {
     Block: ("kind", "text"),
     Contact: ("resource", "text"),
     QRLabel: ("resource", "label"),
+    DiscreetLine: ("resource", "text"),
 }
 _NOT_IN_TOML = {"path", "seed_forms"}
 
@@ -287,7 +330,7 @@ def check_guide(guide: Guide, registry: Registry) -> None:
         if problem:
             raise SourceError(f"{name}: message {ctx} {problem}")
     for part, block in (("card", guide.card), ("poster", guide.poster)):
-        for ct in block.contacts:
+        for ct in block.contacts + (guide.discreet.lines if part == "card" else ()):
             if f"{{{ct.resource}}}" not in ct.text:
                 raise SourceError(
                     f"{name}: {part} contact {ct.resource} must print its number "
@@ -328,6 +371,20 @@ def check_guide(guide: Guide, registry: Registry) -> None:
         raise SourceError(
             f"{name}: poster headline_from {guide.poster.headline_from!r} is not card or title"
         )
+    if guide.discreet.lines and not guide.discreet.revealing:
+        raise SourceError(
+            f"{name}: discreet has lines but no revealing words: list the words its front "
+            "must never print"
+        )
+    for word in revealing_words(guide.discreet.revealing):
+        for ctx, text, _ in guide.messages():
+            field_path = ctx.split("|")[-1]
+            if field_path.startswith("discreet.") and field_path != "discreet.revealing":
+                if reveals(text, [word]):
+                    raise SourceError(
+                        f"{name}: message {ctx} holds {word!r}, which discreet.revealing "
+                        "lists: the discreet card's front must not say what it is about"
+                    )
     for s in guide.sections:
         for b in s.blocks:
             if b.kind not in BLOCK_KINDS:
@@ -335,6 +392,36 @@ def check_guide(guide: Guide, registry: Registry) -> None:
                     f"{name}: section {s.id}: block kind {b.kind!r} is not one "
                     f"of {', '.join(BLOCK_KINDS)}"
                 )
+
+
+def revealing_words(text: str) -> list[str]:
+    """The words of a `revealing` list (comma-separated, in any script's commas)."""
+    return [w.strip() for w in re.split(r"[,،、，;؛]", text) if w.strip()]
+
+
+def _spaced(word: str) -> bool:
+    """Latin, Greek and Cyrillic words are found at the start of a word ("threat" in
+    "threatens", not "sex" in "Essex"); words of other scripts anywhere in the text (CJK has
+    no spaces, Arabic joins its articles and prefixes to the word)."""
+    return all(ord(c) < 0x0530 for c in word if c.isalpha())
+
+
+def reveals(text: str, words) -> list[str]:
+    """The words of `words` that `text` holds, compared case-folded in NFKC (Arabic
+    presentation forms, full-width letters and ligatures as their plain letters)."""
+    plain = unicodedata.normalize("NFKC", " ".join(text.split())).casefold()
+    found = []
+    for word in words:
+        w = unicodedata.normalize("NFKC", " ".join(word.split())).casefold()
+        if not w:
+            continue
+        if _spaced(w):
+            hit = re.search(rf"(?<!\w){re.escape(w)}", plain)
+        else:
+            hit = w in plain or w.replace(" ", "") in plain.replace(" ", "")
+        if hit:
+            found.append(word)
+    return found
 
 
 def guide_ids() -> list[str]:
