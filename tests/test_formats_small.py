@@ -193,6 +193,13 @@ def test_the_discreet_front_prints_no_revealing_word(discreet, guides, case):
     assert [w for w in words if _holds(front, w)] == []
     # the list is not empty talk: the back (today's card back) names what the card is about
     assert [w for w in words if _holds(back, w)] != []
+    # and the file's title, which a phone shows for a shared file, is the front's headline
+    with pikepdf.open(discreet[case]) as pdf:
+        title = str(pdf.docinfo["/Title"])
+        with pdf.open_metadata() as xmp:
+            xmp_title = str(xmp.get("dc:title", ""))
+    assert title.startswith(lg.guide.discreet.headline)
+    assert [w for w in words if _holds(_plain(title), w) or _holds(_plain(xmp_title), w)] == []
 
 
 def test_the_discreet_front_carries_the_helplines_numbers(discreet, registry):

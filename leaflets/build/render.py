@@ -45,7 +45,7 @@ def metadata(
     lg: LocalisedGuide, fmt: Format, paper: str, org: OrgConfig | None = None
 ) -> dict[str, str]:
     g = lg.guide
-    title = " ".join(t for t in (g.title, g.subtitle) if t)
+    title = fmt.title(g)
     return {
         "title": f"{title} ({fmt.description}, {g.name}, {lg.language_name})",
         "author": org.name if org else "leaflets",

@@ -75,6 +75,11 @@ class Format:
             safe=mm(self.safe_mm),
         )
 
+    def title(self, guide) -> str:
+        """What the file's title (a viewer's title bar, a screen reader's first words, the
+        name a shared file shows) says: the guide's title."""
+        return " ".join(t for t in (guide.title, guide.subtitle) if t)
+
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         """Draw every page of the format (each inside ``render.page.page``)."""
         raise NotImplementedError

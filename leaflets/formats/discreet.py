@@ -39,6 +39,11 @@ class DiscreetCardFormat(CardFormat):
     name: ClassVar[str] = "card-discreet"
     description: ClassVar[str] = "discreet CR80 wallet card, two sides"
 
+    def title(self, guide) -> str:
+        """The front's own neutral headline: a file shared on a phone shows its title, which
+        must not say what the front keeps quiet."""
+        return guide.discreet.headline
+
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         self.check_front(doc, spec)
         with page(canvas, doc, spec, draft=False):
