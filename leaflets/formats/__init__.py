@@ -9,12 +9,20 @@ from __future__ import annotations
 from .base import Format
 from .card import CardFormat
 from .html import HtmlFormat
+from .large_print import LargePrintFormat
 from .leaflet import LeafletFormat
 from .poster import PosterFormat
 from .sheet import CardSheetFormat
 
 FORMATS: dict[str, Format] = {
-    f.name: f for f in (CardFormat(), CardSheetFormat(), PosterFormat(), LeafletFormat())
+    f.name: f
+    for f in (
+        CardFormat(),
+        CardSheetFormat(),
+        PosterFormat(),
+        LeafletFormat(),
+        LargePrintFormat(),
+    )
 }
 
 # Formats that are not printed (no paper, no canvas): one page per edition and language.
