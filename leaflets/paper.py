@@ -15,11 +15,17 @@ PAPERS: dict[str, tuple[float, float]] = {
     "letter": (215.9, 279.4),
     "a3": (297.0, 420.0),
     "tabloid": (279.4, 431.8),
+    # Screens, not paper: the pages social images are drawn on, sized so that rendering at
+    # SCREEN_DPI gives exactly the pixels their names say (540 x 540 pt at 144 dpi).
+    "1080x1080": (190.5, 190.5),
+    "1080x1920": (190.5, 1920 / 144 * 25.4),
 }
 
 CARD = "cr80"  # the wallet card's own size, which no printer is loaded with
+SCREEN_DPI = 144  # a social image's page rendered at this resolution is its PNG
+SCREENS: tuple[str, ...] = ("1080x1080", "1080x1920")
 # The papers an office printer takes, for an organisation's [print] paper.
-OFFICE_PAPERS: tuple[str, ...] = tuple(p for p in PAPERS if p != CARD)
+OFFICE_PAPERS: tuple[str, ...] = tuple(p for p in PAPERS if p != CARD and p not in SCREENS)
 
 
 def mm(v: float) -> float:

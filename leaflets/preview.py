@@ -16,12 +16,11 @@ from urllib.parse import quote
 import pypdfium2 as pdfium
 
 from .errors import LeafletsError, OutputError
-from .files import MANIFEST, write_atomic
+from .files import MANIFEST, PREVIEW_DIR, write_atomic
 from .i18n.locales import language_name
 from .sources.reviews import find_review
 
 THUMB_WIDTH_PX = 260
-PREVIEW_DIR = "previews"
 ORGANISATIONS = "organisations.json"  # written by build --organisations
 
 

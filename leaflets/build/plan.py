@@ -47,6 +47,11 @@ class Job:
         return f"{self.guide}/{self.locale}/{self.format}-{self.paper}.pdf"
 
     @property
+    def image_relpath(self) -> str:
+        """Where its PNG goes, for a format rendered to an image: beside the PDF."""
+        return self.relpath.removesuffix(".pdf") + ".png"
+
+    @property
     def described(self) -> dict[str, object]:
         """What the manifest says of it."""
         return {

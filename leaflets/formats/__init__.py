@@ -13,6 +13,7 @@ from .large_print import LargePrintFormat
 from .leaflet import LeafletFormat
 from .poster import PosterFormat
 from .sheet import CardSheetFormat
+from .social import SocialSquareFormat, SocialStoryFormat
 
 FORMATS: dict[str, Format] = {
     f.name: f
@@ -22,6 +23,8 @@ FORMATS: dict[str, Format] = {
         PosterFormat(),
         LeafletFormat(),
         LargePrintFormat(),
+        SocialSquareFormat(),
+        SocialStoryFormat(),
     )
 }
 

@@ -40,6 +40,9 @@ class Format:
     # its language (the large-print leaflet); the build refuses a file outside it
     pages: ClassVar[int | tuple[int, int]]
     ornaments: ClassVar[str] = ""  # characters it prints that no text holds (bullets, marks)
+    # a PNG of this many pixels (width, height) is rendered from its one-page PDF, once
+    # the PDF has passed the build's checks (social images); None: the PDF alone
+    image: ClassVar[tuple[int, int] | None] = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -66,6 +69,12 @@ class Format:
                 f"format {cls.name} must declare pages as a number of at least 1, or "
                 "(least, most) with 1 <= least <= most"
             )
+        if cls.image is not None and (
+            cls.page_range() != (1, 1)
+            or len(cls.image) != 2
+            or not all(type(v) is int and v > 0 for v in cls.image)
+        ):
+            raise TypeError(f"format {cls.name}: an image is (width, height) pixels of one page")
         if cls.render is Format.render:
             raise TypeError(f"format {cls.name} must define render(doc, canvas, spec)")
 
