@@ -67,8 +67,9 @@ def check_image(
     by_payload = {opens(r.qr): r for r in registry if r.qr}
     seen: set[str] = set()
     for bc in zxingcpp.read_barcodes(image, formats=_2D_CODES, return_errors=True):
-        if not bc.valid:
-            out.append(finding("a code in the image does not decode"))
+        if not bc.valid:  # noise in text, or a damaged code: then a recorded one is missing
+            if expected is None:
+                out.append(finding("something like a code in the image does not decode", "warning"))
             continue
         res = by_payload.get(opens(bc.text))
         if res is None:
