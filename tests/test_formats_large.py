@@ -213,3 +213,17 @@ def test_the_build_is_byte_identical_under_source_date_epoch(tmp_path, monkeypat
     assert a.images and [p.read_bytes() for p in a.written + a.images] == [
         p.read_bytes() for p in b.written + b.images
     ]
+
+
+def test_the_preview_gallery_shows_each_png_and_verify_ignores_its_thumbnails(
+    out, tmp_path, registry
+):
+    from leaflets.preview import gallery
+
+    copy = shutil.copytree(out / "us" / "en", tmp_path / "g" / "us" / "en")
+    shutil.copy(out / "manifest.json", tmp_path / "g")
+    index = gallery(tmp_path / "g").read_text()
+    assert 'src="./us/en/social-square-1080x1080.png"' in index
+    assert 'src="./us/en/social-story-1080x1920.png"' in index
+    files, _ = check_paths([copy / "social-square-1080x1080.png"], registry)
+    assert files == [copy / "social-square-1080x1080.png"]
