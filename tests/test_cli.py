@@ -48,8 +48,13 @@ def _choices(help_text: str, option: str) -> list[str]:
 
 def test_build_help_lists_the_formats_and_papers():
     text = _help(["build"])
-    assert _choices(text, "--format") == ["card", "card-sheet", "poster", "leaflet", "html", "all"]
-    assert _choices(text, "--paper") == ["cr80", "a4", "letter", "a3", "tabloid", "all"]
+    assert _choices(text, "--format") == [
+        *["card", "card-sheet", "poster", "leaflet", "large-print", "social-square"],
+        *["social-story", "html", "all"],
+    ]
+    assert _choices(text, "--paper") == [
+        *["cr80", "a4", "letter", "a3", "tabloid", "1080x1080", "1080x1920", "all"]
+    ]
     assert _choices(text, "--guide") == ["uk-young-people", "us", "all"]
     for option in ("--locale", "--out", "--jobs", "--bleed", "--config", "--strict"):
         assert option in text
@@ -80,7 +85,10 @@ def test_bad_input_is_one_line(tmp_path):
     line = _one_line_error(["build", "--guide", "mars", "--out", str(tmp_path)], 2)
     assert "'mars' is not one of 'uk-young-people', 'us', 'all'" in line
     line = _one_line_error(["build", "--format", "mug", "--out", str(tmp_path)], 2)
-    assert "'mug' is not one of 'card', 'card-sheet', 'poster', 'leaflet', 'html', 'all'" in line
+    assert (
+        "'mug' is not one of 'card', 'card-sheet', 'poster', 'leaflet', 'large-print', "
+        "'social-square', 'social-story', 'html', 'all'" in line
+    )
     line = _one_line_error(
         ["build", "--format", "card", "--paper", "a4", "--out", str(tmp_path)], 2
     )

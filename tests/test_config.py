@@ -51,7 +51,10 @@ def test_the_school_builds_its_set(school):
     assert built == [
         f"uk-young-people/{loc}/{f}.pdf"
         for loc in ("cy", "en")
-        for f in ("card-cr80", "card-sheet-a4", "leaflet-a4", "poster-a4")
+        for f in (
+            *("card-cr80", "card-sheet-a4", "large-print-a4", "leaflet-a4", "poster-a4"),
+            *("social-square-1080x1080", "social-story-1080x1920"),
+        )
     ]
 
 
@@ -67,7 +70,9 @@ def test_verify_with_the_config_is_clean_and_without_it_flags_the_contacts(schoo
     ) in res.output
 
 
-@pytest.mark.parametrize("fmt", ["card-cr80", "card-sheet-a4", "poster-a4", "leaflet-a4"])
+@pytest.mark.parametrize(
+    "fmt", ["card-cr80", "card-sheet-a4", "poster-a4", "leaflet-a4", "large-print-a4"]
+)
 def test_every_format_carries_the_organisation(school, fmt):
     doc = read_pdf(school / "uk-young-people" / "en" / f"{fmt}.pdf")
     text = " ".join(" ".join(p.text.split()) for p in doc.pages)

@@ -80,9 +80,9 @@ def built(tmp_path_factory):
 def test_every_format_builds_and_verifies(built, registry, locale):
     gid = SCRIPTS[locale][0]
     pdfs = sorted((built / gid / locale).glob("*.pdf"))
-    assert len(pdfs) == 9
+    assert len(pdfs) == 13
     files, findings = check_paths([built / gid / locale], registry)  # both CPUs
-    assert len(files) == 9
+    assert len(files) == 15  # and the two social images' PNGs
     assert [str(f) for f in findings if f.level == "error"] == []
 
 

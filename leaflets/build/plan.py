@@ -128,6 +128,9 @@ def _jobs_for(
             jobs += [Job(g.id, loc, fname, "") for loc in locales]
             continue
         fmt = FORMATS[fname]
+        if pdfx and fmt.image is not None:  # a screen image has no print variant
+            notes.append(f"note: format {fname} is an image for screens, not print; skipped")
+            continue
         own = office_paper and len(fmt.papers) == 1
         for paper in fmt.papers if own else papers or fmt.papers:
             if paper not in fmt.papers:
@@ -138,7 +141,8 @@ def _jobs_for(
                     )
                 notes.append(f"note: format {fname} does not come on {paper}; skipped")
                 continue
-            jobs += [Job(g.id, loc, fname, paper, bleed or pdfx, pdfx=pdfx) for loc in locales]
+            with_bleed = (bleed or pdfx) and fmt.image is None  # an image is never bled
+            jobs += [Job(g.id, loc, fname, paper, with_bleed, pdfx=pdfx) for loc in locales]
     return jobs, notes
 
 

@@ -100,7 +100,8 @@ class Format:
             )
         w, h = PAPERS[paper]
         w, h = (max(w, h), min(w, h)) if self.landscape else (min(w, h), max(w, h))
-        with_bleed = bleed or self.always_bleed
+        # an image is a screen: no bleed and no marks, whatever a print build asks for
+        with_bleed = (bleed or self.always_bleed) and self.image is None
         return PageSpec(
             paper=paper,
             trim_w=mm(w),

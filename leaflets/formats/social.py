@@ -11,15 +11,16 @@ foot says when the numbers were checked. Right-to-left languages mirror the layo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
-from ..errors import BuildError
+from ..errors import BuildError, FitError
 from ..paper import mm
 from ..render import qr
 from ..render.blocks import qr_block
-from ..render.branding import org_line
+from ..render.branding import org_layout
 from ..render.document import Document, PageSpec, background, band
-from ..render.page import content_box, draft_band, footer_line, page
+from ..render.page import content_box, draft_band, footer_fitted, page
 from ..sources.guide import Contact, QRLabel
 from ..sources.placeholders import segments
 from ..text.fit import fit
@@ -82,30 +83,40 @@ class _Social:
         return doc.what(self.name, spec.paper, part)
 
     def draw(self, doc: Document, canvas, spec: PageSpec) -> None:
+        """The roomiest layout that fits: a long language's text takes a smaller headline
+        box and a smaller code before it fails (each laid out whole before anything is
+        drawn)."""
+        tries = ((0.27, QR_PT), (0.22, QR_PT * 0.85), (0.18, QR_PT * 0.75))
+        for n, (share, symbol) in enumerate(tries, 1):
+            try:
+                draw = self.layout(doc, spec, share, symbol)
+            except FitError:
+                if n == len(tries):
+                    raise
+                continue
+            draw(canvas)
+            return
+
+    def layout(self, doc: Document, spec: PageSpec, share: float, qr_pt: float):
+        """Everything laid out (FitError if something does not fit); returns draw(canvas)."""
         g, theme, reg = doc.guide, doc.theme, doc.registry
         x0, y0, x1, y1 = content_box(doc, spec, draft_pt=DRAFT_PT)
         width = x1 - x0
         tall = spec.trim_h > 1.4 * spec.trim_w  # the story: one column
         pad = mm(5)
-        background(canvas, spec, (1, 1, 1))
-
         head = fit(
             [Para.of(segments(g.card.headline, reg), bold=True, color=theme.on_accent, role="H1")],
             doc.typography(HEADLINE_PT * (1.3 if tall else 1.0), HEADLINE_MIN_PT, 16),
             width,
-            spec.trim_h * (0.28 if tall else 0.27),
+            spec.trim_h * share,
             self.what(doc, spec, "headline"),
         )
         band_bottom = y1 - head.height - 2 * pad
-        band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
-        with doc.region(0, "headline"):
-            head.draw(canvas, x0, y1 - pad)
-
-        with doc.region(3, "footer"):
-            foot = footer_line(canvas, doc, spec, 1.0)
-            if doc.org:  # the organisation's logo and name above when the numbers were checked
-                what = self.what(doc, spec, "organisation")
-                foot += org_line(canvas, doc, x0, x1, y0 + foot + mm(1), mm(8), what) + mm(1)
+        footer = footer_fitted(doc, spec)
+        foot = footer.height if footer else 0.0
+        org_h, draw_org = org_layout(doc, x0, x1, mm(8), self.what(doc, spec, "organisation"))
+        if org_h:
+            org_at, foot = y0 + foot + mm(1), foot + org_h + mm(1)
 
         main = main_helpline(doc)
         hero = helpline(segments(main.text, reg), main.resource, theme, 0.0)
@@ -116,16 +127,16 @@ class _Social:
             else []
         )
         code = main_code(doc, main.resource)
-        symbol = QR_PT * (1.2 if tall else 1.0)
+        symbol = qr_pt * (1.2 if tall else 1.0)
         outer = qr.outer_size(symbol, reg[code.resource].qr) if code else 0.0
         label_h = mm(9)
         coded = outer + label_h if code else 0.0
         top = band_bottom - 2 * pad
         bottom = y0 + foot + pad
-        k = 1.6 if tall else 1.0
-        body = doc.typography(BODY_PT * k, BODY_MIN_PT, BODY_MIN_PT)
+        body = doc.typography(BODY_PT * (1.6 if tall else 1.0), BODY_MIN_PT, BODY_MIN_PT)
         # the story: helpline, address, code, one under the other; the square: the helpline,
         # then the address beside the code
+        texts = []  # (fitted, x, top, reading key, part)
         if tall:
             text = fit(
                 hero + [_spaced(p) for p in typed],
@@ -134,8 +145,7 @@ class _Social:
                 top - bottom - coded - 2 * pad,
                 self.what(doc, spec, "helpline and address"),
             )
-            with doc.region(1, "helpline and address"):
-                text.draw(canvas, x0, top)
+            texts.append((text, x0, top, 1, "helpline and address"))
             free = top - text.height - bottom  # the code in the middle of what is left
             code_x, code_top, code_w = x0, top - text.height - (free - coded) / 2, width
         else:
@@ -143,8 +153,7 @@ class _Social:
             hero_fit = fit(
                 hero, body, width, top - bottom - row - pad, self.what(doc, spec, "helpline")
             )
-            with doc.region(1, "helpline"):
-                hero_fit.draw(canvas, x0, top)
+            texts.append((hero_fit, x0, top, 1, "helpline"))
             row_top = top - hero_fit.height - pad
             text_w = width - (outer + mm(4) + pad if code else 0.0)
             if typed:
@@ -155,32 +164,47 @@ class _Social:
                     row_top - bottom,
                     self.what(doc, spec, "address"),
                 )
-                with doc.region(1.5, "address"):
-                    middle = max(0.0, (coded - text.height) / 2)
-                    text.draw(canvas, doc.flip(spec, x0, x0 + text_w)[0], row_top - middle)
+                middle = max(0.0, (coded - text.height) / 2)
+                left = doc.flip(spec, x0, x0 + text_w)[0]
+                texts.append((text, left, row_top - middle, 1.5, "address"))
             code_x, code_w = doc.flip(spec, x1 - outer - mm(4), x1)[0], outer + mm(4)
             code_top = row_top
-        if code is None:
-            return
-        with doc.region(2, "QR code"):
-            qr_block(
-                canvas,
-                doc,
-                code.resource,
-                code.label,
-                code_x,
-                code_top,
-                code_w,
-                symbol,
-                doc.typography(13, 10, 10),
-                self.what(doc, spec, f"QR label {code.resource}"),
-                label_h,
-                outer,
-            )
+
+        def draw(canvas) -> None:
+            background(canvas, spec, (1, 1, 1))
+            band(canvas, spec, band_bottom, spec.trim_h, theme.accent)
+            with doc.region(0, "headline"):
+                head.draw(canvas, x0, y1 - pad)
+            for fitted, x, at, key, part in texts:
+                with doc.region(key, part):
+                    fitted.draw(canvas, x, at)
+            if code is not None:
+                with doc.region(2, "QR code"):
+                    qr_block(
+                        canvas,
+                        doc,
+                        code.resource,
+                        code.label,
+                        code_x,
+                        code_top,
+                        code_w,
+                        symbol,
+                        doc.typography(13, 10, 10),
+                        self.what(doc, spec, f"QR label {code.resource}"),
+                        label_h,
+                        outer,
+                    )
+            with doc.region(3, "footer"):
+                if footer:
+                    footer.draw(canvas, x0, y0 + footer.height)
+                if org_h:  # the organisation's logo and name above the checked line
+                    draw_org(canvas, org_at)
+
+        return draw
 
 
 def _spaced(p: Para) -> Para:
-    return Para(**{**p.__dict__, "space_before": 1.0})
+    return replace(p, space_before=1.0)
 
 
 class SocialSquareFormat(_Social, Format):
