@@ -232,3 +232,21 @@ def test_the_preview_gallery_shows_each_png_and_verify_ignores_its_thumbnails(
     assert 'src="./us/en/social-story-1080x1920.png"' in index
     files, _ = check_paths([copy / "social-square-1080x1080.png"], registry)
     assert files == [copy / "social-square-1080x1080.png"]
+
+
+def test_a_format_declares_pages_as_a_number_or_a_range_and_an_image_as_one_page():
+    from leaflets.formats.base import Format
+
+    class Booklet(Format):
+        name, description, papers, safe_mm, pages = "booklet", "booklet", ("a4",), 10.0, (2, 9)
+
+        def render(self, doc, canvas, spec) -> None: ...
+
+    assert Booklet.page_range() == (2, 9) and Booklet.pages_text() == "2 to 9"
+    for bad in ((3, 2), (0, 4), (1, 2, 3), ()):
+        with pytest.raises(TypeError, match="must declare pages"):
+            type("Bad", (Format,), {**Booklet.__dict__, "pages": bad})
+    with pytest.raises(TypeError, match="an image is"):
+        type("Poster", (Format,), {**Booklet.__dict__, "image": (1080, 1080)})
+    assert FORMATS["large-print"].page_range() == (2, 24)
+    assert FORMATS["social-story"].image == (1080, 1920)
