@@ -302,7 +302,8 @@ def build(
         click.echo(f"error: {f}", err=True)
     click.echo(
         f"{len(result.written)} file(s) written to {plan.out}, "
-        f"{len(plan.jobs) - len(result.written)} failed",
+        + (f"with {len(result.images)} PNG image(s) rendered from them, " if result.images else "")
+        + f"{len(plan.jobs) - len(result.written)} failed",
         err=True,
     )
     if result.failures:

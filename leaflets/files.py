@@ -33,6 +33,7 @@ except ImportError:  # Windows locks files with msvcrt
 
 _REPO = Path(__file__).resolve().parent.parent  # a checkout's top level
 MANIFEST = "manifest.json"  # a build folder's record of its files (build writes, verify reads)
+PREVIEW_DIR = "previews"  # the preview gallery's thumbnails, under a build folder
 
 
 def build_date() -> dt.date:

@@ -16,12 +16,11 @@ from urllib.parse import quote
 import pypdfium2 as pdfium
 
 from .errors import LeafletsError, OutputError
-from .files import MANIFEST, write_atomic
+from .files import MANIFEST, PREVIEW_DIR, write_atomic
 from .i18n.locales import language_name
 from .sources.reviews import find_review
 
 THUMB_WIDTH_PX = 260
-PREVIEW_DIR = "previews"
 ORGANISATIONS = "organisations.json"  # written by build --organisations
 
 
@@ -175,6 +174,9 @@ def gallery(root: Path) -> Path:
         review = reviews.get(rel, "")
         meta["draft"] = review != "reviewed" and meta["locale"] != "en"
         path = root / rel
+        png = path.with_suffix(".png")  # a social image rendered from this PDF by the build
+        if png.is_file() and not png.is_symlink() and png.stat().st_size <= MAX_BYTES:
+            meta["image"] = rel.removesuffix(".pdf") + ".png"
         try:
             meta["problem"] = _problem(path, root)
             if not meta["problem"]:
@@ -220,7 +222,14 @@ def _html(items: list[dict]) -> str:
                     f'{n}" loading="lazy">'
                     for n, t in enumerate(item["thumbs"], 1)
                 )
+                if item.get("image"):  # the PNG as posted, beside the page it came from
+                    pages += (
+                        f'<img class="png" src="{e(href(item["image"]))}" alt="'
+                        f'{e(item["format"])} {e(item["paper"])} PNG image" loading="lazy">'
+                    )
                 label = " · ".join(e(x) for x in (item["format"], item["paper"]) if x)
+                if item.get("image"):
+                    label += " · PDF and PNG"
                 problem = (
                     f'<span class="problem">{e(_shown(item["path"]))} {e(item["problem"])}</span>'
                     if item["problem"]
@@ -252,13 +261,15 @@ h3 small {{ color: #4a5563; font-weight: normal; }}
         position: relative; max-width: {2 * THUMB_WIDTH_PX + 20}px; }}
 .file img {{ width: {THUMB_WIDTH_PX // 2}px; border: 1px solid #eee; display: inline-block; }}
 .name {{ font-size: .85rem; }}
+.file img.png {{ border: 2px solid #1f3a5f; }}
 .problem {{ font-size: .85rem; color: #b3261e; max-width: {THUMB_WIDTH_PX}px;
            overflow-wrap: anywhere; }}
 .draft {{ position: absolute; top: .3rem; right: .3rem; background: #b3261e; color: #fff;
          font-weight: bold; font-size: .75rem; padding: .1rem .4rem; border-radius: 3px; }}
 </style></head><body>
 <h1>leaflets: preview of the build</h1>
-<p>Every page of every PDF; click a file to open it. <span class="draft"
+<p>Every page of every PDF, and each social image's PNG (framed) beside the PDF it was
+rendered from; click a file to open it. <span class="draft"
 style="position: static">DRAFT</span> marks translations not yet reviewed.</p>
 {"".join(sections)}
 </body></html>

@@ -49,11 +49,11 @@ def _choices(help_text: str, option: str) -> list[str]:
 def test_build_help_lists_the_formats_and_papers():
     text = _help(["build"])
     assert _choices(text, "--format") == [
-        *["card", "card-sheet", "poster", "leaflet", "card-discreet", "poster-door"],
-        *["html", "all"],
+        *["card", "card-sheet", "card-discreet", "poster", "poster-door", "leaflet"],
+        *["large-print", "social-square", "social-story", "html", "all"],
     ]
     assert _choices(text, "--paper") == [
-        *["cr80", "a4", "letter", "a3", "tabloid", "a5", "a6"],
+        *["cr80", "a4", "letter", "a3", "tabloid", "a5", "a6", "1080x1080", "1080x1920"],
         "all",
     ]
     assert _choices(text, "--guide") == ["uk-young-people", "us", "all"]
@@ -87,8 +87,8 @@ def test_bad_input_is_one_line(tmp_path):
     assert "'mars' is not one of 'uk-young-people', 'us', 'all'" in line
     line = _one_line_error(["build", "--format", "mug", "--out", str(tmp_path)], 2)
     assert (
-        "'mug' is not one of 'card', 'card-sheet', 'poster', 'leaflet', 'card-discreet', "
-        "'poster-door', 'html', 'all'" in line
+        "'mug' is not one of 'card', 'card-sheet', 'card-discreet', 'poster', 'poster-door', "
+        "'leaflet', 'large-print', 'social-square', 'social-story', 'html', 'all'" in line
     )
     line = _one_line_error(
         ["build", "--format", "card", "--paper", "a4", "--out", str(tmp_path)], 2

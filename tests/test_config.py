@@ -52,13 +52,11 @@ def test_the_school_builds_its_set(school):
         f"uk-young-people/{loc}/{f}.pdf"
         for loc in ("cy", "en")
         for f in (
-            "card-cr80",
-            "card-discreet-cr80",  # the card's own size, as the card
-            "card-sheet-a4",
-            "leaflet-a4",
-            "poster-a4",
-            "poster-door-a5",  # the door poster's own sizes: no office paper is them
-            "poster-door-a6",
+            *("card-cr80", "card-discreet-cr80", "card-sheet-a4", "large-print-a4"),
+            *("leaflet-a4", "poster-a4"),
+            # the door poster's own sizes: no office paper is them
+            *("poster-door-a5", "poster-door-a6"),
+            *("social-square-1080x1080", "social-story-1080x1920"),
         )
     ]
 
@@ -75,7 +73,9 @@ def test_verify_with_the_config_is_clean_and_without_it_flags_the_contacts(schoo
     ) in res.output
 
 
-@pytest.mark.parametrize("fmt", ["card-cr80", "card-sheet-a4", "poster-a4", "leaflet-a4"])
+@pytest.mark.parametrize(
+    "fmt", ["card-cr80", "card-sheet-a4", "poster-a4", "leaflet-a4", "large-print-a4"]
+)
 def test_every_format_carries_the_organisation(school, fmt):
     doc = read_pdf(school / "uk-young-people" / "en" / f"{fmt}.pdf")
     text = " ".join(" ".join(p.text.split()) for p in doc.pages)

@@ -36,8 +36,11 @@ EXPECTED_FILES = {
     "card-discreet-cr80",
     "poster-door-a5",
     "poster-door-a6",
+    "large-print-a4",
+    "large-print-letter",
 }
 CARDS = {"card-cr80", "card-discreet-cr80"}  # cut anyway: always printed with their bleed
+SCREEN_FILES = {"social-square-1080x1080", "social-story-1080x1920"}  # no bleed, ever
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +51,7 @@ def matrix_bleed(tmp_path_factory):
 @pytest.mark.parametrize("gid", ["us", "uk-young-people"])
 def test_every_format_and_paper_is_built_and_verifies(matrix, registry, gid):
     files = {p.stem for p in (matrix / gid / "en").glob("*.pdf")}
-    assert files == EXPECTED_FILES
+    assert files == EXPECTED_FILES | SCREEN_FILES
     for path in (matrix / gid / "en").glob("*.pdf"):
         assert check_file(path, registry) == [], path
 
@@ -85,8 +88,8 @@ def test_print_shop_pages_have_bleed_and_crop_marks(matrix_bleed, stem):
     corner_x, corner_y = 8 * px, img.height - 8 * px
     mark = [img.getpixel((int(corner_x - d * px), int(corner_y)))[:3] for d in (3.5, 4.5, 5.5)]
     assert any(sum(p) < 200 for p in mark), mark
-    # the background runs into the bleed (the sheet is white paper between its cards)
-    if not stem.startswith("card-sheet"):
+    # the background runs into the bleed (the sheet and the large-print leaflet are white paper)
+    if not stem.startswith(("card-sheet", "large-print")):
         assert img.getpixel((int(6.5 * px), int(img.height / 2)))[:3] != (255, 255, 255)
 
 

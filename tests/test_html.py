@@ -175,6 +175,7 @@ def test_all_means_the_print_formats_and_html_is_built_when_named():
     printed = {j.format for j in every.jobs}
     assert printed == set(FORMATS)  # every print format of the table, the new ones too
     assert printed >= {"card", "card-sheet", "poster", "leaflet", "card-discreet", "poster-door"}
+    assert printed >= {"large-print", "social-square", "social-story"}
     both = make_plan(guides="us", formats=["all", "html"])
     web = [j for j in both.jobs if j.format == "html"]
     assert [j.relpath for j in web] == ["us/en/index.html"]

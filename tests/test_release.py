@@ -115,10 +115,14 @@ def test_jobs_1_and_2_are_byte_identical(release, guides):
 
 def _check_manifest(out: Path, registry) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
-    assert [e["path"] for e in manifest["files"]] == _relpaths(out)
+    pngs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.png"))
+    assert [e["path"] for e in manifest["files"]] == sorted(_relpaths(out) + pngs)
     for e in manifest["files"]:
         data = (out / e["path"]).read_bytes()
         assert e["sha256"] == hashlib.sha256(data).hexdigest() and e["size"] == len(data)
+        if e["path"].endswith(".png"):  # a social image, rendered from the PDF beside it
+            assert e["from"] == e["path"].removesuffix(".png") + ".pdf"
+            continue
         assert e["pages"] == len(pypdf.PdfReader(out / e["path"]).pages)
         assert e["review"] in ("draft", "reviewed")
         assert e["resources"] and all(
@@ -157,7 +161,7 @@ def test_the_manifest_lists_every_file_with_its_hash(matrix, registry):
 @pytest.mark.slow
 def test_the_release_manifest_lists_every_file_with_its_hash(release, registry):
     _check_manifest(release.out, registry)  # every language too
-    assert len(_relpaths(release.out)) == 252
+    assert len(_relpaths(release.out)) == 364  # 13 PDFs for each of 28 editions and languages
 
 
 @pytest.mark.slow
@@ -166,7 +170,9 @@ def test_ci_output_is_one_line_per_edition_and_language(release):
     assert "built us/en" in built and "built uk-young-people/cy" in built
     assert len(built) == len(set(built)) == 28
     last = release.stderr.strip().splitlines()[-1]
-    assert last == f"252 file(s) written to {release.out}, 0 failed"
+    assert last == (
+        f"364 file(s) written to {release.out}, with 56 PNG image(s) rendered from them, 0 failed"
+    )
 
 
 def test_verify_checks_the_manifest(matrix, tmp_path):

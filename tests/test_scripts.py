@@ -83,7 +83,8 @@ def test_every_format_builds_and_verifies(built, registry, locale):
     every = sum(len(f.papers) for f in FORMATS.values())  # each format on each of its papers
     assert len(pdfs) == every
     files, findings = check_paths([built / gid / locale], registry)  # both CPUs
-    assert len(files) == every
+    images = sum(1 for f in FORMATS.values() for _ in f.papers if f.image is not None)
+    assert len(files) == every + images  # and the social images' PNGs
     assert [str(f) for f in findings if f.level == "error"] == []
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import struct
 from importlib import metadata
 from pathlib import Path
 
@@ -57,6 +58,21 @@ def entry(
         "catalog": catalog,
         "resources": {rid: _checked(registry[rid]) for rid in printed},
         "codes": {rid: _checked(registry[rid]) for rid in coded},
+    }
+
+
+def image_entry(pdf_entry: dict, relpath: str, png: bytes, pdf: bytes) -> dict:
+    """A PNG rendered from a PDF of the build: its own hash, size and pixels, and the PDF
+    it came from (path and hash); what it shows is what that PDF prints."""
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+    return {
+        **pdf_entry,
+        "path": relpath,
+        "sha256": hashlib.sha256(png).hexdigest(),
+        "size": len(png),
+        "pixels": [width, height],
+        "from": pdf_entry["path"],
+        "from_sha256": hashlib.sha256(pdf).hexdigest(),
     }
 
 

@@ -47,6 +47,11 @@ class Job:
         return f"{self.guide}/{self.locale}/{self.format}-{self.paper}.pdf"
 
     @property
+    def image_relpath(self) -> str:
+        """Where its PNG goes, for a format rendered to an image: beside the PDF."""
+        return self.relpath.removesuffix(".pdf") + ".png"
+
+    @property
     def described(self) -> dict[str, object]:
         """What the manifest says of it."""
         return {
@@ -124,6 +129,9 @@ def _jobs_for(
             jobs += [Job(g.id, loc, fname, "") for loc in locales]
             continue
         fmt = FORMATS[fname]
+        if pdfx and fmt.image is not None:  # a screen image has no print variant
+            notes.append(f"note: format {fname} is an image for screens, not print; skipped")
+            continue
         own = office_paper and not set(fmt.papers) & set(OFFICE_PAPERS)
         for paper in fmt.papers if own else papers or fmt.papers:
             if paper not in fmt.papers:
@@ -134,7 +142,8 @@ def _jobs_for(
                     )
                 notes.append(f"note: format {fname} does not come on {paper}; skipped")
                 continue
-            jobs += [Job(g.id, loc, fname, paper, bleed or pdfx, pdfx=pdfx) for loc in locales]
+            with_bleed = (bleed or pdfx) and fmt.image is None  # an image is never bled
+            jobs += [Job(g.id, loc, fname, paper, with_bleed, pdfx=pdfx) for loc in locales]
     return jobs, notes
 
 

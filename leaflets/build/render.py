@@ -140,8 +140,11 @@ def render_pdf(
     pages = canvas.getPageNumber() - 1
     canvas.save()
     what = f"guide {lg.guide.id}, locale {lg.locale}, format {fmt.name}, paper {paper}"
-    if pages != fmt.pages:
-        raise BuildError(f"{what}: printed {pages} page(s), but the format declares {fmt.pages}")
+    least, most = fmt.page_range()
+    if not least <= pages <= most:
+        raise BuildError(
+            f"{what}: printed {pages} page(s), but the format declares {fmt.pages_text()}"
+        )
     edition = registry.editions[lg.guide.id]
     _check_printed(what, registry, edition.requires.get(fmt.name, ()), doc.printed)
     data = buf.getvalue()

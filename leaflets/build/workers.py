@@ -24,7 +24,7 @@ from ..formats import FORMATS, WEB_FORMATS
 from ..i18n.localise import LocalisedGuide, localise
 from ..sources.guide import Guide
 from ..sources.registry import Registry
-from . import manifest
+from . import images, manifest
 from .plan import Job
 from .render import render_page, render_pdf
 
@@ -64,11 +64,13 @@ class Rendered:
     catalog: str = ""
     printed: tuple[str, ...] = ()
     coded: tuple[str, ...] = ()
+    image: bytes | None = None  # the PNG rendered from the PDF (social images)
 
 
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
+    images: list[Path] = field(default_factory=list)  # PNGs rendered from written PDFs
     failures: list[str] = field(default_factory=list)  # one line per file that failed
     notes: list[str] = field(default_factory=list)  # papers and catalogs skipped
     warnings: list[str] = field(default_factory=list)  # registry entries due for a re-check
@@ -124,15 +126,20 @@ def _render(job: Job) -> Rendered:
     if isinstance(lg, tuple):
         return Rendered(job, None, lg)
     registry, org = ctx.folders[job.org]
+    image = None
     try:
         if job.format in WEB_FORMATS:
             out = render_page(lg, registry, WEB_FORMATS[job.format], org=org)
         else:
             fmt = FORMATS[job.format]
             out = render_pdf(lg, registry, fmt, job.paper, job.bleed, org=org, press=job.pdfx)
+            # a social image: the PNG is rendered from the PDF that passed render_pdf's checks
+            image = images.render_png(out.data, fmt.image, job.relpath) if fmt.image else None
     except LeafletsError as e:
         return Rendered(job, None, (str(e),))
-    return Rendered(job, out.data, (), lg.status, out.pages, lg.catalog, out.printed, out.coded)
+    return Rendered(
+        job, out.data, (), lg.status, out.pages, lg.catalog, out.printed, out.coded, image
+    )
 
 
 def run(
@@ -197,11 +204,27 @@ def run_parts(
                     folders[r.job.org].registry,
                 )
             )
+            if r.image is not None:  # written after its PDF, listed with where it came from
+                png = out / r.job.org / r.job.image_relpath
+                try:
+                    write_atomic(png, r.image)
+                except OSError as e:
+                    raise OutputError(
+                        f"{png}: cannot be written ({e.strerror or e}); free the space or fix "
+                        "the folder and build again"
+                    ) from None
+                result.images.append(png)
+                entries[r.job.org].append(
+                    manifest.image_entry(
+                        entries[r.job.org][-1], r.job.image_relpath, r.image, r.data
+                    )
+                )
         if on_done:
             on_done(r)
 
     jobs = [j for p in parts for j in p.jobs]
     own = [out / j.org / j.relpath for j in jobs] + [out / p.folder / MANIFEST for p in parts]
+    own += [out / j.org / j.image_relpath for j in jobs if j.format in FORMATS]
     remove_own_temporaries(own)
     try:
         _render_all(jobs, context, workers, receive)

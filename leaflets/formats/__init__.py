@@ -11,18 +11,26 @@ from .card import CardFormat
 from .discreet import DiscreetCardFormat
 from .door import DoorPosterFormat
 from .html import HtmlFormat
+from .large_print import LargePrintFormat
 from .leaflet import LeafletFormat
 from .poster import PosterFormat
 from .sheet import CardSheetFormat
+from .social import SocialSquareFormat, SocialStoryFormat
 
 FORMATS: dict[str, Format] = {
-    f.name: f for f in (CardFormat(), CardSheetFormat(), PosterFormat(), LeafletFormat())
+    f.name: f
+    for f in (
+        CardFormat(),
+        CardSheetFormat(),
+        DiscreetCardFormat(),  # card-discreet: a front that does not say what it is about
+        PosterFormat(),
+        DoorPosterFormat(),  # poster-door: A5 and A6, for the inside of a door
+        LeafletFormat(),
+        LargePrintFormat(),
+        SocialSquareFormat(),
+        SocialStoryFormat(),
+    )
 }
-FORMATS[DiscreetCardFormat.name] = DiscreetCardFormat()  # card-discreet: a neutral front
-FORMATS[DoorPosterFormat.name] = DoorPosterFormat()  # poster-door: A5 and A6, for a door
-
-# Formats that are not printed (no paper, no canvas): one page per edition and language.
-# `all` means the print formats above; these are built when named (--format html).
 WEB_FORMATS: dict[str, HtmlFormat] = {f.name: f for f in (HtmlFormat(),)}
 
 

@@ -21,7 +21,7 @@ _DECLARED: dict[str, type | tuple[type, ...]] = {
     "description": str,
     "papers": tuple,
     "safe_mm": (int, float),
-    "pages": int,
+    "pages": (int, tuple),
 }
 
 
@@ -36,8 +36,13 @@ class Format:
     bleed_mm: ClassVar[float] = 3.0
     marks_mm: ClassVar[float] = 0.0  # room for crop marks around the bleed
     safe_mm: ClassVar[float]  # text and codes stay this far inside the trim
-    pages: ClassVar[int]
+    # how many pages it prints: a number, or (least, most) for a format whose length follows
+    # its language (the large-print leaflet); the build refuses a file outside it
+    pages: ClassVar[int | tuple[int, int]]
     ornaments: ClassVar[str] = ""  # characters it prints that no text holds (bullets, marks)
+    # a PNG of this many pixels (width, height) is rendered from its one-page PDF, once
+    # the PDF has passed the build's checks (social images); None: the PDF alone
+    image: ClassVar[tuple[int, int] | None] = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -52,10 +57,40 @@ class Format:
             raise TypeError(
                 f"format {cls.name}: paper(s) {', '.join(unknown)} not in the paper table"
             )
-        if cls.pages < 1:
-            raise TypeError(f"format {cls.name} must print at least one page")
+        least, most = cls.page_range()
+        if (
+            not all(type(n) is int for n in (least, most))
+            or isinstance(cls.pages, tuple)
+            and len(cls.pages) != 2
+            or least < 1
+            or most < least
+        ):
+            raise TypeError(
+                f"format {cls.name} must declare pages as a number of at least 1, or "
+                "(least, most) with 1 <= least <= most"
+            )
+        if cls.image is not None and (
+            cls.page_range() != (1, 1)
+            or len(cls.image) != 2
+            or not all(type(v) is int and v > 0 for v in cls.image)
+        ):
+            raise TypeError(f"format {cls.name}: an image is (width, height) pixels of one page")
         if cls.render is Format.render:
             raise TypeError(f"format {cls.name} must define render(doc, canvas, spec)")
+
+    @classmethod
+    def page_range(cls) -> tuple[int, int]:
+        """(least, most) pages the format may print."""
+        pages = cls.pages
+        if isinstance(pages, tuple):
+            return (pages[0], pages[-1]) if pages else (0, -1)
+        return pages, pages
+
+    @classmethod
+    def pages_text(cls) -> str:
+        """Its declaration as a person reads it: "2", or "2 to 12"."""
+        least, most = cls.page_range()
+        return str(least) if least == most else f"{least} to {most}"
 
     def page_spec(self, paper: str, bleed: bool = False) -> PageSpec:
         if paper not in self.papers:
@@ -65,7 +100,8 @@ class Format:
             )
         w, h = PAPERS[paper]
         w, h = (max(w, h), min(w, h)) if self.landscape else (min(w, h), max(w, h))
-        with_bleed = bleed or self.always_bleed
+        # an image is a screen: no bleed and no marks, whatever a print build asks for
+        with_bleed = (bleed or self.always_bleed) and self.image is None
         return PageSpec(
             paper=paper,
             trim_w=mm(w),

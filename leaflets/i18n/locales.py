@@ -68,6 +68,17 @@ def _language_name(locale: str) -> str:
 
 
 @cache
+def format_number(n: int, locale: str) -> str:
+    """A whole number as the locale writes it (CLDR: its digits and grouping)."""
+    # imported here to keep start-up fast: only page numbers need it
+    from babel.numbers import format_decimal
+
+    try:
+        return format_decimal(n, locale=Locale.parse(babel_id(locale.replace("-XA", ""))))
+    except (ValueError, LookupError, UnknownLocaleError):
+        return str(n)
+
+
 def format_date(date: dt.date, locale: str, region: str = "") -> str:
     """A date as the locale writes it (in the edition's country where CLDR knows that pair:
     English in the UK edition writes "25 November 2026"), in words where CLDR has them, so it

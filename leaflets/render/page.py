@@ -164,25 +164,36 @@ def checked_line(doc: Document) -> list:
     return segments(g.leaflet.checked, doc.registry, {"date": checked_date(doc, ids)})
 
 
-def footer_line(
-    canvas, doc: Document, spec: PageSpec, k: float = 1.0, span: tuple[float, float] | None = None
-) -> float:
-    """A muted line at the bottom of the safe area (or of the horizontal `span` of it): when
-    the numbers were checked. Returns the height used."""
+def footer_fitted(
+    doc: Document, spec: PageSpec, k: float = 1.0, span: tuple[float, float] | None = None
+) -> Fitted | None:
+    """The footer line laid out (None when the guide has no checked line): when the numbers
+    were checked, the edition and the language, muted."""
     g = doc.guide
     if not g.leaflet.checked:
-        return 0.0
-    x0, y0, x1, _ = content_box(doc, spec)
+        return None
+    x0, _, x1, _ = content_box(doc, spec)
     if span:
         x0, x1 = span
     segs = checked_line(doc)
     paras = [Para.of([*segs, f" · {g.name} · {doc.lg.language_name}"], color=doc.theme.muted)]
-    fitted = fit(
+    return fit(
         paras,
         doc.typography(10 * k, 8 * k, 8 * k),
         x1 - x0,
         mm(12) * k,
         doc.what("footer", spec.paper, "checked date"),
     )
-    fitted.draw(canvas, x0, y0 + fitted.height)
+
+
+def footer_line(
+    canvas, doc: Document, spec: PageSpec, k: float = 1.0, span: tuple[float, float] | None = None
+) -> float:
+    """A muted line at the bottom of the safe area (or of the horizontal `span` of it): when
+    the numbers were checked. Returns the height used."""
+    fitted = footer_fitted(doc, spec, k, span)
+    if fitted is None:
+        return 0.0
+    x0, y0, _, _ = content_box(doc, spec)
+    fitted.draw(canvas, span[0] if span else x0, y0 + fitted.height)
     return fitted.height

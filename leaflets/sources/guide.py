@@ -146,6 +146,11 @@ class Leaflet:
 class UI:
     draft_note: str = _t("band on every page of a draft translation, after the word DRAFT", 45)
     fallback_note: str = _t("note on pages where untranslated messages fall back to English", 90)
+    page_number: str = _t(
+        "large-print leaflet, foot of every page: this page's number and how many pages there "
+        "are; keep {page} and {pages}",
+        30,
+    )
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,10 @@ class Ref:
 
 Segment = str | Ref
 
-# Placeholders that are not resources: values the renderer supplies (a date, formatted for
-# the language). A translator must keep them like the others.
-FIELDS = ("date",)
+# Placeholders that are not resources: values the renderer supplies (a date, a page number
+# and the number of pages, formatted for the language). A translator must keep them like the
+# others.
+FIELDS = ("date", "page", "pages")
 
 
 def placeholders(text: str) -> list[str]:

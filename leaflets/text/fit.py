@@ -192,7 +192,10 @@ def _pour(
         if spec.keep_with_next and i + 1 < len(queue):
             nxt = queue[i + 1][1]
             two_lines = 2.4 * size * nxt.scale * typo.leading  # a heading keeps two lines
-            need += min(queue[i + 1][0].wrap(w, 1e6)[1], two_lines) + nxt.space_before * size
+            next_h = queue[i + 1][0].wrap(w, 1e6)[1]
+            if not (nxt.keep_together and next_h <= h):  # or all of one kept together
+                next_h = min(next_h, two_lines)
+            need += next_h + nxt.space_before * size
         if used + need <= h + 0.01:
             out[fi].items.append((para, before, ph))
             out[fi].parts.append((spec, first))
@@ -201,7 +204,8 @@ def _pour(
             i += 1
             continue
         room = h - used - before
-        parts = para.split(w, room) if room > 0 and not spec.keep_with_next else []
+        whole = spec.keep_with_next or (spec.keep_together and ph <= h and used > 0)
+        parts = para.split(w, room) if room > 0 and not whole else []
         if len(parts) == 2:
             _, h0 = parts[0].wrap(w, room)
             out[fi].items.append((parts[0], before, h0))
@@ -230,6 +234,43 @@ def fit_flow(
     raise FitError(
         f"{what}: the text does not fit its {len(frames)} panel(s) even at "
         f"{typo.min_size:g} pt; shorten the text"
+    )
+
+
+def fit_pages(
+    paras: Sequence[Para],
+    typo: Typography,
+    frames: Callable[[int], tuple[float, float]],
+    most: int,
+    what: str,
+) -> list[Fitted]:
+    """Paragraphs poured in order into as many pages as they need, no more than `most`,
+    at the largest body size (from the maximum down to the floor) at which they fit;
+    ``frames(n)`` is the (width, height) of page n (from 0). Returns one Fitted per page
+    used. Raises FitError naming `what` when a word is wider than its page or the text
+    needs more than `most` pages even at the floor."""
+    boxes = [frames(n) for n in range(most)]
+
+    def attempt(size: float) -> list[Fitted] | None:
+        poured, _ = _pour(paras, typo, size, boxes)
+        if poured is None:
+            return None
+        while len(poured) > 1 and not poured[-1].items:
+            poured.pop()
+        return poured
+
+    found = attempt(typo.max_size)  # the largest size fits in more pages, never shrinks first
+    if found is not None:
+        return found
+    found = largest_fitting(_sizes(typo)[1:], attempt)
+    if found is not None:
+        return found
+    _, bad = _pour(paras, typo, typo.min_size, boxes)
+    if bad is not None:
+        raise _too_wide(what, paras[bad], typo, "the page")
+    raise FitError(
+        f"{what}: the text needs more than {most} pages even at {typo.min_size:g} pt; "
+        "shorten the text"
     )
 
 

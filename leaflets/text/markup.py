@@ -37,6 +37,7 @@ class Para:
     space_before: float = 0.0  # in body sizes
     lead: str = ""  # a bold lead-in before the segments
     keep_with_next: bool = False
+    keep_together: bool = False  # never split between frames, unless taller than a frame
     role: str = ""  # its structure for a screen reader: "H1".."H6"; "" is P (LI with a bullet)
     number_scale: float = 0.0  # its numbers and links at least this size, in body sizes
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..sources.registry import Registry
 from .html import check_html, html_pages, is_html
+from .images import check_image, image_files, is_image
 from .manifest import MANIFEST, read_manifest
 from .ocr import require_tesseract
 from .pdfx import preflight
@@ -39,6 +40,8 @@ def check_file(
     finding (an error). A web page (.html) is read by verify.html."""
     if is_html(path):
         return check_html(path, registry, require_reviewed, expected, limits)
+    if is_image(path):  # a social image: its codes, its size, the PDF it came from
+        return check_image(path, registry, expected, limits)
     try:
         doc = read_pdf(path, limits, deep)
     except Unreadable as e:
@@ -179,7 +182,7 @@ def check_paths(
     a finding. `registries` gives the files under a folder a registry of their own (an
     organisation's contacts); the rest are checked against `registry`."""
     paths = list(paths)
-    files = collect(paths) + html_pages(paths)
+    files = collect(paths) + html_pages(paths) + image_files(paths)
     asked = [p.resolve() for p in paths if p.is_dir()]
     findings: list[Finding] = []
     expected: dict[Path, Expected] = {}

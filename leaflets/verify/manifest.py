@@ -39,6 +39,8 @@ def read_manifest(folder: Path) -> tuple[dict[Path, Expected], list[Finding]]:
                 tuple(str(r) for r in e["resources"]),
                 tuple(str(r) for r in e.get("codes", ())),
                 str(e.get("catalog", "")),
+                tuple(int(v) for v in e.get("pixels", ())),
+                str(_inside(folder, e["from"])) if "from" in e else "",
             )
             for e in files
         }

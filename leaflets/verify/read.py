@@ -130,6 +130,8 @@ class Expected:
     resources: tuple[str, ...]  # the registry entries the build recorded it printing as text
     codes: tuple[str, ...] = ()  # and as QR codes
     catalog: str = ""  # the SHA-256 of the catalog it was built from ("" for English)
+    pixels: tuple[int, ...] = ()  # a PNG: its (width, height) as the build made it
+    source: str = ""  # a PNG: the PDF it was rendered from (its path)
 
 
 @dataclass
