@@ -95,6 +95,7 @@ class Word:
     line_break_after: bool = False
     space_before: bool = True  # False when it touches the word before ("(" + number + ")")
     break_before: bool | None = None  # may a line break before it? (default: if spaced)
+    break_in_need: bool = False  # it may, when its word is wider than the line (Korean)
 
     @property
     def breakable(self) -> bool:
@@ -154,33 +155,60 @@ class ComplexParagraph:
                 units.append([word])
         return units
 
+    def _unit_width(self, unit: list[Word], space: float) -> float:
+        return sum(word.width for word in unit) + space * sum(
+            1 for word in unit[1:] if word.space_before
+        )
+
+    def _line_width(self, units: list[list[Word]], space: float) -> float:
+        return sum(self._unit_width(u, space) for u in units) + space * sum(
+            1 for u in units[1:] if u[0].space_before
+        )
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         room = avail_width - self.indent
         space = self.space_width()
-        lines: list[Line] = []
-        current: list[Word] = []
+        units: list[list[Word]] = []
+        for unit in self._units():
+            if self._unit_width(unit, space) > room and any(w.break_in_need for w in unit[1:]):
+                # a word wider than its line (a long Korean word in a narrow label) breaks
+                # where it may in need, rather than run out of its box
+                pieces: list[list[Word]] = [[]]
+                for word in unit:
+                    if word.break_in_need and pieces[-1]:
+                        pieces.append([])
+                    pieces[-1].append(word)
+                units.extend(pieces)
+            else:
+                units.append(unit)
+        lines: list[list[list[Word]]] = []
+        current: list[list[Word]] = []
         width = 0.0
         self.overflow = False
-        for unit in self._units():
-            w = sum(word.width for word in unit) + space * sum(
-                1 for word in unit[1:] if word.space_before
-            )
+        for unit in units:
+            w = self._unit_width(unit, space)
             gap = space if unit[0].space_before else 0.0
             if w > room + 0.5:
                 self.overflow = True
             if current and width + gap + w > room:
-                lines.append(Line(current, width, self._line_height(current)))
+                lines.append(current)
                 current, width = [], 0.0
             width = width + gap + w if current else w
-            current.extend(unit)
+            current.append(unit)
             if unit[-1].line_break_after:
-                lines.append(Line(current, width, self._line_height(current)))
+                lines.append(current)
                 current, width = [], 0.0
         if current or not lines:
-            lines.append(Line(current, width, self._line_height(current)))
-        self.lines = lines
+            lines.append(current)
+        if self.stack.primary.cjk:
+            _no_lone_characters(lines, room, lambda us: self._line_width(us, space))
+        self.lines = []
+        for units_of_line in lines:
+            words = [w for u in units_of_line for w in u]
+            width = self._line_width(units_of_line, space)
+            self.lines.append(Line(words, width, self._line_height(words)))
         self.width = avail_width
-        self.height = sum(line.height for line in lines)
+        self.height = sum(line.height for line in self.lines)
         return avail_width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[ComplexParagraph]:
@@ -266,6 +294,24 @@ class ComplexParagraph:
                     canvas.addLiteral("EMC")
                 cursor += run.width
             top -= line.height
+
+
+def _letters(units: list[list[Word]]) -> int:
+    """The letters, ideographs and digits of a line (punctuation and spaces left out)."""
+    return sum(1 for u in units for w in u for c in w.text if unicodedata.category(c)[0] in "LN")
+
+
+def _no_lone_characters(lines: list[list[list[Word]]], room: float, width) -> None:
+    """No Chinese, Japanese or Korean line of one character ("支 / 持。"): the last word of
+    the line before moves down to it, when that line keeps two characters and the break
+    before the lone character was not one the text asks for."""
+    for i in range(1, len(lines)):
+        prev, line = lines[i - 1], lines[i]
+        if _letters(line) != 1 or len(prev) < 2 or prev[-1][-1].line_break_after:
+            continue
+        if _letters(prev[:-1]) < 2 or width([prev[-1], *line]) > room:
+            continue
+        lines[i - 1], lines[i] = prev[:-1], [prev[-1], *line]
 
 
 def _foreign(run: Run, stack: Stack) -> bool:
