@@ -468,8 +468,9 @@ def _mark_ltr_runs(words: list[Word]) -> None:
     letter, and takes in the brackets that open or close inside it ("Cyber Civil Rights
     Initiative (CCRI)", "Childline (0800 1111)") and a pair that encloses it ("(CCRI)"), so
     that the bidi algorithm does not send a bracket to the far side of the name. A paragraph
-    with no right-to-left letter at all (an English name and its link, alone in a list) is
-    one run with all its punctuation. Everything else follows the bidi algorithm: a full stop
+    with Latin words and no right-to-left letter at all (an English name and its link, alone
+    in a list) is one run with all its punctuation; a number alone ("{rainn}.") is not: its
+    full stop ends a right-to-left sentence. Everything else follows the bidi algorithm: a full stop
     after a name ends the right-to-left sentence, on the name's left."""
     text: list[str] = []
     kinds: list[str] = []
@@ -484,7 +485,9 @@ def _mark_ltr_runs(words: list[Word]) -> None:
             kinds.append(_strength(ch, word.isolated))
             owner.append(i)
     mask = [False] * len(text)
-    if "R" not in kinds:
+    if "R" not in kinds and any(
+        _strength(ch, False) == "L" for w in words if not w.isolated for ch in w.text
+    ):
         mask = [True] * len(text)
     k = 0
     while "R" in kinds and k < len(text):
