@@ -179,7 +179,9 @@ class LeafletFormat(Format):
             for i, s in enumerate(g.card.steps, 1)
         ]
         edition = " · ".join(
-            t for t in (doc.org.name if doc.org else "", g.name, doc.lg.language_name) if t
+            t
+            for t in (doc.org.name if doc.org else "", doc.lg.edition_name, doc.lg.language_name)
+            if t
         )
         foot = fit(
             [Para.of(edition, color=theme.on_accent)],

@@ -10,7 +10,7 @@ from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER
 from .catalogs import available_locales, po_path
 from .checks import checked_catalog
-from .locales import PSEUDO_LOCALE, SOURCE_LOCALE, direction, language_name
+from .locales import PSEUDO_LOCALE, SOURCE_LOCALE, direction, edition_name, language_name
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ class LocalisedGuide:
     @property
     def direction(self) -> str:
         return direction(self.locale)
+
+    @property
+    def edition_name(self) -> str:
+        """The edition as its pages name it: its country in the page's language (CLDR)."""
+        return edition_name(self.guide.name, self.guide.region, self.locale)
 
     @property
     def is_draft(self) -> bool:
