@@ -278,8 +278,13 @@ class _Page:
         english = self.lg.locale.split("-")[0] != "en"
         for r in self.reg:
             if self.g.id in r.editions and not r.is_local:
-                # the registry names services in English, in every language (as the leaflet)
-                name = f'<span lang="en">{_e(r.name)}</span>' if english else _e(r.name)
+                # the registry names services in English, in every language (as the leaflet),
+                # but for generic words ("Emergency services"), which the catalog translates
+                name = self.lg.resource_name(r)
+                if english and name == r.name:
+                    name = f'<span lang="en">{_e(name)}</span>'
+                else:
+                    name = _e(name)
                 out.append(f"<li>{name}: {self.link(Ref(r))}</li>")
         out.append("</ul></section>")
         return "\n".join(out)

@@ -346,7 +346,10 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
         if g.id in r.editions:
             out.append(
                 Para.of(
-                    [r.name + ": ", Ref(r)], color=theme.text, space_before=0.35 * sp, bullet="•"
+                    [doc.lg.resource_name(r) + ": ", Ref(r)],
+                    color=theme.text,
+                    space_before=0.35 * sp,
+                    bullet="•",
                 )
             )
     return out

@@ -269,6 +269,16 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
                     space_before=not glued and bool(words) and i == 0,
                 )
                 word.line_break_after = i < len(pieces) - 1
+                # Chinese and Japanese write a number straight after the text ("：1-800…"):
+                # the line may break before it when the text around is wider than the line
+                word.break_in_need = (
+                    stack.primary.cjk
+                    and not korean
+                    and i == 0
+                    and glued
+                    and bool(words)
+                    and words[-1].text[-1:] not in _NO_LINE_END
+                )
                 words.append(word)
             glued = True
         else:
