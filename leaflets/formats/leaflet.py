@@ -53,7 +53,7 @@ class LeafletFormat(Format):
         """Content boxes (x0, y0, x1, y1) of the six panels, by name."""
         full, flap = panel_widths(spec.trim_w)
         sx0, _, sx1, _ = spec.safe_box
-        g = mm(FOLD_GUTTER_MM) / 2
+        g = mm(FOLD_GUTTER_MM)  # from each fold to the text either side of it
         # every panel carries a draft's band, as tall as the narrowest panel's (the flap's)
         x0, y0, x1, y1 = content_box(doc, spec, draft_width=flap - g - sx0)
         edges = {
@@ -358,7 +358,7 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
 def fold_marks(canvas, spec: PageSpec, xs: list[float]) -> None:
     """Short fold marks at the top and bottom edges: outside the trim when there is room for
     marks (print shop), else OFFICE_MARK_MM inside the paper edge, where an office printer
-    prints (text keeps FOLD_GUTTER_MM / 2 from the fold, so the marks touch none)."""
+    prints (text keeps FOLD_GUTTER_MM from the fold, so the marks touch none)."""
     canvas.saveState()
     canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
     canvas.setLineWidth(0.4)
