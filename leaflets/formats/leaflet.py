@@ -293,10 +293,13 @@ class LeafletFormat(Format):
         sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames]
         what = self.what(doc, spec, "guidance text")
         typo = doc.typography(BODY_MAX_PT, BODY_MIN_PT)
-        try:
-            return fit_flow(guidance_paras(doc), typo, sizes, what)
-        except FitError:  # a long language's text: the space between paragraphs closes up
-            return fit_flow(guidance_paras(doc, spacing=0.5), typo, sizes, what)
+        # a long language's text: the space between paragraphs closes up, in steps
+        for spacing in (1.0, 0.5):
+            try:
+                return fit_flow(guidance_paras(doc, spacing=spacing), typo, sizes, what)
+            except FitError:
+                pass
+        return fit_flow(guidance_paras(doc, spacing=0.25), typo, sizes, what)
 
 
 def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:

@@ -466,7 +466,7 @@ def _mark_ltr_runs(words: list[Word]) -> None:
     embedded in right-to-left text, found over the whole paragraph (across its lines). A run
     goes from a Latin letter (or a number) to the last one before the next right-to-left
     letter, and takes in the brackets that open or close inside it ("Cyber Civil Rights
-    Initiative (CCRI)", "Childline (0800 1111)") and a pair that encloses it ("(CCRI)"), so
+    Initiative (CCRI)", "Childline (<its number>)") and a pair that encloses it ("(CCRI)"), so
     that the bidi algorithm does not send a bracket to the far side of the name. A paragraph
     with Latin words and no right-to-left letter at all (an English name and its link, alone
     in a list) is one run with all its punctuation; a number alone ("{rainn}.") is not: its
