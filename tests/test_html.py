@@ -249,7 +249,7 @@ def test_the_page_carries_the_texts_of_the_localised_guide(pages, guides, regist
     texts += [c.text for c in g.card.contacts + g.poster.contacts]
     for s in g.sections:
         texts += [s.heading] + [x for b in s.blocks for x in (b.lead, b.text)]
-    texts += [r.name for r in registry if guide in r.editions]
+    texts += [lg.resource_name(r) for r in registry if guide in r.editions]
     missing = [t for t in texts if t and _flat(fill(t, registry)) not in page.body]
     assert missing == []
     steps = next(x for x in page.lists if x["class"] == "steps")["items"]

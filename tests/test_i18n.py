@@ -22,7 +22,7 @@ from leaflets.errors import FitError, SourceError
 from leaflets.formats import FORMATS
 from leaflets.i18n import catalogs
 from leaflets.i18n.checks import message_problems
-from leaflets.i18n.extract import A11Y_MESSAGES
+from leaflets.i18n.extract import A11Y_MESSAGES, edition_messages
 from leaflets.sources import reading, reviews
 from leaflets.sources.placeholders import PLACEHOLDER
 from leaflets.verify import check_file, check_paths, read_pdf
@@ -91,6 +91,7 @@ def test_pybabel_extract_finds_every_guide_string(tmp_path, guides):
     want = {(ctx, text) for g in guides.values() for ctx, text, _ in g.messages()}
     # and what a screen reader says of each edition's codes and links
     want |= {(f"{g}|{k}", text) for g in guides for k, (text, _) in A11Y_MESSAGES.items()}
+    want |= {(ctx, text) for g in guides.values() for ctx, text, _ in edition_messages(g)}
     assert found == want
     rainn = next(m for m in cat if m.context == "us|card.contacts.rainn.text")
     comment = " ".join(rainn.auto_comments)
@@ -106,9 +107,9 @@ def test_shipped_pot_is_current(guides):
             cat = read_po(f)
         assert {(m.context, m.id) for m in cat if m.id} == {
             (ctx, text) for ctx, text, _ in g.messages()
-        } | {(f"{g.id}|{k}", text) for k, (text, _) in A11Y_MESSAGES.items()}, (
-            f"run: i18n extract ({g.id})"
-        )
+        } | {(f"{g.id}|{k}", text) for k, (text, _) in A11Y_MESSAGES.items()} | {
+            (ctx, text) for ctx, text, _ in edition_messages(g)
+        }, f"run: i18n extract ({g.id})"
 
 
 def test_i18n_check_passes_on_the_shipped_catalogs():

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
+import unicodedata
 from collections import Counter
 
+import babel
 import pypdf
 import pytest
 from click.testing import CliRunner
@@ -308,3 +311,211 @@ def test_a_bad_subset_keep_entry_is_one_line_naming_it(monkeypatch, bad):
     finally:
         fonts.subset_keeps.cache_clear()
     assert str(e.value).startswith("fonts/fonts.toml: [subset] keep: ") and repr(bad) in str(e)
+
+
+# -- line layout of each script, read back from character positions --------------------------
+
+
+def _printed_lines(path) -> list[tuple[int, float, float, float, str]]:
+    """Each printed line of a file, read left to right by the characters' positions (their
+    origins on one baseline), cut at column gaps: (page, baseline, left, size, text)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    out = []
+    pdf = pdfium.PdfDocument(path)
+    for pn in range(len(pdf)):
+        tp = pdf[pn].get_textpage()
+        rows: dict[float, list] = {}
+        x, y = ctypes.c_double(), ctypes.c_double()
+        for i in range(tp.count_chars()):
+            ch = tp.get_text_range(i, 1)
+            if not ch or ch in "\r\n\x02":
+                continue
+            pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(x), ctypes.byref(y))
+            left, _, right, _ = tp.get_charbox(i, loose=True)
+            size = pdfium_c.FPDFText_GetFontSize(tp.raw, i)
+            key = next((k for k in rows if abs(k - y.value) < 0.6), y.value)
+            rows.setdefault(key, []).append((left, right, size, ch))
+        for base, row in rows.items():
+            row.sort()
+            start = 0
+            for k in range(1, len(row) + 1):
+                if k == len(row) or row[k][0] - row[k - 1][1] > 2 * row[k][2]:
+                    piece = row[start:k]
+                    text = "".join(c[3] for c in piece).strip()
+                    if text:
+                        out.append((pn, base, piece[0][0], max(c[2] for c in piece), text))
+                    start = k
+    return out
+
+
+def _catalog_texts(gid: str, locale: str, registry) -> list[str]:
+    """Every translation of a catalog as printed: placeholders filled from the registry."""
+    from babel.messages.pofile import read_po
+
+    from leaflets.files import data_folder
+
+    with open(data_folder("locales") / locale / "LC_MESSAGES" / f"{gid}.po", "rb") as f:
+        catalog = read_po(f)
+    texts = []
+    for msg in catalog:
+        if msg.id and msg.string:
+            text = msg.string if isinstance(msg.string, str) else msg.string[0]
+            texts.append(
+                PLACEHOLDER.sub(
+                    lambda m: (
+                        registry[m.group(1)].printed((m.group(2) or "")[1:])
+                        if m.group(1) in registry.resources
+                        else "0"
+                    ),
+                    text,
+                )
+            )
+    return texts
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
+
+
+@pytest.mark.parametrize("name", ["card-cr80", "card-sheet-a4", "poster-a4", "leaflet-a4"])
+def test_korean_lines_end_only_at_spaces_or_punctuation(built, registry, name):
+    """Korean puts spaces between words: a line may end at a space (its last piece is then a
+    whole word of the text) or at punctuation, never between the syllables of a word (the
+    review saw "전 / 문 지원을", "신 / 고하기")."""
+    words = {w for text in _catalog_texts("us", "ko", registry) for w in text.split()}
+    words |= {w for r in registry for w in (r.name + " " + r.display).split()}
+    ko = babel.Locale.parse("ko")  # the footer's names, from CLDR
+    words |= {w for name in (ko.display_name, *ko.territories.values()) for w in name.split()}
+    checked = 0
+    for pn, _, _, _, text in _printed_lines(built / "us" / "ko" / f"{name}.pdf"):
+        last = text.split()[-1]
+        if not re.search(r"[\uac00-\ud7a3]$", last):
+            continue  # ends in punctuation, a number, a link or a Latin name
+        checked += 1
+        assert last in words, (name, pn, text)
+    assert checked > 5
+
+
+@pytest.mark.parametrize("locale", ["ja", "zh-Hans", "zh-Hant", "ko"])
+def test_no_cjk_line_of_one_character_and_no_katakana_word_split(built, locale):
+    gid = SCRIPTS[locale][0]
+    katakana = re.compile(r"[\u30a1-\u30fa\u30fc-\u30ff]")
+    for pdf in sorted((built / gid / locale).glob("*.pdf")):
+        lines = _printed_lines(pdf)
+        for pn, base, left, size, text in lines:
+            # a line of one character ("支 / 持。", "専 / 門"): punctuation and markers aside
+            # (the print instructions in a card sheet's margin run upwards, a letter a line)
+            cjk = re.search(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]", text)
+            assert not (cjk and _letters(text) == 1), (pdf.name, pn, text)
+            below = [
+                ln
+                for ln in lines
+                if ln[0] == pn and 0 < base - ln[1] < 2 * size and abs(ln[2] - left) < 3 * size
+            ]
+            if below and katakana.match(text[-1]):
+                following = max(below, key=lambda ln: ln[1])[4]
+                # "ホットライ / ン": a katakana word goes on one line
+                assert not katakana.match(following[0]), (pdf.name, pn, text, following)
+
+
+def _poppler_lines(path) -> list[str]:
+    """Each line poppler finds, its words left to right by position. Poppler reports each
+    glyph as drawn; pdfium swaps the brackets it believes are in right-to-left text, so it
+    cannot tell which way a bracket is printed."""
+    import subprocess
+    from xml.etree import ElementTree
+
+    out = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    out = re.sub(r"<!DOCTYPE[^>]*>", "", out).replace('xmlns="http://www.w3.org/1999/xhtml"', "")
+    lines = []
+    for line in ElementTree.fromstring(out).iter("line"):
+        words = sorted(line.iter("word"), key=lambda w: float(w.get("xMin")))
+        text = ""
+        for k, word in enumerate(words):
+            # poppler cuts a word where the font changes ("(" in Urdu's font, the link in
+            # Latin): those pieces touch, words have a space between them
+            height = float(word.get("yMax")) - float(word.get("yMin"))
+            gap = float(word.get("xMin")) - float(words[k - 1].get("xMax")) if k else 0
+            text += (" " if k and gap > 0.12 * height else "") + (word.text or "")
+        lines.append(text)
+    return lines
+
+
+_RTL_LETTER = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _bracket_expectations(texts: list[str]) -> dict[str, set[str]]:
+    """How each English name or number in brackets may look, read left to right, in a
+    right-to-left line (every bracket group of the texts, innermost):
+
+    * a group of English only ("(CCRI)", "(National Crime Agency)", "(ceop.police.uk)")
+      is printed as it is written: "(" left of the name, ")" right of it;
+    * a right-to-left group that begins with an English name or number, "(911 في حالات...)",
+      opens on the right of the name: "911)" (the bracket that opens it, drawn mirrored);
+    * a right-to-left group that ends with one, "(... CEOP)", closes on its left: "(CEOP";
+    * a name before a right-to-left gloss, "RAINN (الخط...)", has the gloss's opening
+      bracket (drawn ")") at its left: ") RAINN".
+    """
+    out: dict[str, set[str]] = {}
+    for text in texts:
+        for m in re.finditer(r"\(([^()]*)\)", text):
+            inner = m.group(1).strip()
+            if not inner:
+                continue
+            if not _RTL_LETTER.search(inner):
+                out.setdefault(inner, set()).add(f"({inner})")
+                continue
+            first, last = inner.split()[0], inner.split()[-1]
+            if first.isascii() and re.search(r"[A-Za-z0-9]", first):
+                out.setdefault(first, set()).add(f"{first})")
+            if last.isascii() and re.search(r"[A-Za-z0-9]", last):
+                out.setdefault(last, set()).add(f"({last}")
+            before = text[: m.start()].split()
+            if before and before[-1].isascii() and before[-1].isalpha():
+                out.setdefault(before[-1], set()).add(f") {before[-1]}")
+    return out
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler is not installed")
+@pytest.mark.parametrize("locale", RTL)
+def test_english_names_in_right_to_left_text_keep_their_brackets(built, registry, locale):
+    """The review saw "(Cyber Civil Rights Initiative (CCRI" and ":(CEOP Safety Centre
+    (National Crime Agency" on Arabic and Urdu leaflets: the bidi algorithm sent the closing
+    bracket to the far side of the name. Each printed bracket next to an English name or
+    number must be where a reader of the line expects it (see _bracket_expectations)."""
+    gid = SCRIPTS[locale][0]
+    texts = _catalog_texts(gid, locale, registry) + [r.name for r in registry if gid in r.editions]
+    expected = _bracket_expectations(texts)
+    seen: Counter = Counter()
+    for pdf in sorted((built / gid / locale).glob("*.pdf")):
+        for line in _poppler_lines(pdf):
+            for token, forms in expected.items():
+                for m in re.finditer(re.escape(token), line):
+                    i, j = m.start(), m.end()
+                    left, left2, right = line[i - 1 : i], line[max(0, i - 2) : i], line[j : j + 1]
+                    if not set(left2 + right) & set("()"):
+                        continue  # the name without brackets here
+                    brackets = ("(", ")")
+                    looks = {
+                        f"({token})": left == "(" and right == ")",
+                        f"{token})": right == ")" and left not in brackets,
+                        f"({token}": left == "(" and right not in brackets,
+                        f") {token}": left2 == ") " and right not in brackets,
+                    }
+                    matching = [f for f in forms if looks[f]]
+                    assert matching, (pdf.name, sorted(forms), line)
+                    seen[matching[0]] += 1
+    assert seen, expected
+    names = {
+        "ar": ["(CCRI)", "(IC3)"],
+        "fa": ["(CCRI)", "(IC3)"],
+        "ur": ["(National Crime Agency)"],
+    }
+    for form in names[locale]:
+        assert seen[form], (form, seen)

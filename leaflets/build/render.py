@@ -47,7 +47,7 @@ def metadata(
     g = lg.guide
     title = fmt.title(g)
     return {
-        "title": f"{title} ({fmt.description}, {g.name}, {lg.language_name})",
+        "title": f"{title} ({fmt.description}, {lg.edition_name}, {lg.language_name})",
         "author": org.name if org else "leaflets",
         "creator": f"leaflets {__version__}",
         "subject": f"Safety guidance, edition {g.name}, in {lg.language_name}"
@@ -64,17 +64,23 @@ _stacks: dict[tuple, fonts.Stack] = {}
 
 def prepared_stack(lg: LocalisedGuide, registry: Registry, org: OrgConfig | None) -> fonts.Stack:
     """The language's font stack, its CJK faces subset to what the files print (the texts,
-    the language's name and date, and the characters the formats and pages print of their
-    own), and every character checked to have a font: once per language, not per file."""
+    the language's and the edition's names, the date, and the characters the formats and
+    pages print of their own), and every character checked to have a font: once per
+    language, not per file."""
     messages = list(lg.guide.messages()) + (org.texts() if org else [])
     own = ornaments() + PAGE_ORNAMENTS
-    key = (lg.locale, lg.language_name, tuple(t for _, t, _ in messages), own, registry.digest)
+    names = (lg.language_name, lg.edition_name)
+    key = (lg.locale, names, tuple(t for _, t, _ in messages), own, registry.digest)
     stack = _stacks.get(key)
     if stack is None:
-        chars = {c for _, text, _ in messages for c in text} | set(lg.language_name) | set(own)
+        chars = {c for _, text, _ in messages for c in text} | set("".join(names)) | set(own)
         chars |= set(format_date(min(r.verified for r in registry), lg.locale, lg.guide.region))
         stack = fonts.stack(lg.locale, chars)
-        own_texts = [("the language's name", lg.language_name, ""), ("the formats' marks", own, "")]
+        own_texts = [
+            ("the language's name", lg.language_name, ""),
+            ("the edition's name", lg.edition_name, ""),
+            ("the formats' marks", own, ""),
+        ]
         fonts.check_coverage(messages + own_texts, stack, lg.locale)
         _stacks[key] = stack
     return stack

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..errors import FitError
+from ..i18n import SOURCE_LOCALE
 from ..paper import mm
 from ..render import qr
 from ..render.blocks import qr_block
@@ -163,7 +164,9 @@ class CardFormat(Format):
             used = (x1 - x0) * 0.5 + mm(2)
             end_text = " · ".join(t for t in (doc.lg.language_name, turn_over) if t)
             height, draw_org = org_layout(doc, ox0, ox1, mm(3.5), what("organisation"), theme.muted)
-        else:
+        elif doc.lg.locale != SOURCE_LOCALE:
+            # the language's own name tells a translated card from the English one; an
+            # English card says nothing of its language
             lang = fit(
                 [Para.of(doc.lg.language_name, color=theme.muted)],
                 typo6,
@@ -175,6 +178,8 @@ class CardFormat(Format):
             parts.append((lang, x0))
             height = lang.height
             end_text = turn_over
+        else:
+            used, height, end_text = 0.0, 0.0, turn_over
         if end_text:
             foot = fit(
                 [Para.of(end_text, color=theme.muted, align="right")],

@@ -278,8 +278,13 @@ class _Page:
         english = self.lg.locale.split("-")[0] != "en"
         for r in self.reg:
             if self.g.id in r.editions and not r.is_local:
-                # the registry names services in English, in every language (as the leaflet)
-                name = f'<span lang="en">{_e(r.name)}</span>' if english else _e(r.name)
+                # the registry names services in English, in every language (as the leaflet),
+                # but for generic words ("Emergency services"), which the catalog translates
+                name = self.lg.resource_name(r)
+                if english and name == r.name:
+                    name = f'<span lang="en">{_e(name)}</span>'
+                else:
+                    name = _e(name)
                 out.append(f"<li>{name}: {self.link(Ref(r))}</li>")
         out.append("</ul></section>")
         return "\n".join(out)
@@ -291,9 +296,7 @@ class _Page:
             lines.append(f'<p class="draft">{self.draft()}</p>')
         if g.leaflet.checked:
             lines.append(f"<p>{self.inline(checked_line(self.doc))}</p>")
-        name = _e(g.name)  # the edition's name is English in every language
-        if lg.locale.split("-")[0] != "en":
-            name = f'<span lang="en">{name}</span>'
+        name = _e(lg.edition_name)  # its country in the page's language (CLDR)
         edition = " · ".join([*([_e(org.name)] if org else []), name, _e(lg.language_name)])
         lines.append(f'<p class="edition">{edition}</p>')
         return f"<footer>{''.join(lines)}</footer>"
@@ -323,7 +326,7 @@ class _Page:
             '<meta name="referrer" content="no-referrer">\n'
             f'<meta name="generator" content="leaflets {_e(__version__)}">\n'
             f'<meta name="leaflets" content="{_e(meta)}">\n'
-            f"<title>{_e(title)} ({who}{_e(g.name)}, {_e(lg.language_name)})</title>\n"
+            f"<title>{_e(title)} ({who}{_e(lg.edition_name)}, {_e(lg.language_name)})</title>\n"
             f"<style>{stylesheet(lg.locale, self.doc.theme)}</style>\n"
             "</head>\n<body>\n"
             f"{self.masthead()}\n<main>\n" + "\n".join(body) + "\n</main>\n"

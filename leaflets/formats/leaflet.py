@@ -53,7 +53,7 @@ class LeafletFormat(Format):
         """Content boxes (x0, y0, x1, y1) of the six panels, by name."""
         full, flap = panel_widths(spec.trim_w)
         sx0, _, sx1, _ = spec.safe_box
-        g = mm(FOLD_GUTTER_MM) / 2
+        g = mm(FOLD_GUTTER_MM)  # from each fold to the text either side of it
         # every panel carries a draft's band, as tall as the narrowest panel's (the flap's)
         x0, y0, x1, y1 = content_box(doc, spec, draft_width=flap - g - sx0)
         edges = {
@@ -179,7 +179,9 @@ class LeafletFormat(Format):
             for i, s in enumerate(g.card.steps, 1)
         ]
         edition = " · ".join(
-            t for t in (doc.org.name if doc.org else "", g.name, doc.lg.language_name) if t
+            t
+            for t in (doc.org.name if doc.org else "", doc.lg.edition_name, doc.lg.language_name)
+            if t
         )
         foot = fit(
             [Para.of(edition, color=theme.on_accent)],
@@ -291,10 +293,13 @@ class LeafletFormat(Format):
         sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames]
         what = self.what(doc, spec, "guidance text")
         typo = doc.typography(BODY_MAX_PT, BODY_MIN_PT)
-        try:
-            return fit_flow(guidance_paras(doc), typo, sizes, what)
-        except FitError:  # a long language's text: the space between paragraphs closes up
-            return fit_flow(guidance_paras(doc, spacing=0.5), typo, sizes, what)
+        # a long language's text: the space between paragraphs closes up, in steps
+        for spacing in (1.0, 0.5):
+            try:
+                return fit_flow(guidance_paras(doc, spacing=spacing), typo, sizes, what)
+            except FitError:
+                pass
+        return fit_flow(guidance_paras(doc, spacing=0.25), typo, sizes, what)
 
 
 def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
@@ -344,7 +349,10 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
         if g.id in r.editions:
             out.append(
                 Para.of(
-                    [r.name + ": ", Ref(r)], color=theme.text, space_before=0.35 * sp, bullet="•"
+                    [doc.lg.resource_name(r) + ": ", Ref(r)],
+                    color=theme.text,
+                    space_before=0.35 * sp,
+                    bullet="•",
                 )
             )
     return out
@@ -353,7 +361,7 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
 def fold_marks(canvas, spec: PageSpec, xs: list[float]) -> None:
     """Short fold marks at the top and bottom edges: outside the trim when there is room for
     marks (print shop), else OFFICE_MARK_MM inside the paper edge, where an office printer
-    prints (text keeps FOLD_GUTTER_MM / 2 from the fold, so the marks touch none)."""
+    prints (text keeps FOLD_GUTTER_MM from the fold, so the marks touch none)."""
     canvas.saveState()
     canvas.setStrokeColorRGB(0.35, 0.35, 0.35)
     canvas.setLineWidth(0.4)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..sources.guide import Guide, from_toml
 from ..sources.placeholders import placeholders
+from ..sources.registry import Registry, default_registry
 
 # What a screen reader says of a QR code or a clickable number or link, in every edition
 # (render.tagging): context "<guide>|<key>", translated like the guide's texts. {name} is the
@@ -35,6 +36,38 @@ A11Y_MESSAGES: dict[str, tuple[str, str]] = {
         "not printed: what a screen reader says of a printed link that can be clicked",
     ),
 }
+
+
+EDITION_KEYS = ("edition.", "registry.")  # the keys of edition_messages' contexts
+
+
+def edition_messages(guide: Guide, registry: Registry | None = None) -> list[tuple[str, str, str]]:
+    """(context, English, where) of the few words a page prints of its edition and of the
+    registry that are not organisations' names: whom the edition is for (the guide's
+    ``audience``) and each ``generic`` registry name ("Emergency services"). Unlike the
+    guide's texts a catalog may lack them: English then stands in (i18n.localise)."""
+    registry = registry or default_registry()
+    out = []
+    if guide.audience:
+        out.append(
+            (
+                f"{guide.id}|edition.audience",
+                guide.audience,
+                "in the footer, after the country's name: whom this edition is for, at most "
+                "about 25 characters",
+            )
+        )
+    for r in registry:
+        if r.generic and guide.id in r.editions:
+            out.append(
+                (
+                    f"{guide.id}|registry.{r.id}",
+                    r.name,
+                    f"the name of a service in the list of contacts, before its number "
+                    f"({r.display}); generic words, not an organisation's name",
+                )
+            )
+    return out
 
 
 def comments_for(text: str, where: str) -> list[str]:
@@ -66,10 +99,13 @@ def parse(source: str, name: str = "guide") -> Guide:
 
 def guide_messages(guide: Guide, source: str) -> Iterator[tuple[int, str, str, str]]:
     """(line in `source`, context, English text, where) of every translatable string: the
-    guide's, then what a screen reader says of its codes and links (A11Y_MESSAGES)."""
+    guide's, then what a screen reader says of its codes and links (A11Y_MESSAGES), then the
+    edition's own words (edition_messages)."""
     yield from _guide_messages(guide, source)
     for key, (text, where) in A11Y_MESSAGES.items():
         yield 0, f"{guide.id}|{key}", text, where
+    for ctx, text, where in edition_messages(guide):
+        yield 0, ctx, text, where
 
 
 def _guide_messages(guide: Guide, source: str) -> Iterator[tuple[int, str, str, str]]:

@@ -79,6 +79,30 @@ def format_number(n: int, locale: str) -> str:
         return str(n)
 
 
+def territory_name(region: str, locale: str) -> str:
+    """A country's name in the language, from CLDR ("Estados Unidos", "미국", "المملكة
+    المتحدة"); the region code itself where CLDR has no name for it."""
+    return _cldr("territory", f"{region}|{locale}", lambda: _territory_name(region, locale))
+
+
+def _territory_name(region: str, locale: str) -> str:
+    try:
+        loc = Locale.parse(babel_id(locale.replace("-XA", "")))
+    except (ValueError, LookupError, UnknownLocaleError):
+        return region
+    return loc.territories.get(region, region)
+
+
+def edition_name(name: str, region: str, locale: str) -> str:
+    """What a page calls its edition: in English the edition's own name ("United Kingdom,
+    young people"); in another language the edition's country in that language (CLDR), as
+    the edition's name is English and not in the catalogs."""
+    if locale.split("-")[0] == SOURCE_LOCALE or not region:
+        return name
+    return territory_name(region, locale)
+
+
+@cache
 def format_date(date: dt.date, locale: str, region: str = "") -> str:
     """A date as the locale writes it (in the edition's country where CLDR knows that pair:
     English in the UK edition writes "25 November 2026"), in words where CLDR has them, so it

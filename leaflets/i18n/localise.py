@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 from ..errors import CatalogError, SourceError
+from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER
-from .catalogs import available_locales, po_path
-from .checks import checked_catalog
-from .locales import PSEUDO_LOCALE, SOURCE_LOCALE, direction, language_name
+from .catalogs import available_locales, po_path, read_catalog
+from .checks import Problem, checked_catalog, message_problems
+from .extract import EDITION_KEYS
+from .locales import PSEUDO_LOCALE, SOURCE_LOCALE, direction, edition_name, language_name
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,37 @@ class LocalisedGuide:
     status: str  # "reviewed" (English, or a sign-off in reviews.toml) or "draft"
     fallback_messages: int = 0  # messages printed in English because the catalog lacks them
     catalog: str = ""  # the SHA-256 of the catalog's messages ("" for English)
+    # the catalog's edition words (i18n.extract.edition_messages): key ("edition.audience",
+    # "registry.<id>") -> (the English it translates, the translation)
+    words: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
     @property
     def direction(self) -> str:
         return direction(self.locale)
+
+    def word(self, key: str, english: str) -> str:
+        """An edition word in the language, or English where the catalog has no translation
+        of this English text."""
+        own = self.words.get(key)
+        return own[1] if own and own[0] == english else english
+
+    @property
+    def edition_name(self) -> str:
+        """The edition as its pages name it: in English its own name ("United Kingdom, young
+        people"); in another language its country in that language (CLDR) and whom it is for
+        ("Reino Unido · jóvenes")."""
+        g = self.guide
+        name = edition_name(g.name, g.region, self.locale)
+        if name == g.name or not g.audience:
+            return name
+        return f"{name} · {self.word('edition.audience', g.audience)}"
+
+    def resource_name(self, resource) -> str:
+        """A registry entry's name as printed: organisations' names as they are, generic
+        words ("Emergency services") in the language where the catalog has them."""
+        if not resource.generic:
+            return resource.name
+        return self.word(f"registry.{resource.id}", resource.name)
 
     @property
     def is_draft(self) -> bool:
@@ -116,4 +146,30 @@ def localise(guide: Guide, locale: str, allow_incomplete: bool = False) -> Local
         stats["status"],
         missing,
         stats["catalog"],
+        edition_words(guide.id, locale),
     )
+
+
+def edition_words(guide_id: str, locale: str) -> dict[str, tuple[str, str]]:
+    """The translated edition words of a catalog (i18n.extract.edition_messages), checked like
+    every message: one line per bad translation stops the locale."""
+    path = po_path(locale, guide_id)
+    return _edition_words(path, path.stat().st_mtime_ns, guide_id, locale)
+
+
+@cache
+def _edition_words(path, stamp: int, guide_id: str, locale: str) -> dict[str, tuple[str, str]]:
+    catalog, _ = read_catalog(path)
+    words: dict[str, tuple[str, str]] = {}
+    problems = []
+    for msg in catalog:
+        ctx = msg.context or ""
+        gid, _, key = ctx.partition("|")
+        if gid != guide_id or not key.startswith(EDITION_KEYS) or msg.fuzzy or not msg.string:
+            continue
+        bad = message_problems(msg.id, msg.string, reading.marks_for(locale))
+        problems += [str(Problem(locale, guide_id, ctx, b)) for b in bad]
+        words[key] = (msg.id, msg.string)
+    if problems:
+        raise CatalogError(problems)
+    return words

@@ -176,7 +176,8 @@ def footer_fitted(
     if span:
         x0, x1 = span
     segs = checked_line(doc)
-    paras = [Para.of([*segs, f" · {g.name} · {doc.lg.language_name}"], color=doc.theme.muted)]
+    edition = f" · {doc.lg.edition_name} · {doc.lg.language_name}"
+    paras = [Para.of([*segs, edition], color=doc.theme.muted)]
     return fit(
         paras,
         doc.typography(10 * k, 8 * k, 8 * k),

@@ -112,10 +112,17 @@ class Speech:
     catalog has it (else English, marked as English)."""
 
     texts: dict[str, tuple[str, str]]  # key -> (template, its language if not the page's)
+    # generic registry names in the page's language (LocalisedGuide.words): "registry.<id>"
+    # -> (English, translation), said inside a translated template
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def _say(self, key: str, res: Resource) -> tuple[str, str]:
         template, lang = self.texts[key]
-        values = {"name": res.name, "number": spoken_number(res), "address": address(res)}
+        name = res.name
+        own = self.names.get(f"registry.{res.id}")
+        if res.generic and not lang and own and own[0] == res.name:
+            name = own[1]
+        values = {"name": name, "number": spoken_number(res), "address": address(res)}
         return template.format(**values), lang
 
     def link(self, res: Resource, variant: str) -> tuple[str, str]:
@@ -188,7 +195,7 @@ def speech(lg: LocalisedGuide) -> Speech:
             texts[key] = (own[key], "")
         else:
             texts[key] = (english, "" if lg.locale == SOURCE_LOCALE else SOURCE_LOCALE)
-    return Speech(texts)
+    return Speech(texts, dict(lg.words))
 
 
 # ----------------------------------------------------------------------------- recording

@@ -170,6 +170,10 @@ class Guide:
     ui: UI
     discreet: Discreet
     sections: tuple[Section, ...]
+    # whom the edition is for, where its country alone does not say it ("young people"):
+    # printed after the country's name; translated like the registry's generic words
+    # (i18n.extract.edition_messages), English where a catalog has no translation
+    audience: str = ""
     seed_forms: dict[str, str] = field(default_factory=dict, compare=False)
     path: Path | None = field(default=None, compare=False)
 

@@ -46,6 +46,7 @@ class Resource:
     hours: str | None = None
     cost: str | None = None
     note: str | None = None
+    generic: bool = False  # the name is generic words ("Emergency services"): translated
 
     @property
     def is_phone(self) -> bool:
@@ -203,6 +204,8 @@ def load_registry(path: Path | str | None = None) -> Registry:
             )
         if rid in resources:
             raise SourceError(f"{where}: the id is used twice")
+        if not isinstance(entry.get("generic", False), bool):
+            raise SourceError(f"{where}: generic must be true or false")
         res = Resource(**{**entry, "editions": tuple(entry["editions"])})
         problem = _resource_problem(res)
         if problem:

@@ -95,6 +95,10 @@ class Word:
     line_break_after: bool = False
     space_before: bool = True  # False when it touches the word before ("(" + number + ")")
     break_before: bool | None = None  # may a line break before it? (default: if spaced)
+    break_in_need: bool = False  # it may, when its word is wider than the line (Korean)
+    # in right-to-left text, each character's part in an embedded left-to-right run (an
+    # English name with its brackets): set by the paragraph (ComplexParagraph.__post_init__)
+    ltr: tuple[bool, ...] | None = None
 
     @property
     def breakable(self) -> bool:
@@ -137,6 +141,10 @@ class ComplexParagraph:
     height: float = 0.0
     tags: object | None = None  # set when drawn in a tagged document (render.tagging)
 
+    def __post_init__(self) -> None:
+        if self.rtl and any(w.ltr is None for w in self.words):
+            _mark_ltr_runs(self.words)
+
     def space_width(self) -> float:
         return _width(" ", self.stack.primary.name, self.size)
 
@@ -154,33 +162,60 @@ class ComplexParagraph:
                 units.append([word])
         return units
 
+    def _unit_width(self, unit: list[Word], space: float) -> float:
+        return sum(word.width for word in unit) + space * sum(
+            1 for word in unit[1:] if word.space_before
+        )
+
+    def _line_width(self, units: list[list[Word]], space: float) -> float:
+        return sum(self._unit_width(u, space) for u in units) + space * sum(
+            1 for u in units[1:] if u[0].space_before
+        )
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         room = avail_width - self.indent
         space = self.space_width()
-        lines: list[Line] = []
-        current: list[Word] = []
+        units: list[list[Word]] = []
+        for unit in self._units():
+            if self._unit_width(unit, space) > room and any(w.break_in_need for w in unit[1:]):
+                # a word wider than its line (a long Korean word in a narrow label) breaks
+                # where it may in need, rather than run out of its box
+                pieces: list[list[Word]] = [[]]
+                for word in unit:
+                    if word.break_in_need and pieces[-1]:
+                        pieces.append([])
+                    pieces[-1].append(word)
+                units.extend(pieces)
+            else:
+                units.append(unit)
+        lines: list[list[list[Word]]] = []
+        current: list[list[Word]] = []
         width = 0.0
         self.overflow = False
-        for unit in self._units():
-            w = sum(word.width for word in unit) + space * sum(
-                1 for word in unit[1:] if word.space_before
-            )
+        for unit in units:
+            w = self._unit_width(unit, space)
             gap = space if unit[0].space_before else 0.0
             if w > room + 0.5:
                 self.overflow = True
             if current and width + gap + w > room:
-                lines.append(Line(current, width, self._line_height(current)))
+                lines.append(current)
                 current, width = [], 0.0
             width = width + gap + w if current else w
-            current.extend(unit)
+            current.append(unit)
             if unit[-1].line_break_after:
-                lines.append(Line(current, width, self._line_height(current)))
+                lines.append(current)
                 current, width = [], 0.0
         if current or not lines:
-            lines.append(Line(current, width, self._line_height(current)))
-        self.lines = lines
+            lines.append(current)
+        if self.stack.primary.cjk:
+            _no_lone_characters(lines, room, lambda us: self._line_width(us, space))
+        self.lines = []
+        for units_of_line in lines:
+            words = [w for u in units_of_line for w in u]
+            width = self._line_width(units_of_line, space)
+            self.lines.append(Line(words, width, self._line_height(words)))
         self.width = avail_width
-        self.height = sum(line.height for line in lines)
+        self.height = sum(line.height for line in self.lines)
         return avail_width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[ComplexParagraph]:
@@ -268,6 +303,24 @@ class ComplexParagraph:
             top -= line.height
 
 
+def _letters(units: list[list[Word]]) -> int:
+    """The letters, ideographs and digits of a line (punctuation and spaces left out)."""
+    return sum(1 for u in units for w in u for c in w.text if unicodedata.category(c)[0] in "LN")
+
+
+def _no_lone_characters(lines: list[list[list[Word]]], room: float, width) -> None:
+    """No Chinese, Japanese or Korean line of one character ("支 / 持。"): the last word of
+    the line before moves down to it, when that line keeps two characters and the break
+    before the lone character was not one the text asks for."""
+    for i in range(1, len(lines)):
+        prev, line = lines[i - 1], lines[i]
+        if _letters(line) != 1 or len(prev) < 2 or prev[-1][-1].line_break_after:
+            continue
+        if _letters(prev[:-1]) < 2 or width([prev[-1], *line]) > room:
+            continue
+        lines[i - 1], lines[i] = prev[:-1], [prev[-1], *line]
+
+
 def _foreign(run: Run, stack: Stack) -> bool:
     """A run of Latin letters in a language of another script: a name in English ("Take It
     Down", "RAINN"), which a screen reader should speak as English."""
@@ -343,10 +396,11 @@ def _visual_pieces(words: list[Word], stack: Stack, size: float) -> list[Run]:
         if i and word.space_before:
             chars.append((" ", None, False))
             probe.append(" ")
+        ltr = iter(word.ltr or ())
         for run in word.runs:
             for ch in run.text:
                 chars.append((ch, run, word.isolated))
-                if word.isolated:
+                if word.isolated or next(ltr, False):
                     probe.append("A")
                 elif unicodedata.bidirectional(ch) == "BN" and probe:
                     # zero-width joiners and non-joiners (Persian uses them inside words) are
@@ -393,6 +447,105 @@ def _visual_pieces(words: list[Word], stack: Stack, size: float) -> list[Run]:
             run = Run(text, run.face, run.bold, run.size, run.color, run.ref)
         out.append(run)
     return out
+
+
+_OPENING = dict(zip("([{", ")]}", strict=True))
+_CLOSING = {v: k for k, v in _OPENING.items()}
+
+
+def _strength(ch: str, isolated: bool) -> str:
+    """L, R or N (neutral) for finding embedded left-to-right runs."""
+    if isolated:
+        return "L"
+    kind = unicodedata.bidirectional(ch)
+    return "L" if kind == "L" else "R" if kind in ("R", "AL", "AN") else "N"
+
+
+def _mark_ltr_runs(words: list[Word]) -> None:
+    """Set each word's ``ltr``: which of its characters belong to a left-to-right run
+    embedded in right-to-left text, found over the whole paragraph (across its lines). A run
+    goes from a Latin letter (or a number) to the last one before the next right-to-left
+    letter, and takes in the brackets that open or close inside it ("Cyber Civil Rights
+    Initiative (CCRI)", "Childline (<its number>)") and a pair that encloses it ("(CCRI)"), so
+    that the bidi algorithm does not send a bracket to the far side of the name. A paragraph
+    with Latin words and no right-to-left letter at all (an English name and its link, alone
+    in a list) is one run with all its punctuation; a number alone ("{rainn}.") is not: its
+    full stop ends a right-to-left sentence. Everything else follows the bidi algorithm: a full stop
+    after a name ends the right-to-left sentence, on the name's left."""
+    text: list[str] = []
+    kinds: list[str] = []
+    owner: list[int] = []  # the word of each character (-1: the space between words)
+    for i, word in enumerate(words):
+        if i and word.space_before:
+            text.append(" ")
+            kinds.append("N")
+            owner.append(-1)
+        for ch in word.text:
+            text.append(ch)
+            kinds.append(_strength(ch, word.isolated))
+            owner.append(i)
+    mask = [False] * len(text)
+    if "R" not in kinds and any(
+        _strength(ch, False) == "L" for w in words if not w.isolated for ch in w.text
+    ):
+        mask = [True] * len(text)
+    k = 0
+    while "R" in kinds and k < len(text):
+        if kinds[k] != "L":
+            k += 1
+            continue
+        start = end = k
+        j = k + 1
+        while j < len(text) and kinds[j] != "R":
+            if kinds[j] == "L":
+                end = j
+            j += 1
+        start, end = _with_brackets(text, kinds, start, end)
+        for m in range(start, end + 1):
+            mask[m] = True
+        k = max(j, end + 1)
+    for i, word in enumerate(words):
+        word.ltr = tuple(m for m, o in zip(mask, owner, strict=True) if o == i)
+
+
+def _with_brackets(text: list[str], kinds: list[str], start: int, end: int) -> tuple[int, int]:
+    """A left-to-right run grown to take in its brackets (see _mark_ltr_runs)."""
+    while True:
+        opened: list[int] = []
+        unopened: list[int] = []
+        for m in range(start, end + 1):
+            if text[m] in _OPENING:
+                opened.append(m)
+            elif text[m] in _CLOSING:
+                if opened and text[opened[-1]] == _CLOSING[text[m]]:
+                    opened.pop()
+                else:
+                    unopened.append(m)
+        grown = (start, end)
+        if opened:  # "Initiative (CCRI" + ")": the closing bracket after it, past neutrals
+            want = _OPENING[text[opened[0]]]
+            m = end + 1
+            while m < len(text) and kinds[m] == "N" and text[m] != want:
+                m += 1
+            if m < len(text) and text[m] == want and len(opened) == 1:
+                grown = (start, m)
+        elif unopened:
+            want = _CLOSING[text[unopened[-1]]]
+            m = start - 1
+            while m >= 0 and kinds[m] == "N" and text[m] != want:
+                m -= 1
+            if m >= 0 and text[m] == want and len(unopened) == 1:
+                grown = (m, end)
+        elif (
+            start > 0
+            and end + 1 < len(text)
+            and text[start - 1] in _OPENING
+            and text[end + 1] == _OPENING[text[start - 1]]
+        ):  # "(CCRI)"
+            grown = (start - 1, end + 1)
+        if grown == (start, end):
+            return start, end
+        start, end = grown
 
 
 def _same_style(a: Run, b: Run) -> bool:

@@ -6,6 +6,7 @@ paragraph (shaping.py) for Arabic-script, Indic and CJK text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -142,22 +143,74 @@ class _Paragraph(Paragraph):
             canv.__dict__.pop("drawText", None)
 
 
-# kinsoku: characters a CJK line may not start with, and may not end with
+# kinsoku: characters a CJK line may not start with (closing brackets and punctuation, small
+# kana, iteration and prolonged-sound marks), and may not end with (opening brackets)
 _NO_LINE_START = set(
-    "、。，．：；？！）」』】〕〉》”’ー…・々ゝゞヽヾ"
-    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ.,:;?!)]}%"
+    "、。，．：；？！）」』】〕〉》〗〙〟”’｝］｠»ー…‥・々〻ゝゞヽヾ゛゜"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    ".,:;?!)]}%％‼⁇⁈⁉"
 )
-_NO_LINE_END = set("（「『【〔〈《“‘([{")
+_NO_LINE_END = set("（「『【〔〈《〖〘〝“‘｛［｟«([{")
+_PAIRS = dict(zip("（「『【〔〈《(", "）」』】〕〉》)", strict=True))
+_BRACKETED_NAME = 12  # a bracketed name of at most this many characters stays on one line
+
+_KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_CJK_TOKEN = re.compile(
+    # a Latin word or number (with the punctuation inside it: "24/7", "takeitdown.ncmec.org")
+    r"[A-Za-z0-9\u00C0-\u024F@#&'’\-./:]+"
+    # a katakana word or name, its parts joined by middle dots ("テイク・イット・ダウン")
+    f"|[{_KATAKANA}]+(?:[・\u30fb][{_KATAKANA}]+)*"
+    r"|."
+)
 
 
 def _cjk_tokens(chunk: str) -> list[str]:
-    """A CJK text cut where a line may break: between ideographs, kana and hangul syllables;
-    Latin words and numbers stay whole."""
-    return re.findall(r"[A-Za-z0-9\u00C0-\u024F@#&'’\-./:]+|.", chunk)
+    """A Chinese or Japanese text cut where a line may break: between ideographs and kana;
+    Latin words, numbers and katakana words stay whole."""
+    return _CJK_TOKEN.findall(chunk)
+
+
+def _cjk_words(chunk: str) -> list[tuple[str, bool, bool]]:
+    """The tokens of a Chinese, Japanese or Korean chunk, each with whether a line may break
+    before it, and whether it may in need (when the words around it are wider than the line).
+    Kinsoku: never before closing punctuation, never after an opening bracket; a short
+    bracketed name ("（CCRI）", "（全米性暴力ホットライン）") breaks only in need."""
+    tokens = _cjk_tokens(chunk)
+    allowed = [True] * len(tokens)  # kinsoku allows a break before token k
+    named = [False] * len(tokens)  # token k is inside a bracketed name (or ends it)
+    for k, token in enumerate(tokens):
+        if k and (token[0] in _NO_LINE_START or tokens[k - 1][-1] in _NO_LINE_END):
+            allowed[k] = False
+        close = _PAIRS.get(token)
+        if close is None:
+            continue
+        for j in range(k + 1, len(tokens)):
+            if tokens[j] == close:
+                inner = "".join(tokens[k + 1 : j])
+                if len(inner) <= _BRACKETED_NAME and not any(_punctuation(c) for c in inner):
+                    for m in range(k + 1, j + 1):
+                        named[m] = True
+                break
+            if tokens[j] in _PAIRS:
+                break
+    return [
+        (t, ok and not name, ok and name)
+        for t, ok, name in zip(tokens, allowed, named, strict=True)
+    ]
+
+
+def _punctuation(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "PZ" and ch not in "・\u30fb-&'’./"
 
 
 def _latin_word(word) -> bool:
     return not word.isolated and all(c.isascii() and c.isalpha() for c in word.text)
+
+
+def _latin_edge(word, end: int) -> bool:
+    """The word begins (end 0) or ends (end -1) with a Latin letter, and is no number."""
+    text = word.text
+    return not word.isolated and bool(text) and text[end].isascii() and text[end].isalpha()
 
 
 def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
@@ -166,6 +219,7 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
     stack = typo.stack
     latin = stack.faces[-1]
 
+    korean = stack.locale.split("-")[0] == "ko"
     words: list[Word] = []
     glued = False  # the next word touches the one before (no space between them)
 
@@ -176,20 +230,20 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
                 glued = False
             if not chunk:
                 continue
-            tokens = _cjk_tokens(chunk) if stack.primary.cjk else [chunk]
-            for k, token in enumerate(tokens):
+            tokens = _cjk_words(chunk) if stack.primary.cjk else [(chunk, True, False)]
+            for k, (token, breakable, in_need) in enumerate(tokens):
                 runs = [Run(t, f, bold, s, para.color) for f, t in stack.runs(token)]
                 first = k == 0
-                # Chinese, Japanese and Korean lines may break between characters, but not
-                # before closing punctuation nor after opening punctuation
-                breakable = first or (
-                    token[0] not in _NO_LINE_START and tokens[k - 1][-1] not in _NO_LINE_END
-                )
+                # Korean puts spaces between words and breaks lines there, never between
+                # the syllables of a word, unless a word alone is wider than its line
+                if korean and breakable:
+                    breakable, in_need = False, True
                 words.append(
                     Word(
                         runs,
                         space_before=first and not glued and bool(words),
-                        break_before=breakable and (first and not glued or not first),
+                        break_before=(not glued) if first else breakable,
+                        break_in_need=not first and in_need,
                     )
                 )
             glued = True
@@ -215,6 +269,16 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
                     space_before=not glued and bool(words) and i == 0,
                 )
                 word.line_break_after = i < len(pieces) - 1
+                # Chinese and Japanese write a number straight after the text ("：1-800…"):
+                # the line may break before it when the text around is wider than the line
+                word.break_in_need = (
+                    stack.primary.cjk
+                    and not korean
+                    and i == 0
+                    and glued
+                    and bool(words)
+                    and words[-1].text[-1:] not in _NO_LINE_END
+                )
                 words.append(word)
             glued = True
         else:
@@ -225,6 +289,16 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
         for prev, word in zip(words, words[1:]):
             if _latin_word(prev) and _latin_word(word) and not prev.line_break_after:
                 word.break_before = False
+    elif stack.primary.cjk:
+        # nor inside Chinese, Japanese or Korean text ("Take It / Down을"), but in need
+        for prev, word in zip(words, words[1:]):
+            if (
+                _latin_edge(prev, -1)
+                and _latin_edge(word, 0)
+                and word.breakable
+                and not prev.line_break_after
+            ):
+                word.break_before, word.break_in_need = False, True
     bullet = (
         [Run(t, f, True, s, para.color) for f, t in stack.runs(para.bullet)] if para.bullet else []
     )
