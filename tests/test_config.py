@@ -160,7 +160,8 @@ formats = ["card"]
         ),
         (
             ('formats = ["card"]', 'formats = ["mug"]'),
-            "org.toml: build.formats: 'mug' is not a format; use card, card-sheet, poster, leaflet",
+            "org.toml: build.formats: 'mug' is not a format; use card, card-sheet, card-discreet,"
+            " poster, poster-door, leaflet",
         ),
         (
             ("[organisation]", "print = 5\n[organisation]"),

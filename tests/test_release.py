@@ -81,8 +81,13 @@ def release(tmp_path_factory) -> Release:
     return Release(out, (logs / "j2").read_text(), one_job)
 
 
-def _relpaths(out: Path) -> list[str]:
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
+def _relpaths(out: Path, pattern: str = "*.pdf") -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob(pattern))
+
+
+# each edition and language: every format on every paper, and a PNG of each social image
+PDFS_EACH = sum(len(f.papers) for f in FORMATS.values())
+PNGS_EACH = sum(len(f.papers) for f in FORMATS.values() if f.image)
 
 
 @pytest.mark.slow
@@ -98,10 +103,14 @@ def test_jobs_1_and_2_are_byte_identical(release, guides):
     }
     assert {tuple(f.split("/")[:2]) for f in files} == editions
     assert {f.split("/")[2] for f in files} == every_file
-    assert len(files) == len(editions) * len(every_file)
+    assert len(files) == len(editions) * len(every_file) == len(editions) * PDFS_EACH
+    pngs = _relpaths(release.one_job, "*.png")
+    assert len(pngs) == len(editions) * PNGS_EACH
     # and each of its files is byte for byte the one the two workers made
     differ = [
-        f for f in files if (release.one_job / f).read_bytes() != (release.out / f).read_bytes()
+        f
+        for f in files + pngs
+        if (release.one_job / f).read_bytes() != (release.out / f).read_bytes()
     ]
     assert differ == [], differ[:10]
     # as is what the manifests record of them
@@ -109,7 +118,7 @@ def test_jobs_1_and_2_are_byte_identical(release, guides):
         json.loads((d / "manifest.json").read_text()) for d in (release.one_job, release.out)
     )
     full_entries = {e["path"]: e for e in full.pop("files")}
-    assert one.pop("files") == [full_entries[f] for f in files]
+    assert one.pop("files") == [full_entries[f] for f in sorted(files + pngs)]
     assert one == full  # the tool's versions and the registry's digest
 
 
@@ -161,7 +170,10 @@ def test_the_manifest_lists_every_file_with_its_hash(matrix, registry):
 @pytest.mark.slow
 def test_the_release_manifest_lists_every_file_with_its_hash(release, registry):
     _check_manifest(release.out, registry)  # every language too
-    assert len(_relpaths(release.out)) == 364  # 13 PDFs for each of 28 editions and languages
+    # 16 PDFs and 2 PNGs for each of 28 editions and languages
+    assert (PDFS_EACH, PNGS_EACH) == (16, 2)
+    assert len(_relpaths(release.out)) == 28 * PDFS_EACH
+    assert len(_relpaths(release.out, "*.png")) == 28 * PNGS_EACH
 
 
 @pytest.mark.slow
@@ -171,7 +183,8 @@ def test_ci_output_is_one_line_per_edition_and_language(release):
     assert len(built) == len(set(built)) == 28
     last = release.stderr.strip().splitlines()[-1]
     assert last == (
-        f"364 file(s) written to {release.out}, with 56 PNG image(s) rendered from them, 0 failed"
+        f"{28 * PDFS_EACH} file(s) written to {release.out},"
+        f" with {28 * PNGS_EACH} PNG image(s) rendered from them, 0 failed"
     )
 
 

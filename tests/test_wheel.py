@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from leaflets.formats import FORMATS
+
 from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -114,12 +116,16 @@ def test_the_installed_wheel_prints_every_script_outside_the_checkout(tmp_path, 
         "print(len(set(cards.written + rest.written)))\n"
     )
     # a card in en and ar of both editions, zh-Hans of the US one and bn of the UK one; and
-    # every format on every paper of both editions in English (9 files each)
-    assert _run([python, "-c", script], **run).stdout.strip() == str(4 + 2 * 9)
+    # every format on every paper of both editions in English (16 PDFs each, and 2 PNGs
+    # rendered from the social images)
+    pdfs = sum(len(f.papers) for f in FORMATS.values())
+    pngs = sum(len(f.papers) for f in FORMATS.values() if f.image)
+    assert (pdfs, pngs) == (16, 2)
+    assert _run([python, "-c", script], **run).stdout.strip() == str(4 + 2 * pdfs)
     for rel in ("us/en", "us/ar", "us/zh-Hans", "uk-young-people/ar", "uk-young-people/bn"):
         assert (work / "out" / rel / "card-cr80.pdf").is_file()
     res = _run([env_dir / "bin" / "leaflets", "verify", "out"], **run)
-    assert f"{4 + 2 * 9} file(s) checked, 0 error(s)" in res.stderr
+    assert f"{4 + 2 * (pdfs + pngs)} file(s) checked, 0 error(s)" in res.stderr
     # without the CJK fonts, Chinese is one line saying what to install; that file fails
     # (exit code 1) and the others of the build would still be written
     _run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "leaflets-cjk-fonts"])
