@@ -344,6 +344,28 @@ def test_barcodes_are_read_and_named(tmp_path, registry, fmt, payload, name):
     assert any(f"a {name} barcode" in m and repr(payload) in m for m in found), found
 
 
+@pytest.mark.parametrize("turn", [90, 180, 270])
+@pytest.mark.parametrize(
+    "fmt, payload, name",
+    [
+        (zxingcpp.BarcodeFormat.Code128, "08001112", "a Code 128 barcode"),
+        (zxingcpp.BarcodeFormat.PDF417, "tel:+448001112", "a PDF417 code"),
+        (zxingcpp.BarcodeFormat.DataMatrix, "tel:+448001112", "a Data Matrix code"),
+    ],
+)
+def test_codes_turned_on_the_page_are_read(tmp_path, registry, fmt, payload, name, turn):
+    """A code printed sideways or upside down is read as a phone would read it."""
+    picture = zx_image(payload, fmt).rotate(turn, expand=True, fillcolor=255)
+    w, h = (side / max(picture.size) * 24 * MM for side in picture.size)
+
+    def draw(c):
+        c.drawImage(ImageReader(picture), 45 * MM, 4 * MM, w, h)
+
+    found = errors(drawn(tmp_path / "c.pdf", draw, UK_GOOD), registry)
+    assert any(name in m for m in found), found
+    assert any(payload.removeprefix("tel:").lstrip("+") in m for m in found), found
+
+
 def _vector_qr(c, payload, x, y, size, micro=False):
     code = segno.make_micro(payload) if micro else segno.make_qr(payload, error="m")
     cell = size / (len(code.matrix) + 8)
