@@ -33,6 +33,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageFilter
 
+from leaflets.build import render_pdf
+from leaflets.formats import FORMATS
+from leaflets.i18n import localise
+from leaflets.sources.guide import load_guides
+from leaflets.sources.registry import default_registry
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "pixels"
 FAILURES = ROOT / "tests" / "pixels-failures"  # git-ignored
@@ -90,10 +96,6 @@ def _epoch() -> Iterator[None]:
 
 def build(ref: Reference, guides, registry) -> bytes:
     """The file as the build renders it (in memory)."""
-    from leaflets.build import render_pdf
-    from leaflets.formats import FORMATS
-    from leaflets.i18n import localise
-
     with _epoch():
         lg = localise(guides[ref.guide], ref.locale)
         return render_pdf(lg, registry, FORMATS[ref.format], ref.paper).data
@@ -256,9 +258,6 @@ def main(argv: list[str] | None = None) -> int:
         for ref in REFERENCES:
             print(ref.name, *(p.name for p in stored(ref.name)))
         return 0
-    from leaflets.sources.guide import load_guides
-    from leaflets.sources.registry import default_registry
-
     registry = default_registry()
     guides = {g.id: g for g in load_guides(None, registry)}
     update(guides, registry)
