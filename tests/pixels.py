@@ -191,6 +191,9 @@ def check_pixels(name: str, pages: list[Image.Image], failures: Path = FAILURES)
     """What differs between the pages and the references of `name` (nothing: []), the
     failing pages' images written into `failures`."""
     wrong = []
+    for old in failures.glob(f"{name}-p*.png"):  # a run before's, for pages that pass now
+        if re.fullmatch(r"p\d+\.(actual|expected|diff)", old.name[len(name) + 1 : -4]):
+            old.unlink()
     kept = stored(name)
     if len(kept) != len(pages):
         wrong.append(f"{name}: {len(pages)} page(s) rendered, {len(kept)} reference(s) stored")

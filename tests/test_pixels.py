@@ -83,10 +83,13 @@ def poster(guides, registry) -> tuple[px.Reference, bytes]:
     return ref, px.build(ref, guides, registry)
 
 
-def test_the_unmodified_poster_passes(poster, tmp_path):
+def test_the_unmodified_poster_passes_and_clears_a_failure_before(poster, tmp_path):
     ref, data = poster
+    stale = tmp_path / f"{ref.name}-p1.diff.png"
+    stale.write_bytes(b"")
+    (tmp_path / "other-p1.diff.png").write_bytes(b"")
     px.assert_pixels(ref.name, px.render_pages(data), tmp_path)
-    assert not tmp_path.exists() or not any(tmp_path.iterdir())
+    assert [p.name for p in tmp_path.iterdir()] == ["other-p1.diff.png"]
 
 
 @pytest.mark.parametrize(("dx", "dy"), [(MM, 0), (0, -MM)], ids=["right", "down"])
