@@ -67,15 +67,17 @@ def prepared_stack(lg: LocalisedGuide, registry: Registry, org: OrgConfig | None
     the language's and the edition's names, the date, and the characters the formats and
     pages print of their own), and every character checked to have a font: once per
     language, not per file."""
-    messages = list(lg.guide.messages()) + (org.texts() if org else [])
+    guide = list(lg.guide.messages())
+    messages = guide + (org.texts() if org else [])
     own = ornaments() + PAGE_ORNAMENTS
     names = (lg.language_name, lg.edition_name)
     key = (lg.locale, names, tuple(t for _, t, _ in messages), own, registry.digest)
     stack = _stacks.get(key)
     if stack is None:
-        chars = {c for _, text, _ in messages for c in text} | set("".join(names)) | set(own)
+        chars = {c for _, text, _ in guide for c in text} | set("".join(names)) | set(own)
         chars |= set(format_date(min(r.verified for r in registry), lg.locale, lg.guide.region))
-        stack = fonts.stack(lg.locale, chars)
+        extra = {c for _, text, _ in messages[len(guide) :] for c in text} - chars
+        stack = fonts.stack(lg.locale, chars, extra)
         own_texts = [
             ("the language's name", lg.language_name, ""),
             ("the edition's name", lg.edition_name, ""),

@@ -440,11 +440,21 @@ def stack_names(locale: str) -> list[str]:
     return stacks.get(locale) or stacks.get(lang) or stacks.get("default", ["NotoSans"])
 
 
-def stack(locale: str, chars: Iterable[str] = ()) -> Stack:
+def stack(locale: str, chars: Iterable[str] = (), extra: Iterable[str] = ()) -> Stack:
     """The registered font stack of a language; `chars` are what it will print (CJK faces
-    are subset to them)."""
+    are subset to them). `extra` is what one organisation adds (its name, labels, hours):
+    a CJK face's characters of it that `chars` lack go into a small subset of their own,
+    next to the language's, so that the language's subset (the costly one, about a second a
+    face) is made once for every organisation, not once for each."""
     chars = frozenset(chars)
-    return Stack(locale, tuple(register(n, chars) for n in stack_names(locale)))
+    faces = []
+    for name in stack_names(locale):
+        face = register(name, chars)
+        faces.append(face)
+        more = {c for c in extra if not c.isspace() and not face.covers(c)}
+        if more and "face" in _spec(name):
+            faces.append(register(name, more))
+    return Stack(locale, tuple(faces))
 
 
 def check_coverage(messages, font_stack: Stack, locale: str) -> None:
