@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import shortnumberinfo
@@ -43,6 +44,13 @@ PHONE_RUN = re.compile(
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# The readers below are pure functions of their text, and verify asks them about the same
+# lines again and again (a card sheet prints one card ten times; every check reads the page's
+# lines): their answers are kept, a bounded number of them.
+_KEEP = 8192
+
+
+@lru_cache(maxsize=_KEEP)
 def normalise(text: str) -> str:
     """Unicode digits to ASCII, typographic dashes to '-', odd spaces to ' '."""
     out = []
@@ -87,6 +95,11 @@ class PrintedNumber:
 
 def find_numbers(text: str, min_digits: int = 5) -> list[PrintedNumber]:
     """Every run in `text` that reads as a phone number of at least `min_digits` digits."""
+    return list(_find_numbers(text, min_digits))
+
+
+@lru_cache(maxsize=_KEEP)
+def _find_numbers(text: str, min_digits: int) -> tuple[PrintedNumber, ...]:
     text = normalise(text)
     found = []
     for m in PHONE_RUN.finditer(text):
@@ -96,9 +109,10 @@ def find_numbers(text: str, min_digits: int = 5) -> list[PrintedNumber]:
         if _ISO_DATE.fullmatch(main):
             continue
         found.append(PrintedNumber(m.group(0), main, m.group("gloss") or "", m.start(), m.end()))
-    return found
+    return tuple(found)
 
 
+@lru_cache(maxsize=_KEEP)
 def to_e164(digits: str, region: str, plus: bool = False) -> str | None:
     """The E.164 form of dialled digits in `region`, or None when they are not a valid number."""
     try:
@@ -189,6 +203,11 @@ class DigitRun:
 def digit_runs(text: str) -> list[DigitRun]:
     """Every run of digits in `text`, read as a person dials it. A comma followed by a space,
     and any two separators in a row, end a run (a list, not a number)."""
+    return list(_digit_runs(text))
+
+
+@lru_cache(maxsize=_KEEP)
+def _digit_runs(text: str) -> tuple[DigitRun, ...]:
     out = []
     i, n = 0, len(text)
     while i < n:
@@ -239,7 +258,7 @@ def digit_runs(text: str) -> list[DigitRun]:
             )
         )
         i = max(end, i + 1)
-    return out
+    return tuple(out)
 
 
 def _separator(ch: str) -> bool:
@@ -269,6 +288,7 @@ def _among_digits(text: str, i: int) -> bool:
     )
 
 
+@lru_cache(maxsize=_KEEP)
 def as_dialled(text: str) -> str:
     """`text` with every digit run written as plain ASCII digits joined by '-' (what a person
     reading it would dial), so that the number finders read '1/900/555/0199' or '0800 1lll'

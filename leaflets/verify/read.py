@@ -765,9 +765,10 @@ def _glyphs_of_numbers_and_links(tp, segments) -> list[_Glyphs]:
                 continue
             budget -= len(chars)
             g = _Glyphs(text[a:b], [], [], [], [], line)
+            known = _chars(tp)
             for i in chars:
                 g.tight.append(tp.get_charbox(i))
-                g.loose.append(tp.get_charbox(i, loose=True))
+                g.loose.append(known[i][1])
                 obj = pdfium_c.FPDFText_GetTextObject(tp.raw, i)
                 g.modes.append(pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else -1)
                 g.objects.append(_address(obj))
@@ -1142,14 +1143,26 @@ def _layers_differ(pg, page: PageRead) -> bool:
 # ----------------------------------------------------------------------------- segments
 
 
+def _chars(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Every character of a text page by index, with its loose box (its advance), read from
+    pdfium once for the page's several readers (each call crosses into pdfium)."""
+    known = getattr(tp, "_leaflets_chars", None)
+    if known is None:
+        # by index: the whole-page string can differ in length
+        known = [
+            (tp.get_text_range(i, 1), tp.get_charbox(i, loose=True))
+            for i in range(tp.count_chars())
+        ]
+        tp._leaflets_chars = known
+    return known
+
+
 def _letters(tp) -> list[tuple[float, float, str]]:
     """Every letter of the page with the middle of its box: (x, y, letter)."""
-    out = []
-    for i in range(tp.count_chars()):
-        bx0, by0, bx1, by1 = tp.get_charbox(i, loose=True)
-        ch = tp.get_text_range(i, 1)
-        out.append(((bx0 + bx1) / 2, (by0 + by1) / 2, "-" if ch == "\ufffe" else ch))
-    return out
+    return [
+        ((bx0 + bx1) / 2, (by0 + by1) / 2, "-" if ch == "\ufffe" else ch)
+        for ch, (bx0, by0, bx1, by1) in _chars(tp)
+    ]
 
 
 def _text_under(letters: list[tuple[float, float, str]], rect) -> str:
@@ -1181,8 +1194,7 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
     lines: list[list] = [[]]
     turned: list[tuple[float, list]] = []  # text at an angle: (angle, letters in pdfium's order)
     turned_last = False
-    for i in range(tp.count_chars()):
-        ch = tp.get_text_range(i, 1)  # by index: the whole-page string can differ in length
+    for i, (ch, box) in enumerate(_chars(tp)):
         if ch in "\r\n":
             if lines[-1]:
                 lines.append([])
@@ -1195,7 +1207,7 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
         if turned_last:
             if not turned or abs(turned[-1][0] - angle) > 0.02:
                 turned.append((angle, []))
-            turned[-1][1].append((ch, tp.get_charbox(i, loose=True), i))
+            turned[-1][1].append((ch, box, i))
             continue
         if ch in links.INVISIBLE and lines[-1]:
             # no width and no box of its own: it stays with the letter it follows
@@ -1203,7 +1215,7 @@ def _segments(tp) -> list[tuple[str, tuple[float, float, float, float]]]:
             continue
         if not ch.strip():
             continue
-        box = tp.get_charbox(i, loose=True)  # the advance: neighbouring letters touch
+        # box: the advance (neighbouring letters touch)
         if box[3] - box[1] <= 0 or box[2] - box[0] < 0:
             # no box (text given by /ActualText in a form): it goes with the letter before
             if lines[-1]:
