@@ -137,6 +137,12 @@ def test_social_images_have_exact_pixels_and_the_registry_code(out, registry, gu
         codes = zxingcpp.read_barcodes(im.convert("RGB"), formats=zxingcpp.BarcodeFormat.QRCode)
     main = guides[guide].poster.helplines[0]
     assert [c.text for c in codes] == [registry[main].qr]
+    # at least 200 px a side on the square; on the story the code grows into the room the
+    # text leaves (360 px, a third of the width, in the US edition in English)
+    side = codes[0].position.top_right.x - codes[0].position.top_left.x
+    assert side >= 200
+    if (fmt, guide, locale) == ("social-story", "us", "en"):
+        assert side >= 1080 / 3
     # the PDF it came from is one page of the same proportions
     pdf = png.with_suffix(".pdf")
     (w, h), *rest = [

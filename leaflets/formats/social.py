@@ -146,7 +146,17 @@ class _Social:
                 self.what(doc, spec, "helpline and address"),
             )
             texts.append((text, x0, top, 1, "helpline and address"))
-            free = top - text.height - bottom  # the code in the middle of what is left
+            free = top - text.height - bottom
+            if code is not None:
+                # the code grows into the room the text leaves (up to half the width again
+                # as large), so that a phone held to another screen reads it from afar
+                for grow in (1.8, 1.6, 1.4, 1.2):
+                    bigger = qr_pt * grow
+                    big_outer = qr.outer_size(bigger, reg[code.resource].qr)
+                    if big_outer <= width * 0.5 and big_outer + label_h + 2 * pad <= free:
+                        symbol, outer, coded = bigger, big_outer, big_outer + label_h
+                        break
+            # the code in the middle of what is left
             code_x, code_top, code_w = x0, top - text.height - (free - coded) / 2, width
         else:
             row = max(coded, mm(20))
