@@ -249,14 +249,16 @@ class PosterFormat(Format):
                 for a in self._arrangements(len(fewer), bool(hero))
             ]
         blocks_what = what("helplines, first steps, what not to do and whom to call")
-        for n, (floor, gaps, (cols, where), codes, symbol) in enumerate(tries, 1):
+
+        def attempt(floor, gaps, cols, where, codes, symbol, contacts=contacts):
+            """The blocks laid out so, with the grid's size and the gaps; FitError if not."""
             pad = mm(4) * k * gaps
             typo = doc.typography(body_max * k, floor * k, max(8, 16 * k))
             grid_w, grid_h = self.qr_grid_size(doc, k, cols, codes, symbol)
             contacts_w = width - grid_w - gap if where == "contacts" else width
             hero_w = width - grid_w - gap if where == "hero" else width
 
-            def fits(f, grid_h=grid_h, where=where, pad=pad) -> bool:
+            def fits(f) -> bool:
                 heroes = 0.0
                 if hero:
                     heroes = (
@@ -270,13 +272,19 @@ class PosterFormat(Format):
                 }[where]
                 return heroes + middle + lower <= free
 
+            laid = fit_together(
+                [(steps, col), (donts, col), (contacts, contacts_w)]
+                + ([(hero, hero_w)] if hero else []),
+                typo,
+                fits,
+                blocks_what,
+            )
+            return laid, pad, grid_w, grid_h, hero_w, typo
+
+        for n, (floor, gaps, (cols, where), codes, symbol) in enumerate(tries, 1):
             try:
-                a, b, c, *h = fit_together(
-                    [(steps, col), (donts, col), (contacts, contacts_w)]
-                    + ([(hero, hero_w)] if hero else []),
-                    typo,
-                    fits,
-                    blocks_what,
+                (a, b, c, *h), pad, grid_w, grid_h, hero_w, typo = attempt(
+                    floor, gaps, cols, where, codes, symbol
                 )
                 break
             except FitError as e:
@@ -284,16 +292,15 @@ class PosterFormat(Format):
                     continue
                 if "does not fit even at" not in str(e):  # a word wider than its column
                     raise
+                floor = points(TIGHT_BODY_PT * k)
                 if doc.org and len(doc.org.contacts) > 1:
                     raise FitError(
                         f"{blocks_what}: the poster has no room for "
                         f"{len(doc.org.contacts)} contacts in this language, even at "
-                        f"{points(typo.min_size)} pt; give at most "
-                        f"{len(doc.org.contacts) - 1} or shorter labels"
+                        f"{floor} pt; {self._fewer(doc, attempt, contacts, bool(hero))}"
                     ) from None
                 raise FitError(
-                    f"{blocks_what}: the text does not fit even at {points(typo.min_size)} pt; "
-                    "shorten the text"
+                    f"{blocks_what}: the text does not fit even at {floor} pt; shorten the text"
                 ) from None
 
         # in a right-to-left language every block swaps sides (the first steps on the right)
@@ -340,6 +347,29 @@ class PosterFormat(Format):
                     codes,
                     symbol,
                 )
+
+    def _fewer(self, doc: Document, attempt, contacts: list[Para], hero: bool) -> str:
+        """What to tell an organisation whose `contacts` (whom to call, theirs last) do not
+        fit: how many of them would, laid out the tightest way (without their codes), or to
+        shorten the labels."""
+        codes = self._codes(doc)
+        national = codes[: len(codes) - len(local_codes(doc))]
+        for most in range(len(doc.org.contacts) - 1, 0, -1):
+            for cols, where in self._arrangements(len(national), hero):
+                try:
+                    attempt(
+                        TIGHT_BODY_PT,
+                        0.5,
+                        cols,
+                        where,
+                        national,
+                        mm(QR_MIN_MM),
+                        contacts[: len(contacts) - len(doc.org.contacts) + most],
+                    )
+                    return f"give at most {most} or shorter labels"
+                except FitError:
+                    pass
+        return "shorten the labels"
 
     def _codes(self, doc: Document):
         return (doc.guide.poster.qr or doc.guide.card.qr) + local_codes(doc)
