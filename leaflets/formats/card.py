@@ -289,8 +289,7 @@ class CardFormat(Format):
             beside = column_height(codes)
             band_h = draft_band_height(doc, spec, x1 - x0)
             frames = [(tx1 - tx0, beside), (x1 - x0, y1 - y0 - band_h - beside)]
-            # each contact whole, beside the code or under it, where there is room: a
-            # sentence split there has a gap of less than a line where the text widens
+            # each contact whole, beside the code or under it, where there is room
             laid = paras(space, heading, hours, links, first)
             try:
                 flowed = fit_flow(
@@ -301,7 +300,15 @@ class CardFormat(Format):
                 )
             except FitError:
                 flowed = fit_flow(laid, typo, frames, what("back contacts"))
-            return codes, (band_h, (x0, x1)), [(flowed[0], tx0, y1), (flowed[1], x0, y1 - beside)]
+            # a sentence split between the two runs on without a gap: the text beside the
+            # codes starts lower by what was left of its room (less than a line)
+            split = bool(flowed[1].parts) and not flowed[1].parts[0][1]
+            start = y1 - (beside - flowed[0].height if split else 0.0)
+            return (
+                codes,
+                (band_h, (x0, x1)),
+                [(flowed[0], tx0, start), (flowed[1], x0, y1 - beside)],
+            )
 
         if y1 - column_height(card.qr) + mm(1.2) < y0 - 0.01:
             raise FitError(
