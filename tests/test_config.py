@@ -577,3 +577,72 @@ def test_without_tesseract_the_build_says_the_logo_was_not_read(tmp_path, monkey
     res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(tmp_path / "o")])
     assert res.exit_code == 0
     assert "the text pictured in logo.png was not read (Tesseract is not installed)" in res.stderr
+
+
+POLISH_SCHOOL = """\
+[organisation]
+name = "Szkoła Podstawowa nr 12 im. Marii Konopnickiej w Chicago"
+
+[[contacts]]
+label = "Pedagog szkolny, pani Kowalska"
+phone = "(312) 555-0142"
+region = "US"
+hours = "pon.–pt. 8:00–15:30"
+url = "https://sp12.example.org/pomoc"
+
+[[contacts]]
+label = "Pielęgniarka szkolna"
+phone = "(312) 555-0187"
+region = "US"
+hours = "w dni szkolne"
+{more}
+[print]
+paper = "a4"
+
+[build]
+guides = ["us"]
+locales = ["pl"]
+formats = ["card", "poster"]
+"""
+# what the US guide's card back and poster print: 911, RAINN and the CCRI helpline
+US_NATIONAL = ("911", "1-800-656-HOPE (4673)", "1-844-878-2274")
+
+
+def test_a_polish_school_with_two_contacts_gets_its_card_and_poster(tmp_path):
+    """A long language and two local contacts: the card's back lets one QR code go (its
+    site is printed) and the text runs under the other; the poster lets the organisation's
+    last code go (its number is printed). Every number is printed, and verify passes."""
+    path = tmp_path / "pl.toml"
+    path.write_text(POLISH_SCHOOL.format(more=""), encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    files = {p.name: p for p in (out / "us" / "pl").glob("*.pdf")}
+    assert sorted(files) == ["card-cr80.pdf", "poster-a4.pdf"]
+    card = read_pdf(files["card-cr80.pdf"])
+    back = " ".join(card.pages[1].text.split())
+    poster = " ".join(" ".join(p.text.split()) for p in read_pdf(files["poster-a4.pdf"]).pages)
+    for text in (back, poster):
+        for number in (*US_NATIONAL, "(312) 555-0142", "(312) 555-0187"):
+            assert number in text
+    assert "takeitdown.ncmec.org" in back  # the target of the code that gave way
+    assert "https://sp12.example.org/pomoc" in poster
+    res = CliRunner().invoke(main, ["verify", "--config", str(path), str(out)])
+    assert res.exit_code == 0, res.output
+
+
+def test_a_card_back_without_room_for_the_contacts_says_how_many_fit(tmp_path):
+    more = "".join(
+        f'\n[[contacts]]\nlabel = "Wychowawca klasy {n}, pani Nowak-Wiśniewska"\n'
+        f'phone = "(312) 555-01{n}0"\nregion = "US"\n'
+        for n in range(5, 9)
+    )
+    path = tmp_path / "pl.toml"
+    path.write_text(POLISH_SCHOOL.format(more=more), encoding="utf-8")
+    res = CliRunner().invoke(
+        main, ["build", "--config", str(path), "--format", "card", "--out", str(tmp_path / "o")]
+    )
+    assert res.exit_code != 0
+    line = next(x for x in res.output.splitlines() if "card, paper cr80" in x)
+    assert "the card's back has no room for 6 contacts in this language" in line
+    assert "give at most " in line and "or shorter labels" in line

@@ -7,6 +7,7 @@ side. Always printed with a 3 mm bleed: cards are cut anyway.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 from ..errors import FitError
@@ -18,7 +19,7 @@ from ..render.branding import local_contacts, org_layout
 from ..render.document import Document, PageSpec, background, band
 from ..render.page import content_box, draft_band, draft_band_height, page
 from ..sources.placeholders import segments
-from ..text.fit import fit, fit_together
+from ..text.fit import fit, fit_flow, fit_together, printed_ids
 from ..text.markup import Para
 from .base import Format, list_marker
 
@@ -216,8 +217,131 @@ class CardFormat(Format):
         labels = max(label_typo.measure(q.label, 6, bold=True) for q in card.qr) + mm(1)
         column = min(max(outer + mm(QR_LABEL_EXTRA_MM), labels), outer + mm(QR_LABEL_MAX_MM))
         qx, _ = doc.flip(spec, x1 - column, x1)
+        tx0, tx1 = doc.flip(spec, x0, x1 - column - mm(2.5))
+        typo = doc.typography(7.5, 6)
+        local = len(doc.org.contacts) if doc.org else 0
+
+        def column_height(codes) -> float:
+            """How tall the QR column is with `codes`, each with its label and the gap under
+            it (as drawn below)."""
+            return sum(
+                qr.outer_size(mm(QR_SYMBOL_MM), reg[q.resource].qr)
+                + fit(
+                    [Para.of(q.label, bold=True, align="center", color=theme.text)],
+                    label_typo,
+                    column,
+                    mm(6),
+                    what(f"QR label {q.resource}"),
+                ).height
+                + mm(1.2)
+                for q in codes
+            )
+
+        def paras(space: float, heading: float, hours: bool, links: bool, first=None):
+            """Whom to call; the organisation's own contacts come last (its name is on the
+            front), their hours giving way first where the card has no room for them."""
+            out = [
+                Para.of(
+                    segments(card.contacts_heading, reg),
+                    bold=True,
+                    color=theme.accent,
+                    scale=heading,
+                    role="H2",
+                )
+            ]
+            out += [
+                Para.of(segments(c.text, reg), color=theme.text, space_before=space)
+                for c in card.contacts
+            ]
+            return out + local_contacts(
+                doc, space_before=space, hours=hours, links=links, first=first
+            )
+
+        # With every code, the text runs in one column beside them. An organisation's
+        # contacts may then take the room of the last code whose target the text prints (a
+        # site's address, a helpline's number): the text runs beside the codes left, then the
+        # card's full width under them.
+        national = set().union(*(printed_ids(p) for p in paras(0.55, 1.3, True, True, 0)))
+        spare = [q for q in card.qr if q.resource in national]
+        layouts = [tuple(card.qr)]
+        if local and spare and len(card.qr) > 1:
+            layouts.append(tuple(q for q in card.qr if q is not spare[-1]))
+        # the contacts' hours give way first, then their links (on the poster and the
+        # leaflet); a long language's text has the spacing closed up
+        stages = [(True, True)]
+        if local:
+            stages.append((False, True))
+        if local and any(c.url for c in doc.org.contacts):
+            stages.append((False, False))
+
+        def attempt(codes, space, heading, hours, links, first=None):
+            """(codes, band height, [(fitted, x, top)]) or FitError."""
+            if len(codes) == len(card.qr):
+                band_h = draft_band_height(doc, spec, tx1 - tx0)
+                fitted = fit(
+                    paras(space, heading, hours, links, first),
+                    typo,
+                    tx1 - tx0,
+                    y1 - y0 - band_h,
+                    what("back contacts"),
+                )
+                return codes, (band_h, (tx0, tx1)), [(fitted, tx0, y1)]
+            beside = column_height(codes)
+            band_h = draft_band_height(doc, spec, x1 - x0)
+            frames = [(tx1 - tx0, beside), (x1 - x0, y1 - y0 - band_h - beside)]
+            # each contact whole, beside the code or under it, where there is room
+            laid = paras(space, heading, hours, links, first)
+            try:
+                flowed = fit_flow(
+                    [dataclasses.replace(p, keep_together=True) for p in laid],
+                    typo,
+                    frames,
+                    what("back contacts"),
+                )
+            except FitError:
+                flowed = fit_flow(laid, typo, frames, what("back contacts"))
+            # a sentence split between the two runs on without a gap: the text beside the
+            # codes starts lower by what was left of its room (less than a line)
+            split = bool(flowed[1].parts) and not flowed[1].parts[0][1]
+            start = y1 - (beside - flowed[0].height if split else 0.0)
+            return (
+                codes,
+                (band_h, (x0, x1)),
+                [(flowed[0], tx0, start), (flowed[1], x0, y1 - beside)],
+            )
+
+        if y1 - column_height(card.qr) + mm(1.2) < y0 - 0.01:
+            raise FitError(
+                f"{what('QR codes')}: the codes and their labels do not fit the "
+                "card's height; shorten the labels"
+            )
+        tries = [
+            (codes, space, heading, hours, links)
+            for codes in layouts
+            for space, heading in ((0.55, 1.3), (0.2, 1.15))
+            for hours, links in stages
+        ]
+        for n, args in enumerate(tries, 1):
+            try:
+                codes, (band_h, span), blocks = attempt(*args)
+                break
+            except FitError:
+                if n < len(tries):
+                    continue
+                if not local:
+                    raise
+                most = next(
+                    (m for m in range(local - 1, 0, -1) if self._fits(attempt, *args, m)), 0
+                )
+                room = f"give at most {most} or shorter labels" if most else "shorten the labels"
+                raise FitError(
+                    f"{what('back contacts')}: the card's back has no room for {local} "
+                    f"contact{'s' if local > 1 else ''} in this language, even at "
+                    f"{typo.min_size:g} pt; {room}"
+                ) from None
+
         top = y1
-        for q in card.qr:
+        for q in codes:
             with doc.region(BACK + 1, "back QR codes"):  # read after whom to call
                 used = qr_block(
                     canvas,
@@ -232,68 +356,19 @@ class CardFormat(Format):
                     what(f"QR label {q.resource}"),
                 )
             top -= used + mm(1.2)
-        if top + mm(1.2) < y0 - 0.01:
-            raise FitError(
-                f"{what('QR codes')}: the codes and their labels do not fit the "
-                "card's height; shorten the labels"
-            )
 
-        tx0, tx1 = doc.flip(spec, x0, x1 - column - mm(2.5))
-        band_h = draft_band_height(doc, spec, tx1 - tx0)
         if band_h:
-            draft_band(canvas, doc, spec, at="bottom", span=(tx0, tx1), key=BACK - 1)
-        typo = doc.typography(7.5, 6)
-
-        def contacts(space: float, heading: float):
-            """Whom to call; the organisation's own contacts come last (its name is on the
-            front), their hours giving way first where the card has no room for them."""
-            paras = [
-                Para.of(
-                    segments(card.contacts_heading, reg),
-                    bold=True,
-                    color=theme.accent,
-                    scale=heading,
-                    role="H2",
-                )
-            ]
-            paras += [
-                Para.of(segments(c.text, reg), color=theme.text, space_before=space)
-                for c in card.contacts
-            ]
-            room = y1 - y0 - band_h
-            try:
-                return fit(
-                    paras + local_contacts(doc, space_before=space),
-                    typo,
-                    tx1 - tx0,
-                    room,
-                    what("back contacts"),
-                )
-            except FitError:
-                if not (doc.org and doc.org.contacts):
-                    raise
-                try:
-                    return fit(
-                        paras + local_contacts(doc, space_before=space, hours=False),
-                        typo,
-                        tx1 - tx0,
-                        room,
-                        what("back contacts"),
-                    )
-                except FitError:  # the links are on the poster and the leaflet
-                    if not any(c.url for c in doc.org.contacts):
-                        raise
-                    return fit(
-                        paras + local_contacts(doc, space_before=space, hours=False, links=False),
-                        typo,
-                        tx1 - tx0,
-                        room,
-                        what("back contacts"),
-                    )
-
-        try:
-            fitted = contacts(0.55, 1.3)
-        except FitError:  # a long language's text: the spacing closes up
-            fitted = contacts(0.2, 1.15)
+            draft_band(canvas, doc, spec, at="bottom", span=span, key=BACK - 1)
         with doc.region(BACK, "back contacts"):
-            fitted.draw(canvas, tx0, y1)
+            for fitted, x, y in blocks:
+                fitted.draw(canvas, x, y)
+
+    @staticmethod
+    def _fits(attempt, codes, space, heading, hours, links, first: int) -> bool:
+        """Whether the card's back has room for the organisation's `first` contacts, laid out
+        as `attempt` would."""
+        try:
+            attempt(codes, space, heading, hours, links, first)
+        except FitError:
+            return False
+        return True

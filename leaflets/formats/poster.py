@@ -39,8 +39,19 @@ def scale(spec: PageSpec) -> float:
     return min(spec.trim_w / mm(A4_WIDTH_MM), spec.trim_h / mm(A4_HEIGHT_MM))
 
 
+def points(size: float) -> str:
+    """A type size for a message: at most one decimal ("10.3", "11")."""
+    return f"{size:.1f}".rstrip("0").rstrip(".")
+
+
 def qr_symbol(k: float) -> float:
     return max(mm(QR_MIN_MM), mm(QR_SYMBOL_MM) * k)
+
+
+def code_scale(k: float, symbol: float) -> float:
+    """The scale of a QR grid's labels and margins: the paper's, or less for codes shrunk
+    below the paper's size (never below A4's)."""
+    return min(k, max(symbol / mm(QR_SYMBOL_MM), 1.0))
 
 
 def helpline(segs: list, rid: str, theme, space_before: float) -> list[Para]:
@@ -214,33 +225,40 @@ class PosterFormat(Format):
         # One body size for the whole poster: the largest at which all the blocks fit. The
         # QR codes stand in a grid beside the contact lines or, for longer texts, in one row
         # under them.
-        codes = len(self._codes(doc))
-        # Where the QR grid stands, in order of preference: beside whom else to call; beside
-        # the helplines, whose numbers leave the right of their lines free; in one row
-        # under whom to call.
-        arrangements = [(min(codes, 2), "contacts")]
-        if hero:
-            arrangements.append((min(codes, 2), "hero"))
-        if codes > 2:
-            arrangements.append((3, "contacts"))
-        if codes > 1:
-            arrangements.append((min(codes, 5), "under"))
+        all_codes = self._codes(doc)
         # every arrangement at the body's floor first; a long language's text (or an
         # organisation's extra contacts and codes) may then go down to the last floor, and
-        # last of all the gaps between the parts close up, rather than fail
+        # then the gaps between the parts close up; then, on paper larger than A4, the codes
+        # shrink to their minimum; last of all the organisation's own codes give way, last
+        # first (their numbers stay printed in whom to call), rather than fail
         tries = [
-            (floor, gaps, a)
+            (floor, gaps, a, all_codes, qr_symbol(k))
             for floor, gaps in ((BODY_MIN_PT, 1.0), (LAST_BODY_PT, 1.0), (TIGHT_BODY_PT, 0.5))
-            for a in arrangements
+            for a in self._arrangements(len(all_codes), bool(hero))
         ]
-        for n, (floor, gaps, (cols, where)) in enumerate(tries, 1):
+        if qr_symbol(k) > mm(QR_MIN_MM) + 0.01:
+            tries += [
+                (TIGHT_BODY_PT, 0.5, a, all_codes, mm(QR_MIN_MM))
+                for a in self._arrangements(len(all_codes), bool(hero))
+            ]
+        own = len(local_codes(doc))
+        for n_own in range(own - 1, -1, -1):
+            fewer = all_codes[: len(all_codes) - own + n_own]
+            tries += [
+                (TIGHT_BODY_PT, 0.5, a, fewer, mm(QR_MIN_MM))
+                for a in self._arrangements(len(fewer), bool(hero))
+            ]
+        blocks_what = what("helplines, first steps, what not to do and whom to call")
+
+        def attempt(floor, gaps, cols, where, codes, symbol, contacts=contacts):
+            """The blocks laid out so, with the grid's size and the gaps; FitError if not."""
             pad = mm(4) * k * gaps
             typo = doc.typography(body_max * k, floor * k, max(8, 16 * k))
-            grid_w, grid_h = self.qr_grid_size(doc, k, cols)
+            grid_w, grid_h = self.qr_grid_size(doc, k, cols, codes, symbol)
             contacts_w = width - grid_w - gap if where == "contacts" else width
             hero_w = width - grid_w - gap if where == "hero" else width
 
-            def fits(f, grid_h=grid_h, where=where, pad=pad) -> bool:
+            def fits(f) -> bool:
                 heroes = 0.0
                 if hero:
                     heroes = (
@@ -254,18 +272,36 @@ class PosterFormat(Format):
                 }[where]
                 return heroes + middle + lower <= free
 
+            laid = fit_together(
+                [(steps, col), (donts, col), (contacts, contacts_w)]
+                + ([(hero, hero_w)] if hero else []),
+                typo,
+                fits,
+                blocks_what,
+            )
+            return laid, pad, grid_w, grid_h, hero_w, typo
+
+        for n, (floor, gaps, (cols, where), codes, symbol) in enumerate(tries, 1):
             try:
-                a, b, c, *h = fit_together(
-                    [(steps, col), (donts, col), (contacts, contacts_w)]
-                    + ([(hero, hero_w)] if hero else []),
-                    typo,
-                    fits,
-                    what("helplines, first steps, what not to do and whom to call"),
+                (a, b, c, *h), pad, grid_w, grid_h, hero_w, typo = attempt(
+                    floor, gaps, cols, where, codes, symbol
                 )
                 break
-            except FitError:
-                if n == len(tries):
+            except FitError as e:
+                if n < len(tries):
+                    continue
+                if "does not fit even at" not in str(e):  # a word wider than its column
                     raise
+                floor = points(TIGHT_BODY_PT * k)
+                if doc.org and len(doc.org.contacts) > 1:
+                    raise FitError(
+                        f"{blocks_what}: the poster has no room for "
+                        f"{len(doc.org.contacts)} contacts in this language, even at "
+                        f"{floor} pt; {self._fewer(doc, attempt, contacts, bool(hero))}"
+                    ) from None
+                raise FitError(
+                    f"{blocks_what}: the text does not fit even at {floor} pt; shorten the text"
+                ) from None
 
         # in a right-to-left language every block swaps sides (the first steps on the right)
         def at(left: float, width: float) -> float:
@@ -279,7 +315,9 @@ class PosterFormat(Format):
             height = h[0].height
             if where == "hero":
                 with doc.region(4, "QR codes"):
-                    self.qr_grid(doc, canvas, spec, k, at(x1 - grid_w, grid_w), top, cols)
+                    self.qr_grid(
+                        doc, canvas, spec, k, at(x1 - grid_w, grid_w), top, cols, codes, symbol
+                    )
                 height = max(height, grid_h)
             top -= height + 2 * pad
             canvas.line(x0, top + pad, x1, top + pad)
@@ -294,33 +332,98 @@ class PosterFormat(Format):
             c.draw(canvas, at(x0, c.width), lower)
         with doc.region(4, "QR codes"):
             if where == "contacts":
-                self.qr_grid(doc, canvas, spec, k, at(x1 - grid_w, grid_w), lower, cols)
+                self.qr_grid(
+                    doc, canvas, spec, k, at(x1 - grid_w, grid_w), lower, cols, codes, symbol
+                )
             elif where == "under":
                 self.qr_grid(
-                    doc, canvas, spec, k, x0 + (width - grid_w) / 2, lower - c.height - pad, cols
+                    doc,
+                    canvas,
+                    spec,
+                    k,
+                    x0 + (width - grid_w) / 2,
+                    lower - c.height - pad,
+                    cols,
+                    codes,
+                    symbol,
                 )
+
+    def _fewer(self, doc: Document, attempt, contacts: list[Para], hero: bool) -> str:
+        """What to tell an organisation whose `contacts` (whom to call, theirs last) do not
+        fit: how many of them would, laid out the tightest way (without their codes), or to
+        shorten the labels."""
+        codes = self._codes(doc)
+        national = codes[: len(codes) - len(local_codes(doc))]
+        for most in range(len(doc.org.contacts) - 1, 0, -1):
+            for cols, where in self._arrangements(len(national), hero):
+                try:
+                    attempt(
+                        TIGHT_BODY_PT,
+                        0.5,
+                        cols,
+                        where,
+                        national,
+                        mm(QR_MIN_MM),
+                        contacts[: len(contacts) - len(doc.org.contacts) + most],
+                    )
+                    return f"give at most {most} or shorter labels"
+                except FitError:
+                    pass
+        return "shorten the labels"
 
     def _codes(self, doc: Document):
         return (doc.guide.poster.qr or doc.guide.card.qr) + local_codes(doc)
 
-    def _cells(self, doc: Document, k: float) -> tuple[float, float]:
+    @staticmethod
+    def _arrangements(codes: int, hero: bool) -> list[tuple[int, str]]:
+        """Where the QR grid stands, in order of preference: beside whom else to call; beside
+        the helplines, whose numbers leave the right of their lines free; in one row under
+        whom to call. (columns, where) each."""
+        out = [(max(1, min(codes, 2)), "contacts")]
+        if hero:
+            out.append((max(1, min(codes, 2)), "hero"))
+        if codes > 2:
+            out.append((3, "contacts"))
+        if codes > 1:
+            out.append((min(codes, 5), "under"))
+        return out
+
+    def _cells(self, doc: Document, k: float, codes, symbol: float) -> tuple[float, float]:
         """(width, height) of one labelled code in the QR grid."""
-        symbol = qr_symbol(k)
-        outer = max(qr.outer_size(symbol, doc.registry[c.resource].qr) for c in self._codes(doc))
+        if not codes:
+            return 0.0, 0.0
+        k = code_scale(k, symbol)
+        outer = max(qr.outer_size(symbol, doc.registry[c.resource].qr) for c in codes)
         return outer + mm(4) * k, outer + mm(LABEL_MM) * k
 
-    def qr_grid_size(self, doc: Document, k: float, cols: int) -> tuple[float, float]:
-        w, h = self._cells(doc, k)
-        rows = -(-len(self._codes(doc)) // cols)
+    def qr_grid_size(
+        self, doc: Document, k: float, cols: int, codes=None, symbol: float | None = None
+    ) -> tuple[float, float]:
+        codes = self._codes(doc) if codes is None else codes
+        w, h = self._cells(doc, k, codes, symbol or qr_symbol(k))
+        rows = -(-len(codes) // cols)
         return w * cols, h * rows
 
     def qr_grid(
-        self, doc: Document, canvas, spec: PageSpec, k: float, x: float, top: float, cols: int
+        self,
+        doc: Document,
+        canvas,
+        spec: PageSpec,
+        k: float,
+        x: float,
+        top: float,
+        cols: int,
+        codes=None,
+        symbol: float | None = None,
     ) -> None:
-        """The QR codes, labelled, in a grid whose top-left corner is (x, top)."""
-        w, h = self._cells(doc, k)
-        symbol = qr_symbol(k)
-        codes = self._codes(doc)
+        """The QR codes (the poster's, or `codes`), labelled, in a grid whose top-left corner
+        is (x, top); each `symbol` wide (the paper's size by default)."""
+        codes = self._codes(doc) if codes is None else codes
+        if not codes:
+            return
+        symbol = symbol or qr_symbol(k)
+        w, h = self._cells(doc, k, codes, symbol)
+        k = code_scale(k, symbol)  # the labels go with the codes' size
         label_typo = label_size(  # one label size for the grid
             doc,
             [c.label for c in codes],

@@ -19,14 +19,15 @@ def local_contacts(
     bullet: str = "",
     hours: bool = True,
     links: bool = True,
+    first: int | None = None,
 ) -> list[Para]:
-    """The organisation's contacts: its label as written, the number (formatted for its
-    country, from the registry copy the config made) and, where there is room, its link and
-    hours."""
+    """The organisation's contacts (all, or the `first` so many): its label as written, the
+    number (formatted for its country, from the registry copy the config made) and, where
+    there is room, its link and hours."""
     if not doc.org:
         return []
     out = []
-    for c in doc.org.contacts:
+    for c in doc.org.contacts[:first]:
         res = doc.registry[c.id]
         segs: list = [f"{c.label}: ", Ref(res)]
         if c.hours and hours:
