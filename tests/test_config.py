@@ -602,7 +602,7 @@ paper = "a4"
 [build]
 guides = ["us"]
 locales = ["pl"]
-formats = ["card", "poster"]
+formats = ["card", "poster", "large-print"]
 """
 # what the US guide's card back and poster print: 911, RAINN and the CCRI helpline
 US_NATIONAL = ("911", "1-800-656-HOPE (4673)", "1-844-878-2274")
@@ -618,7 +618,7 @@ def test_a_polish_school_with_two_contacts_gets_its_card_and_poster(tmp_path):
     res = CliRunner().invoke(main, ["build", "--config", str(path), "--out", str(out)])
     assert res.exit_code == 0, res.output
     files = {p.name: p for p in (out / "us" / "pl").glob("*.pdf")}
-    assert sorted(files) == ["card-cr80.pdf", "poster-a4.pdf"]
+    assert sorted(files) == ["card-cr80.pdf", "large-print-a4.pdf", "poster-a4.pdf"]
     card = read_pdf(files["card-cr80.pdf"])
     back = " ".join(card.pages[1].text.split())
     poster = " ".join(" ".join(p.text.split()) for p in read_pdf(files["poster-a4.pdf"]).pages)
@@ -627,6 +627,12 @@ def test_a_polish_school_with_two_contacts_gets_its_card_and_poster(tmp_path):
             assert number in text
     assert "takeitdown.ncmec.org" in back  # the target of the code that gave way
     assert "https://sp12.example.org/pomoc" in poster
+    # the large print's codes take a page of their own; they ran over its page number (the
+    # nurse's code, the fifth in one column), which verify found: every number printed
+    large = read_pdf(files["large-print-a4.pdf"])
+    text = " ".join(" ".join(p.text.split()) for p in large.pages)
+    for number in (*US_NATIONAL, "(312) 555-0142", "(312) 555-0187"):
+        assert number in text
     res = CliRunner().invoke(main, ["verify", "--config", str(path), str(out)])
     assert res.exit_code == 0, res.output
 

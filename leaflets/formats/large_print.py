@@ -38,6 +38,7 @@ BODY_PT, FLOOR_PT = 18.0, 16.0  # UKAAF: at least 16 pt, ideally 18
 TITLE_SCALE, HEADING_SCALE = 1.75, 1.35  # 31.5 and 24.3 pt at the body's 18
 MAX_PAGES = 24  # a language that needs more than this is a FitError, not a booklet
 QR_SYMBOL_MM = 30.0
+QR_MIN_MM = 25.0  # the posters' smallest code
 LOGO_MM = 18.0
 
 
@@ -68,9 +69,33 @@ class LargePrintFormat(Format):
         flow = fit_pages(paras, typo, frame, MAX_PAGES, self.what(doc, spec, "guidance text"))
         body = flow[-1].size
         codes = self.codes(doc)
-        cols, grid_h = self.grid(doc, spec, width, body)
+        symbol = mm(QR_SYMBOL_MM)
+        cols, grid_h = self.grid(doc, spec, width, body, symbol, codes)
         room = frame(len(flow) - 1)[1] - flow[-1].height
         codes_apart = bool(codes) and grid_h + body > room  # the codes on a page of their own
+        if codes_apart:
+            # a page of their own holds them, their heading above: the codes shrink to the
+            # posters' smallest, then the organisation's own codes give way, last first
+            # (their numbers and links are printed in whom to call) before the build fails
+            own = frame(len(flow))[1] - self.codes_heading(doc, spec, width).height - body
+            national = len(codes) - len(local_codes(doc))
+            tries = [
+                (keep, size)
+                for keep in range(len(codes), national - 1, -1)
+                for size in (QR_SYMBOL_MM, 27.5, QR_MIN_MM)
+            ]
+            for keep, size in tries:
+                symbol = mm(size)
+                cols, grid_h = self.grid(doc, spec, width, body, symbol, codes[:keep])
+                if grid_h <= own + 0.01:
+                    codes = codes[:keep]
+                    break
+            else:
+                raise FitError(
+                    f"{self.what(doc, spec, 'QR codes')}: the {national} QR codes of the "
+                    f"edition and their labels do not fit a page even at {QR_MIN_MM:g} mm; "
+                    "shorten the labels"
+                )
         total = len(flow) + codes_apart
         if total > MAX_PAGES:
             raise FitError(
@@ -97,7 +122,9 @@ class LargePrintFormat(Format):
                             grid_top = self.codes_heading(doc, spec, width).draw(canvas, x0, top)
                         grid_top -= body
                     with doc.region(total + 1, "QR codes"):
-                        self.draw_codes(doc, canvas, spec, x0, width, grid_top, cols, body)
+                        self.draw_codes(
+                            doc, canvas, spec, x0, width, grid_top, cols, body, symbol, codes
+                        )
                 number = self.page_number(doc, spec, n + 1, total, width)
                 with doc.artifact():  # a page number is pagination, not content
                     number.draw(canvas, x0, y0 + number.height)
@@ -203,23 +230,21 @@ class LargePrintFormat(Format):
     def codes(self, doc: Document):
         return (doc.guide.poster.qr or doc.guide.card.qr) + local_codes(doc)
 
-    def cell(self, doc: Document) -> float:
-        symbol = mm(QR_SYMBOL_MM)
-        return max(qr.outer_size(symbol, doc.registry[c.resource].qr) for c in self.codes(doc))
+    def cell(self, doc: Document, symbol: float, codes) -> float:
+        return max(qr.outer_size(symbol, doc.registry[c.resource].qr) for c in codes)
 
-    def grid(self, doc: Document, spec: PageSpec, width: float, body: float):
+    def grid(self, doc: Document, spec: PageSpec, width: float, body: float, symbol: float, codes):
         """(columns, height) of the QR codes with their labels: three to a row where the
         labels fit on one line at body size (16 pt at least), else two, else one."""
-        codes = self.codes(doc)
         if not codes:
             return 0, 0.0
-        outer = self.cell(doc)
+        outer = self.cell(doc, symbol, codes)
         label_h = self.label_height(doc, body)
         for cols in (3, 2, 1):
             if width / cols < outer:
                 continue
             try:
-                self.labels(doc, spec, width / cols, label_h, body)
+                self.labels(doc, spec, width / cols, label_h, body, codes)
             except FitError:
                 if cols == 1:
                     raise
@@ -233,10 +258,12 @@ class LargePrintFormat(Format):
         as what it opens."""
         return 1.2 * body * doc.stack.line_height
 
-    def labels(self, doc: Document, spec: PageSpec, cell_w: float, label_h: float, body: float):
+    def labels(
+        self, doc: Document, spec: PageSpec, cell_w: float, label_h: float, body: float, codes
+    ):
         return label_size(
             doc,
-            [c.label for c in self.codes(doc)],
+            [c.label for c in codes],
             doc.typography(body, FLOOR_PT, FLOOR_PT),
             cell_w - 2 * mm(3),
             label_h,
@@ -244,13 +271,22 @@ class LargePrintFormat(Format):
         )
 
     def draw_codes(
-        self, doc: Document, canvas, spec, x0: float, width: float, top, cols: int, body: float
+        self,
+        doc: Document,
+        canvas,
+        spec,
+        x0: float,
+        width: float,
+        top,
+        cols: int,
+        body: float,
+        symbol: float,
+        codes,
     ) -> None:
-        codes = self.codes(doc)
-        outer = self.cell(doc)
+        outer = self.cell(doc, symbol, codes)
         label_h = self.label_height(doc, body)
         cell_w = width / cols
-        typo = self.labels(doc, spec, cell_w, label_h, body)
+        typo = self.labels(doc, spec, cell_w, label_h, body, codes)
         last = len(codes) % cols
         last_row = len(codes) // cols
         for i, c in enumerate(codes):
@@ -266,7 +302,7 @@ class LargePrintFormat(Format):
                 x0 + shift * (-1 if doc.rtl else 1) + col * cell_w,
                 top - row * (outer + label_h + mm(4)),
                 cell_w,
-                mm(QR_SYMBOL_MM),
+                symbol,
                 typo,
                 self.what(doc, spec, f"QR label {c.resource}"),
                 label_h,
