@@ -22,7 +22,7 @@ from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, fill_rect
 from ..render.page import checked_line, content_box, draft_band, page
 from ..sources.placeholders import Ref, segments
-from ..text.fit import Fitted, fit, fit_flow
+from ..text.fit import Fitted, Frame, fit, fit_flow
 from ..text.markup import Para
 from .base import Format, list_marker
 
@@ -289,8 +289,12 @@ class LeafletFormat(Format):
 
     def flow(self, doc: Document, spec: PageSpec, boxes) -> list[Fitted]:
         """The whole guidance, then the services it names, poured into flap and inside."""
-        frames = [boxes[n] for n in ("flap", "inside-1", "inside-2", "inside-3")]
-        sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames]
+        names = ("flap", "inside-1", "inside-2", "inside-3")
+        # nothing runs on from the flap: the inside panels are on the other side of the sheet
+        sizes = [
+            Frame(x1 - x0, y1 - y0, split_after=name != "flap")
+            for name, (x0, y0, x1, y1) in ((n, boxes[n]) for n in names)
+        ]
         what = self.what(doc, spec, "guidance text")
         typo = doc.typography(BODY_MAX_PT, BODY_MIN_PT)
         # a long language's text: the space between paragraphs closes up, in steps
@@ -328,9 +332,16 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
                 out.append(Para.of(segs, bullet="•", **common))
             elif b.kind == "subitem":
                 out.append(Para.of(segs, bullet="–", indent=1.2, **common))
-            elif b.kind == "quote":
+            elif b.kind == "quote":  # a subheading: it keeps with what follows
                 out.append(
-                    Para.of(segs, bold=True, color=theme.accent, space_before=0.7 * sp, lead=b.lead)
+                    Para.of(
+                        segs,
+                        bold=True,
+                        color=theme.accent,
+                        space_before=0.7 * sp,
+                        lead=b.lead,
+                        keep_with_next=True,
+                    )
                 )
             else:
                 out.append(Para.of(segs, **common))

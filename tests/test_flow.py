@@ -1,0 +1,124 @@
+"""Text flow, read back from built PDFs: nothing runs on from a leaflet's flap to the inside
+(the other side of the sheet), headings keep with what follows and do not end in a lone
+word, hanging indents are exact, leading is even, Arabic lines keep apart."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from leaflets.build import render_pdf
+from leaflets.files import write_atomic
+from leaflets.formats import FORMATS
+from leaflets.formats.leaflet import panel_widths
+from leaflets.i18n import available_locales, localise
+from leaflets.sources.guide import load_guides
+from leaflets.sources.placeholders import Ref, segments
+from leaflets.sources.registry import default_registry
+
+from .test_pdfua import Tree, norm
+
+
+@functools.cache
+def _registry():
+    return default_registry()
+
+
+@functools.cache
+def _guides():
+    return {g.id: g for g in load_guides(None, _registry())}
+
+
+@functools.cache
+def built(gid: str, locale: str, fmt: str, paper: str, out: Path) -> Path:
+    path = out / f"{gid}-{locale}-{fmt}-{paper}.pdf"
+    lg = localise(_guides()[gid], locale, allow_incomplete=True)
+    write_atomic(path, render_pdf(lg, _registry(), FORMATS[fmt], paper).data)
+    return path
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("flow")
+
+
+LEAFLETS = [
+    (gid, locale, paper)
+    for gid in ("us", "uk-young-people")
+    for locale in ("en", "es", "pl", "ru", "ar", "fa", "ur", "bn", "ja")
+    for paper in ("a4", "letter")
+    if locale == "en" or locale in available_locales(gid)
+]
+
+
+def _pages(tree: Tree, el) -> set[int]:
+    """The pages an element's own marked content is drawn on (its kids', but not those of a
+    list nested in it: a list item's sub-items are items of their own)."""
+    pages = set()
+    for kid in tree.kids(el):
+        if isinstance(kid, int):
+            pages.add(tree.page_of(el))
+        elif kid.get("/Type") == "/MCR":
+            pages.add(tree.page_of(el, kid))
+        elif kid.get("/Type") != "/OBJR" and kid.get("/S") != "/L":
+            pages |= _pages(tree, kid)
+    return pages
+
+
+@pytest.mark.parametrize("gid, locale, paper", LEAFLETS, ids=lambda *c: "-".join(c))
+def test_no_leaflet_item_crosses_from_the_flap_to_the_inside(out, gid, locale, paper):
+    """The flap's next panel is on the other side of the sheet: every paragraph, list item
+    and heading the structure tree holds is drawn on one page (the only way from page 1 to
+    page 2 is from the flap to the first inside panel), and the flap is not left empty."""
+    tree = Tree(built(gid, locale, "leaflet", paper, out))
+    crossing = [
+        (str(el.S), norm(tree.text(el))[:40])
+        for el in tree.walk()
+        if str(el.S) in ("/P", "/LI", "/H2", "/H3") and len(_pages(tree, el)) > 1
+    ]
+    assert crossing == []
+    # both sides hold guidance: the flap its first paragraphs, the inside the rest
+    flap = _region_text(built(gid, locale, "leaflet", paper, out), 0, "flap")
+    assert len(norm(flap)) > 200
+
+
+def _block_texts(gid: str) -> list[str]:
+    """What each paragraph of the leaflet's guidance prints, numbers and links filled in."""
+    g = _guides()[gid]
+    out = []
+    for s in g.sections:
+        if s.heading:
+            out.append(s.heading)
+        for b in s.blocks:
+            text = "".join(
+                x.text if isinstance(x, Ref) else x for x in segments(b.text, _registry())
+            )
+            out.append((b.lead + " " if b.lead else "") + text)
+    return [norm(t) for t in out]
+
+
+def _region_text(path: Path, page: int, panel: str) -> str:
+    """The text pdfium reads inside a panel's columns (left to right: the flap is the
+    outside's left panel, inside-1 the inside's left one; right to left, mirrored)."""
+    doc = pdfium.PdfDocument(path)
+    w, h = doc[page].get_size()
+    full, flap = panel_widths(w)
+    x0, x1 = {"flap": (0, flap), "inside-1": (0, full)}[panel]
+    return doc[page].get_textpage().get_text_bounded(x0, 0, x1, h)
+
+
+@pytest.mark.parametrize("gid", ["us", "uk-young-people"])
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_flap_ends_a_paragraph_and_the_inside_starts_one(out, gid, paper):
+    """Read by position: the flap's last text is the end of one of the guide's paragraphs,
+    and the first inside panel's first text the start of one (or of the services list)."""
+    path = built(gid, "en", "leaflet", paper, out)
+    blocks = _block_texts(gid)
+    flap = norm(_region_text(path, 0, "flap"))
+    inside = norm(_region_text(path, 1, "inside-1")).lstrip("•–")
+    assert any(len(b) > 12 and flap.endswith(b[-30:]) for b in blocks), flap[-60:]
+    services = norm(_guides()[gid].leaflet.resources_heading)
+    assert any(inside.startswith(b[:30]) for b in [*blocks, services]), inside[:60]
