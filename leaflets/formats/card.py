@@ -293,7 +293,10 @@ class CardFormat(Format):
 
         try:
             fitted = contacts(0.55, 1.3)
-        except FitError:  # a long language's text: the spacing closes up
-            fitted = contacts(0.2, 1.15)
+        except FitError:  # a long language's text: the spacing closes up, in steps
+            try:
+                fitted = contacts(0.2, 1.15)
+            except FitError:
+                fitted = contacts(0.0, 1.0)
         with doc.region(BACK, "back contacts"):
             fitted.draw(canvas, tx0, y1)

@@ -82,7 +82,7 @@ class LeafletFormat(Format):
 
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         boxes = self.panels(doc, spec)
-        flow = self.flow(doc, spec, boxes)
+        flow, to_back = self.flow(doc, spec, boxes)
         outside_folds, inside_folds = self.folds(doc, spec)
         # read as the folded leaflet is: the cover, the flap, the inside, the back panel
         with page(canvas, doc, spec, draft=False):
@@ -90,7 +90,7 @@ class LeafletFormat(Format):
             with doc.region(0, "cover"):
                 self.cover(doc, canvas, spec, boxes["cover"])
             with doc.region(5, "back panel"):
-                self.back(doc, canvas, spec, boxes["back"])
+                self.back(doc, canvas, spec, boxes["back"], to_back)
             with doc.region(1, "flap"):
                 flow[0].draw(canvas, boxes["flap"][0], boxes["flap"][3])
             fold_marks(canvas, spec, outside_folds)
@@ -201,7 +201,7 @@ class LeafletFormat(Format):
         )
         fitted.draw(canvas, x0, y1)
 
-    def back(self, doc: Document, canvas, spec: PageSpec, box) -> None:
+    def back(self, doc: Document, canvas, spec: PageSpec, box, services=()) -> None:
         g, theme, reg = doc.guide, doc.theme, doc.registry
         x0, y0, x1, y1 = box
         codes = (g.poster.qr or g.card.qr) + local_codes(doc)
@@ -240,6 +240,7 @@ class LeafletFormat(Format):
         if doc.org and doc.org.contacts:
             paras.append(Para.of(doc.org.name, bold=True, color=theme.accent, space_before=1))
             paras += local_contacts(doc, space_before=0.4)
+        paras += services  # the services the guidance names, when the inside is full
         fitted = fit(
             paras,
             doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT),
@@ -287,8 +288,10 @@ class LeafletFormat(Format):
             doc.what(self.name, "", "checked date"),
         )
 
-    def flow(self, doc: Document, spec: PageSpec, boxes) -> list[Fitted]:
-        """The whole guidance, then the services it names, poured into flap and inside."""
+    def flow(self, doc: Document, spec: PageSpec, boxes) -> tuple[list[Fitted], list[Para]]:
+        """The whole guidance, then the services it names, poured into flap and inside; and
+        what the back panel takes over (the services, when a long language's guidance needs
+        all the inside: the back panel, read last, has room below whom to call)."""
         names = ("flap", "inside-1", "inside-2", "inside-3")
         # nothing runs on from the flap: the inside panels are on the other side of the sheet
         sizes = [
@@ -297,13 +300,16 @@ class LeafletFormat(Format):
         ]
         what = self.what(doc, spec, "guidance text")
         typo = doc.typography(BODY_MAX_PT, BODY_MIN_PT)
-        # a long language's text: the space between paragraphs closes up, in steps
-        for spacing in (1.0, 0.5):
+        # a long language's text: the space between paragraphs closes up, in steps; then the
+        # services move to the back panel
+        for spacing in (1.0, 0.5, 0.25):
             try:
-                return fit_flow(guidance_paras(doc, spacing=spacing), typo, sizes, what)
+                return fit_flow(guidance_paras(doc, spacing=spacing), typo, sizes, what), []
             except FitError:
                 pass
-        return fit_flow(guidance_paras(doc, spacing=0.25), typo, sizes, what)
+        services = services_paras(doc, spacing=0.25)
+        guidance = guidance_paras(doc, spacing=0.25)[: -len(services)]
+        return fit_flow(guidance, typo, sizes, what), services
 
 
 def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
@@ -345,7 +351,14 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
                 )
             else:
                 out.append(Para.of(segs, **common))
-    out.append(
+    return out + services_paras(doc, spacing)
+
+
+def services_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
+    """The list of services the guide names: its heading, then one item each."""
+    g, theme, reg = doc.guide, doc.theme, doc.registry
+    sp = spacing
+    out = [
         Para.of(
             segments(g.leaflet.resources_heading, reg),
             bold=True,
@@ -355,7 +368,7 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
             keep_with_next=True,
             role="H2",
         )
-    )
+    ]
     for r in reg:
         if g.id in r.editions:
             out.append(
