@@ -122,3 +122,19 @@ def test_the_flap_ends_a_paragraph_and_the_inside_starts_one(out, gid, paper):
     assert any(len(b) > 12 and flap.endswith(b[-30:]) for b in blocks), flap[-60:]
     services = norm(_guides()[gid].leaflet.resources_heading)
     assert any(inside.startswith(b[:30]) for b in [*blocks, services]), inside[:60]
+
+
+def test_a_fit_error_gives_millimetres_to_one_decimal():
+    """Rounded to whole millimetres, "needs 40 mm but only 40 mm is free" said nothing."""
+    from leaflets.errors import FitError
+    from leaflets.paper import mm
+    from leaflets.text.fit import fit
+    from leaflets.text.fonts import stack
+    from leaflets.text.markup import Para
+    from leaflets.text.typography import Typography
+
+    doc_typo = Typography(stack("en"), 10, 8)
+    with pytest.raises(FitError, match=r"needs \d+\.\d mm but only 4\.0 mm is free even at 8 pt"):
+        fit([Para.of("A line of text " * 20)], doc_typo, mm(40), mm(4.04), "box")
+    with pytest.raises(FitError, match=r"needs \d+\.\d mm but no room is left even at 8 pt"):
+        fit([Para.of("A line of text")], doc_typo, mm(40), -mm(14), "box")

@@ -113,9 +113,11 @@ def pseudo(text: str) -> str:
     text_out = "".join(out)
     # what rounding down left short comes at the end (two characters or more: padding is
     # a space and a word; the brackets are not counted)
-    short = len(text) * GROWTH_PERCENT // 100 - (len(text_out) - len(text))
+    short = -(-len(text) * GROWTH_PERCENT // 100) - (len(text_out) - len(text))
     if short >= 2:
         text_out += _padding(short)
+    elif short == 1 and text_out.endswith("~"):
+        text_out += "~"
     return "[" + text_out + "]"
 
 

@@ -163,9 +163,10 @@ def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, wh
     fitted, bad = layout(paras, typo, typo.min_size, width)
     if bad is not None:
         raise _too_wide(what, paras[bad], typo, "the space")
+    free = f"only {height / 2.8346:.1f} mm is free" if height > 0 else "no room is left"
     raise FitError(
-        f"{what}: the text needs {fitted.height / 2.8346:.0f} mm but only "
-        f"{height / 2.8346:.0f} mm is free even at {typo.min_size:g} pt; shorten the text"
+        f"{what}: the text needs {fitted.height / 2.8346:.1f} mm but {free} even at "
+        f"{typo.min_size:g} pt; shorten the text"
     )
 
 
