@@ -4,10 +4,14 @@ word, hanging indents are exact, leading is even, Arabic lines keep apart."""
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
 import functools
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from leaflets.build import render_pdf
@@ -19,6 +23,7 @@ from leaflets.sources.guide import load_guides
 from leaflets.sources.placeholders import Ref, segments
 from leaflets.sources.registry import default_registry
 
+from .conftest import MM
 from .test_pdfua import Tree, norm
 
 
@@ -138,3 +143,104 @@ def test_a_fit_error_gives_millimetres_to_one_decimal():
         fit([Para.of("A line of text " * 20)], doc_typo, mm(40), mm(4.04), "box")
     with pytest.raises(FitError, match=r"needs \d+\.\d mm but no room is left even at 8 pt"):
         fit([Para.of("A line of text")], doc_typo, mm(40), -mm(14), "box")
+
+
+# ----------------------------------------------------------------------------- reading lines
+
+
+@dataclasses.dataclass
+class Glyph:
+    ch: str
+    x: float  # the pen's position where the glyph starts (its origin)
+    y: float  # its baseline
+    right: float  # where its advance ends (the loose box's right edge)
+    size: float
+
+
+def glyphs(path: Path, page: int) -> list[Glyph]:
+    """Every printed character of a page with its origin, baseline and advance."""
+    tp = pdfium.PdfDocument(path)[page].get_textpage()
+    out = []
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for i in range(tp.count_chars()):
+        ch = tp.get_text_range(i, 1)
+        if not ch.strip():
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(x), ctypes.byref(y))
+        right = tp.get_charbox(i, loose=True)[2]
+        out.append(Glyph(ch, x.value, y.value, right, pdfium_c.FPDFText_GetFontSize(tp.raw, i)))
+    return out
+
+
+def printed_lines(path: Path, page: int) -> list[list[Glyph]]:
+    """The page's lines, top to bottom, each left to right: glyphs on one baseline that
+    follow each other closely (a column gap starts another line)."""
+    rows: list[list[Glyph]] = []
+    for g in sorted(glyphs(path, page), key=lambda g: (-round(g.y, 1), g.x)):
+        for row in rows:
+            if abs(row[-1].y - g.y) < 0.3 and -1 < g.x - row[-1].right < 2 * g.size:
+                row.append(g)
+                break
+        else:
+            rows.append([g])
+    return sorted(rows, key=lambda r: (-r[0].y, r[0].x))
+
+
+def text_of(line: list[Glyph]) -> str:
+    return "".join(g.ch for g in line)
+
+
+# ----------------------------------------------------------------------------- hanging indents
+
+MARKER = re.compile(r"^(•|–|\d+\.|✗|✓)")
+
+
+def hanging_offsets(path: Path, page: int, rtl: bool) -> list[tuple[float, str]]:
+    """For each list item that wraps: how far (mm) its second line starts from where its
+    first line's text starts, after the marker (right edges in right-to-left text)."""
+    lines = printed_lines(path, page)
+    out = []
+    for line in lines:
+        ordered = line[::-1] if rtl else line
+        m = MARKER.match(text_of(ordered))
+        if not m or len(ordered) <= len(m.group(0)):
+            continue
+        first = ordered[len(m.group(0))]
+
+        def start(g: Glyph) -> float:
+            return g.right if rtl else g.x
+
+        for other in lines:  # the line below, in the same column
+            below = other[::-1] if rtl else other
+            if 0 < line[0].y - other[0].y < 1.8 * first.size and (
+                abs(start(below[0]) - start(first)) < 3 * first.size
+            ):
+                if not MARKER.match(text_of(below)):
+                    d = (start(below[0]) - start(first)) / MM
+                    out.append((round(d, 2), text_of(ordered)[:24]))
+                break
+    return out
+
+
+HANGING = [
+    ("us", "en", "card", "cr80", 0),  # "1." items
+    ("uk-young-people", "en", "poster", "letter", 0),
+    ("us", "en", "poster", "a4", 0),
+    ("us", "en", "leaflet", "a4", 1),  # "•" and "–" items
+    ("us", "ar", "leaflet", "a4", 1),
+    ("us", "fa", "leaflet", "letter", 1),
+    ("uk-young-people", "ur", "poster", "a4", 0),
+]
+
+
+@pytest.mark.parametrize("gid, locale, fmt, paper, page", HANGING, ids=lambda *c: str(c))
+def test_a_list_items_wrapped_lines_start_where_its_first_line_does(
+    out, gid, locale, fmt, paper, page
+):
+    """Read from the glyphs' positions: the second line of a list item starts exactly where
+    the text after the marker starts (a wide "1." pushed the first line 0.4 mm to 0.9 mm
+    past the others)."""
+    rtl = locale in ("ar", "fa", "ur")
+    offsets = hanging_offsets(built(gid, locale, fmt, paper, out), page, rtl)
+    assert len(offsets) >= 2, offsets  # the page has list items that wrap
+    assert [o for o in offsets if abs(o[0]) > 0.1] == []

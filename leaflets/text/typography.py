@@ -13,12 +13,15 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from ..sources.placeholders import Ref
 from .fonts import Stack
 from .markup import BULLET_INDENT, SENTENCE_END, Para, link_lines, markup
 from .shaping import ComplexParagraph, Run, Word
+
+BULLET_GAP = 0.6  # after a list item's marker, in its sizes (reportlab's own gap)
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
@@ -69,13 +72,13 @@ class Typography:
             para.bold,
             para.color,
             para.align,
-            bool(para.bullet),
+            para.bullet,
             para.indent,
             round(size, 3),
         )
         st = self._styles.get(key)
         if st is None:
-            bullet_w = size * BULLET_INDENT if para.bullet else 0
+            bullet_w = self.hanging(para, size)
             st = ParagraphStyle(
                 name=f"p{len(self._styles)}",
                 fontName=self.bold_font if para.bold else self.font,
@@ -97,9 +100,24 @@ class Typography:
             self._styles[key] = st
         return st
 
+    def hanging(self, para: Para, size: float) -> float:
+        """The hanging indent of a list item: where its text starts, on every line. At least
+        BULLET_INDENT body sizes, and wide enough for its marker ("10.") and the gap after it
+        (reportlab's: 0.6 of the marker's size), which would otherwise push the first line's
+        text past the indent of the lines below it."""
+        if not para.bullet:
+            return 0.0
+        s = size * para.scale
+        if self.complex:
+            runs = self.stack.runs(para.bullet)
+            marker = sum(Run(t, f, True, s, para.color).width for f, t in runs)
+        else:
+            marker = stringWidth(para.bullet, self.stack.faces[-1].bold_name, s)
+        return max(size * BULLET_INDENT, marker + BULLET_GAP * s)
+
     def paragraph(self, para: Para, size: float, width: float = 1e6):
         """A reportlab Paragraph, or a shaped paragraph for Arabic-script and Indic text."""
-        inner = width - size * (BULLET_INDENT if para.bullet else 0) - para.indent * size
+        inner = width - self.hanging(para, size) - para.indent * size
         if self.complex:
             return shaped_paragraph(para, size, self, inner)
         return _Paragraph(
@@ -302,6 +320,6 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
     bullet = (
         [Run(t, f, True, s, para.color) for f, t in stack.runs(para.bullet)] if para.bullet else []
     )
-    indent = (size * BULLET_INDENT if para.bullet else 0) + para.indent * size
+    indent = typo.hanging(para, size) + para.indent * size
     align = {"left": "start", "right": "end", "center": "center"}[para.align]
     return ComplexParagraph(words, stack, s, typo.rtl, align, bullet, indent)
