@@ -244,3 +244,55 @@ def test_a_list_items_wrapped_lines_start_where_its_first_line_does(
     offsets = hanging_offsets(built(gid, locale, fmt, paper, out), page, rtl)
     assert len(offsets) >= 2, offsets  # the page has list items that wrap
     assert [o for o in offsets if abs(o[0]) > 0.1] == []
+
+
+# ----------------------------------------------------------------------------- even leading
+
+
+def _clusters(values: list[float], tolerance: float = 0.1) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+LEADING = [
+    ("us", "en", 1),
+    ("us", "pl", 1),
+    ("us", "es", 1),
+    ("us", "ar", 1),
+    ("uk-young-people", "en", 1),
+    ("uk-young-people", "cy", 0),
+    ("uk-young-people", "cy", 1),
+]
+
+
+@pytest.mark.parametrize("gid, locale, page", LEADING, ids=lambda *c: str(c))
+def test_body_text_keeps_even_leading_beside_larger_bold_numbers(out, gid, locale, page):
+    """Read from the baselines of a card's text column: the body lines and the lines with
+    a (larger, bold) number are all one distance apart inside a paragraph, and paragraphs
+    one distance apart: two distances in all (reportlab's autoLeading made each line with
+    a number taller, 10.4 pt against 8.5 pt on the Polish card's back)."""
+    path = built(gid, locale, "card", "cr80", out)
+    width = pdfium.PdfDocument(path)[page].get_width()
+    rtl = locale == "ar"
+    lines = [
+        line
+        for line in printed_lines(path, page)
+        if (line[-1].right > width / 2 + 20 if rtl else line[0].x < width / 2 - 20)
+        and len(line) > 3  # not an Arabic mark on a baseline of its own
+    ]
+    sizes = [round(max(g.size for g in line), 2) for line in lines]
+    number = 8.0  # the card's floor for numbers and links, above its body size
+    body = max({s for s in sizes if 6.0 < s < number}, key=sizes.count)  # (labels are 6 pt)
+    numbers = {s for s in sizes if s == number}
+    text = {body, number}
+    gaps = [
+        a[0].y - b[0].y
+        for a, b, sa, sb in zip(lines, lines[1:], sizes, sizes[1:], strict=False)
+        if sa in text and sb in text and a[0].y - b[0].y < 2.2 * body
+    ]
+    assert numbers, sizes  # the column has lines with larger numbers
+    assert len(gaps) >= 4, gaps
+    assert len(_clusters(gaps)) <= 2, sorted(round(g, 2) for g in gaps)

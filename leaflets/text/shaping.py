@@ -140,6 +140,7 @@ class ComplexParagraph:
     width: float = 0.0
     height: float = 0.0
     tags: object | None = None  # set when drawn in a tagged document (render.tagging)
+    leading: float = 0.0  # the distance between all its baselines (0: by each line's sizes)
 
     def __post_init__(self) -> None:
         if self.rtl and any(w.ltr is None for w in self.words):
@@ -149,6 +150,8 @@ class ComplexParagraph:
         return _width(" ", self.stack.primary.name, self.size)
 
     def _line_height(self, words: list[Word]) -> float:
+        if self.leading:
+            return self.leading
         size = max([w.size for w in words] or [self.size])
         return size * self.stack.line_height
 
@@ -243,6 +246,7 @@ class ComplexParagraph:
             first_words, self.stack, self.size, self.rtl, self.align, self.bullet, self.indent
         )
         tail = ComplexParagraph(rest, self.stack, self.size, self.rtl, self.align, [], self.indent)
+        head.leading = tail.leading = self.leading
         head.wrap(avail_width, avail_height)
         tail.wrap(avail_width, 1e6)
         return [head, tail]

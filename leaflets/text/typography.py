@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
@@ -21,6 +22,12 @@ from .fonts import Stack
 from .markup import BULLET_INDENT, SENTENCE_END, Para, link_lines, markup
 from .shaping import ComplexParagraph, Run, Word
 
+# the baseline distance a line with a larger number needs from the line above it: the text's
+# descenders (Noto Sans: 0.24 of its size) and a hairline (0.1), then the number's height
+# (digits and a link's ascenders: 0.76 of its size); a number's line clears the one below
+# by more, its descenders being shorter than the text's ascenders
+TEXT_DESCENT, CLEARANCE, NUMBER_ASCENT = 0.24, 0.1, 0.76
+HERO_NUMBER = 1.5  # numbers larger than this, in text sizes, are display numbers
 BULLET_GAP = 0.6  # after a list item's marker, in its sizes (reportlab's own gap)
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
@@ -65,8 +72,36 @@ class Typography:
         breaks between characters)."""
         return self.stack.primary.shaping or self.stack.primary.cjk
 
+    def number_size(self, para: Para, size: float) -> float:
+        """The size of a paragraph's numbers and links (0 when it has none)."""
+        if not any(isinstance(seg, Ref) for seg in para.segments):
+            return 0.0
+        return max(size * para.scale, self.min_number, size * para.number_scale)
+
+    def even(self, para: Para, size: float) -> bool:
+        """Whether every line of the paragraph is one distance apart: yes, unless its
+        numbers are display numbers (a poster's hero helpline, more than HERO_NUMBER times
+        the text), whose line is taller than the text's lines after it."""
+        return self.number_size(para, size) <= HERO_NUMBER * size * para.scale
+
+    def line_spacing(self, para: Para, size: float) -> float:
+        """One distance between all the baselines of a paragraph: the language's line
+        height (or the font's own extent, ascent to descent, where that is more, as
+        reportlab's lines took it), and room for the paragraph's larger bold numbers, so
+        that a line with a number is no taller than the others (even leading)."""
+        s = size * para.scale
+        if not self.even(para, size):
+            return s * self.leading  # each line as tall as its largest text needs
+        faces = {self.font, self.bold_font}
+        extent = max(
+            (pdfmetrics.getFont(f).face.ascent - pdfmetrics.getFont(f).face.descent) / 1000
+            for f in faces
+        )
+        return max(s * self.leading, s * extent, number_leading(s, self.number_size(para, size)))
+
     def style(self, para: Para, size: float) -> ParagraphStyle:
         s = size * para.scale
+        leading = self.line_spacing(para, size)
         key = (
             round(s, 3),
             para.bold,
@@ -75,6 +110,8 @@ class Typography:
             para.bullet,
             para.indent,
             round(size, 3),
+            round(leading, 3),
+            self.even(para, size),
         )
         st = self._styles.get(key)
         if st is None:
@@ -83,8 +120,10 @@ class Typography:
                 name=f"p{len(self._styles)}",
                 fontName=self.bold_font if para.bold else self.font,
                 fontSize=s,
-                leading=s * self.leading,
-                autoLeading="max",
+                leading=leading,
+                # every line the same, no taller line for a number; a display number's
+                # line is as tall as it needs
+                autoLeading="off" if self.even(para, size) else "max",
                 textColor=para.color,
                 alignment=_ALIGN[para.align],
                 leftIndent=bullet_w + para.indent * size,
@@ -135,12 +174,35 @@ class Typography:
         )
 
 
+def number_leading(text: float, number: float) -> float:
+    """The baseline distance a line with a number `number` points large needs below a line
+    of text `text` points large (0 without numbers)."""
+    if not number:
+        return 0.0
+    return (TEXT_DESCENT + CLEARANCE) * text + NUMBER_ASCENT * number
+
+
 class _Paragraph(Paragraph):
     """reportlab's Paragraph, which tells its ``tags`` (set when it is drawn for a tagged
     document) when its bullet has been drawn (the bullet is the first text object it draws),
     so that the list item's label ends there and its body begins."""
 
     tags = None
+
+    def wrap(self, avail_width, avail_height):
+        w, h = super().wrap(avail_width, avail_height)
+        bl = self.blPara
+        if bl.kind == 1 and bl.lines and self.style.autoLeading == "off":
+            # the first baseline where a line of the paragraph's own font puts it, a number
+            # in the line or not: with one leading for every line (Typography.line_spacing),
+            # a larger number must not push the paragraph's text down
+            # (reportlab puts it by the line's largest font size, or with
+            # rl_config.paraFontSizeHeightOffset off, by its ascent)
+            style = self.style
+            first = bl.lines[0]
+            first.fontSize = style.fontSize
+            first.ascent = pdfmetrics.getFont(style.fontName).face.ascent / 1000 * style.fontSize
+        return w, h
 
     def draw(self) -> None:
         canv = self.canv
@@ -322,4 +384,8 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
     )
     indent = typo.hanging(para, size) + para.indent * size
     align = {"left": "start", "right": "end", "center": "center"}[para.align]
-    return ComplexParagraph(words, stack, s, typo.rtl, align, bullet, indent)
+    numbers = max((w.size for w in words if w.isolated), default=0.0)
+    out = ComplexParagraph(words, stack, s, typo.rtl, align, bullet, indent)
+    if numbers <= HERO_NUMBER * s:  # even leading, but for a display number's line
+        out.leading = max(s * stack.line_height, number_leading(s, numbers))
+    return out
