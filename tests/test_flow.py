@@ -178,7 +178,7 @@ def printed_lines(path: Path, page: int) -> list[list[Glyph]]:
     rows: list[list[Glyph]] = []
     for g in sorted(glyphs(path, page), key=lambda g: (-round(g.y, 1), g.x)):
         for row in rows:
-            if abs(row[-1].y - g.y) < 0.3 and -1 < g.x - row[-1].right < 2 * g.size:
+            if abs(row[-1].y - g.y) < 0.3 and -0.3 * g.size < g.x - row[-1].right < 2 * g.size:
                 row.append(g)
                 break
         else:
@@ -296,3 +296,91 @@ def test_body_text_keeps_even_leading_beside_larger_bold_numbers(out, gid, local
     assert numbers, sizes  # the column has lines with larger numbers
     assert len(gaps) >= 4, gaps
     assert len(_clusters(gaps)) <= 2, sorted(round(g, 2) for g in gaps)
+
+
+# ----------------------------------------------------------------------------- headings
+
+
+def _words(line: list[Glyph]) -> int:
+    """The words of a printed line: runs of glyphs with a space's gap between them."""
+    return 1 + sum(1 for a, b in zip(line, line[1:], strict=False) if b.x - a.right > 0.15 * a.size)
+
+
+def heading_lines(path: Path, page: int, heading: str) -> list[list[Glyph]]:
+    """The printed lines that hold a heading: consecutive lines, all of one size, whose
+    letters are the heading's letters."""
+    want = norm(heading)
+    lines = printed_lines(path, page)
+
+    def below(line: list[Glyph]) -> list[Glyph] | None:
+        """The next line down in the same column (their spans overlap)."""
+        for other in lines:
+            dy = line[0].y - other[0].y
+            if (
+                0 < dy < 2 * line[0].size
+                and other[0].x < line[-1].right
+                and (other[-1].right > line[0].x)
+            ):
+                return other
+        return None
+
+    for line in lines:
+        got, chain = text_of(line), [line]
+        while want.startswith(got) and got != want and (nxt := below(chain[-1])) is not None:
+            chain.append(nxt)
+            got += text_of(nxt)
+        if got == want:
+            return chain
+    raise AssertionError(f"{heading!r} is not printed on page {page + 1}")
+
+
+HEADINGS = [
+    # (guide, locale, format, paper, page, the heading): each ended in a lone word before
+    (
+        "uk-young-people",
+        "en",
+        "poster",
+        "a4",
+        0,
+        "card.steps_heading",
+    ),  # "If someone threatens / you"
+    (
+        "uk-young-people",
+        "pl",
+        "poster",
+        "a3",
+        0,
+        "card.headline",
+    ),  # "Czat wideo nie jest / prywatny"
+    (
+        "us",
+        "en",
+        "card",
+        "cr80",
+        0,
+        "card.headline",
+    ),  # "Stop contact. Reach confidential specialist / support."
+    (
+        "uk-young-people",
+        "es",
+        "poster",
+        "a4",
+        0,
+        "card.headline",
+    ),  # "Las videollamadas no son / privadas"
+]
+
+
+@pytest.mark.parametrize("gid, locale, fmt, paper, page, key", HEADINGS, ids=lambda *c: str(c))
+def test_a_heading_that_wraps_does_not_end_in_a_lone_word(out, gid, locale, fmt, paper, page, key):
+    """Read back from the page: the heading takes two lines (as many as at its full
+    measure: never more), and its last line has more than one word."""
+    g = localise(_guides()[gid], locale, allow_incomplete=True).guide
+    part, field = key.split(".")
+    text = "".join(
+        x.text if isinstance(x, Ref) else x
+        for x in segments(getattr(getattr(g, part), field), _registry())
+    )
+    lines = heading_lines(built(gid, locale, fmt, paper, out), page, text)
+    assert len(lines) == 2, [text_of(line) for line in lines]
+    assert _words(lines[-1]) >= 2, [text_of(line) for line in lines]

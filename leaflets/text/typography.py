@@ -20,7 +20,7 @@ from reportlab.platypus import Paragraph
 from ..sources.placeholders import Ref
 from .fonts import Stack
 from .markup import BULLET_INDENT, SENTENCE_END, Para, link_lines, markup
-from .shaping import ComplexParagraph, Run, Word
+from .shaping import ComplexParagraph, Run, Word, balanced_width
 
 # the baseline distance a line with a larger number needs from the line above it: the text's
 # descenders (Noto Sans: 0.24 of its size) and a hairline (0.1), then the number's height
@@ -158,8 +158,10 @@ class Typography:
         """A reportlab Paragraph, or a shaped paragraph for Arabic-script and Indic text."""
         inner = width - self.hanging(para, size) - para.indent * size
         if self.complex:
-            return shaped_paragraph(para, size, self, inner)
-        return _Paragraph(
+            shaped = shaped_paragraph(para, size, self, inner)
+            shaped.balance = para.role.startswith("H")
+            return shaped
+        p = _Paragraph(
             markup(
                 para,
                 size * para.scale,
@@ -172,6 +174,8 @@ class Typography:
             self.style(para, size),
             bulletText=escape(para.bullet) if para.bullet else None,
         )
+        p.balance = para.role.startswith("H")
+        return p
 
 
 def number_leading(text: float, number: float) -> float:
@@ -182,14 +186,50 @@ def number_leading(text: float, number: float) -> float:
     return (TEXT_DESCENT + CLEARANCE) * text + NUMBER_ASCENT * number
 
 
+def _overflows_line(bl) -> bool:
+    """A line of a broken reportlab paragraph runs past its measure (a word too wide)."""
+    return any((line.extraSpace if bl.kind else line[0]) < -1.0 for line in bl.lines)
+
+
 class _Paragraph(Paragraph):
     """reportlab's Paragraph, which tells its ``tags`` (set when it is drawn for a tagged
     document) when its bullet has been drawn (the bullet is the first text object it draws),
     so that the list item's label ends there and its body begins."""
 
     tags = None
+    balance = False  # a heading: no last line of one word when a narrower measure helps
+    _shift = 0.0  # how far right its narrower lines stand (centred or right-aligned)
 
     def wrap(self, avail_width, avail_height):
+        self._shift = 0.0
+        w, h = self._wrap(avail_width, avail_height)
+        if not self.balance or len(self.blPara.lines) < 2 or not self._lone():
+            return w, h
+        inner = avail_width - self.style.leftIndent - self.style.rightIndent
+
+        def attempt(width: float):
+            self._wrap(width + avail_width - inner, avail_height)
+            return len(self.blPara.lines), _overflows_line(self.blPara), self._lone()
+
+        best = balanced_width(len(self.blPara.lines), inner, attempt)
+        if best is None:
+            return self._wrap(avail_width, avail_height)
+        _, h = self._wrap(best + avail_width - inner, avail_height)
+        room = avail_width - self.width
+        self._shift = {TA_CENTER: room / 2, TA_RIGHT: room}.get(self.style.alignment, 0.0)
+        return avail_width, h
+
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802 -- reportlab's name
+        super().drawOn(canvas, x + self._shift, y, _sW)
+
+    def _lone(self) -> bool:
+        """The last line is one word."""
+        last = self.blPara.lines[-1]
+        if self.blPara.kind == 0:
+            return len(last[1]) <= 1
+        return getattr(last, "wordCount", len(last.words)) <= 1
+
+    def _wrap(self, avail_width, avail_height):
         w, h = super().wrap(avail_width, avail_height)
         bl = self.blPara
         if bl.kind == 1 and bl.lines and self.style.autoLeading == "off":
