@@ -384,3 +384,55 @@ def test_a_heading_that_wraps_does_not_end_in_a_lone_word(out, gid, locale, fmt,
     lines = heading_lines(built(gid, locale, fmt, paper, out), page, text)
     assert len(lines) == 2, [text_of(line) for line in lines]
     assert _words(lines[-1]) >= 2, [text_of(line) for line in lines]
+
+
+# ----------------------------------------------------------------------------- Arabic leading
+
+
+def touching_lines(path: Path, page: int, dpi: int = 300) -> list[tuple[str, str]]:
+    """Pairs of consecutive lines of one paragraph whose ink meets: between the baselines of
+    a line and the line under it, no pixel row is clear of ink across both lines' width
+    (the dots and descenders of one line reach the ascenders of the next)."""
+    import numpy as np
+
+    doc = pdfium.PdfDocument(path)
+    height = doc[page].get_height()
+    img = np.asarray(doc[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+    px = dpi / 72
+    lines = [line for line in printed_lines(path, page) if len(line) > 3]
+    out = []
+    for line in lines:
+        size = max(g.size for g in line)
+        for other in lines:
+            dy = line[0].y - other[0].y
+            left, right = max(line[0].x, other[0].x), min(line[-1].right, other[-1].right)
+            if not (0.5 * size < dy < 1.9 * size) or right - left < 3 * size:
+                continue
+            if abs(max(g.size for g in other) - size) > 0.5:
+                continue  # another paragraph's text (a heading over its text)
+            top, bottom = int((height - line[0].y) * px), int((height - other[0].y) * px)
+            band = img[top:bottom, int(left * px) : int(right * px)].astype(int)
+            ground = np.median(band)  # the panel's colour
+            inked = (np.abs(band - ground) > 80).any(axis=1)
+            if inked.all():
+                out.append((text_of(line)[:20], text_of(other)[:20]))
+            break
+    return out
+
+
+ARABIC = [
+    ("us", "ar", "poster", "a4", 0),
+    ("us", "ar", "leaflet", "a4", 1),
+    ("us", "fa", "leaflet", "letter", 1),
+    ("uk-young-people", "ur", "leaflet", "a4", 1),
+    ("uk-young-people", "ar", "poster", "letter", 0),
+]
+
+
+@pytest.mark.parametrize("gid, locale, fmt, paper, page", ARABIC, ids=lambda *c: str(c))
+def test_arabic_lines_keep_their_dots_off_the_next_line(out, gid, locale, fmt, paper, page):
+    """Rendered at 300 dpi: between each line of Arabic-script text and the next, a row of
+    pixels is clear (at 1.22 of the size, the dots under a line met the next line's
+    ascenders, "الجنسي" over "HOPE" on the Arabic poster)."""
+    path = built(gid, locale, fmt, paper, out)
+    assert touching_lines(path, page) == []
