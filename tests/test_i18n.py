@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from leaflets import i18n
 from leaflets.build import render_pdf
 from leaflets.cli import main
-from leaflets.errors import FitError, SourceError
+from leaflets.errors import SourceError
 from leaflets.formats import FORMATS
 from leaflets.i18n import catalogs
 from leaflets.i18n.checks import message_problems
@@ -659,48 +659,23 @@ def _build_and_verify(lg, registry, fmt: str, paper: str, out: Path) -> None:
 def test_pseudo_locale_builds_every_format_on_every_paper(
     tmp_path, guides, registry, gid, fmt, paper
 ):
-    """en-XA, about 30 % longer than English, fits every format on every paper: the
-    layouts close up their spacing (and the poster lowers its floor) before they fail."""
-    _build_and_verify(
-        i18n.localise(guides[gid], i18n.PSEUDO_LOCALE), registry, fmt, paper, tmp_path
-    )
-
-
-def _forty(text: str) -> str:
-    """en-XA's text padded on to at least 40 % longer than the English, in the same short
-    breakable words (what the issue asks en-XA to become)."""
-    from leaflets.i18n.localise import _padding
-
-    p = i18n.pseudo(text)
-    need = int(len(text) * 1.4) + 2 - len(p)  # + 2: en-XA's brackets
-    return p[:-1] + _padding(need) + "]" if need >= 2 else p
-
-
-# What 40 % longer text does not fit yet: the UK guidance on Letter needs a fifth panel's
-# worth of room at 8 pt (the back panel's free half is not used for it yet).
-FORTY_OVERFLOW = {("uk-young-people", "leaflet", "letter")}
-
-
-@pytest.mark.parametrize("gid, fmt, paper", PSEUDO_CASES)
-def test_forty_percent_longer_text_builds_every_format_on_every_paper(
-    tmp_path, guides, registry, gid, fmt, paper
-):
+    """en-XA, at least 40 % longer than English in breakable words of its own, fits every
+    format on every paper, in both editions: the layouts close up their spacing (the poster
+    lowers its floor, the leaflet uses its back panel's free room) before they fail."""
     g = guides[gid]
     lg = i18n.localise(g, i18n.PSEUDO_LOCALE)
-    lg = dataclasses.replace(lg, guide=g.translated(lambda ctx, text: _forty(text)))
     english = sum(len(t) for _, t, _ in g.messages())
-    assert sum(len(t) for _, t, _ in lg.guide.messages()) >= 1.4 * english
-    if (gid, fmt, paper) in FORTY_OVERFLOW:
-        with pytest.raises(FitError, match="does not fit"):
-            render_pdf(lg, registry, FORMATS[fmt], paper)
-        pytest.xfail("40 % longer UK guidance does not fit the Letter leaflet's panels yet")
+    # the text itself, without the brackets that show where each message begins and ends
+    assert sum(len(t.removeprefix("[").removesuffix("]")) for _, t, _ in lg.guide.messages()) >= (
+        1.4 * english
+    )
     _build_and_verify(lg, registry, fmt, paper, tmp_path)
 
 
 def test_pseudo_locale_keeps_placeholders():
     text = "Call {rainn} or visit {take-it-down.url}."
     assert PLACEHOLDER.findall(i18n.pseudo(text)) == PLACEHOLDER.findall(text)
-    assert len(i18n.pseudo("Stop contact and get support")) >= 1.3 * len(
+    assert len(i18n.pseudo("Stop contact and get support")) >= 1.4 * len(
         "Stop contact and get support"
     )
     out = i18n.pseudo("Call Childline (CEOP) or visit the Report Remove site today")

@@ -318,7 +318,7 @@ class CardFormat(Format):
         tries = [
             (codes, space, heading, hours, links)
             for codes in layouts
-            for space, heading in ((0.55, 1.3), (0.2, 1.15))
+            for space, heading in ((0.55, 1.3), (0.2, 1.15), (0.0, 1.0))
             for hours, links in stages
         ]
         for n, args in enumerate(tries, 1):

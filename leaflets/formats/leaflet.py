@@ -22,7 +22,7 @@ from ..render.branding import local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, fill_rect
 from ..render.page import checked_line, content_box, draft_band, page
 from ..sources.placeholders import Ref, segments
-from ..text.fit import Fitted, fit, fit_flow
+from ..text.fit import Fitted, Frame, fit, fit_flow
 from ..text.markup import Para
 from .base import Format, list_marker
 
@@ -82,7 +82,7 @@ class LeafletFormat(Format):
 
     def render(self, doc: Document, canvas, spec: PageSpec) -> None:
         boxes = self.panels(doc, spec)
-        flow = self.flow(doc, spec, boxes)
+        flow, to_back = self.flow(doc, spec, boxes)
         outside_folds, inside_folds = self.folds(doc, spec)
         # read as the folded leaflet is: the cover, the flap, the inside, the back panel
         with page(canvas, doc, spec, draft=False):
@@ -90,7 +90,7 @@ class LeafletFormat(Format):
             with doc.region(0, "cover"):
                 self.cover(doc, canvas, spec, boxes["cover"])
             with doc.region(5, "back panel"):
-                self.back(doc, canvas, spec, boxes["back"])
+                self.back(doc, canvas, spec, boxes["back"], to_back)
             with doc.region(1, "flap"):
                 flow[0].draw(canvas, boxes["flap"][0], boxes["flap"][3])
             fold_marks(canvas, spec, outside_folds)
@@ -201,7 +201,7 @@ class LeafletFormat(Format):
         )
         fitted.draw(canvas, x0, y1)
 
-    def back(self, doc: Document, canvas, spec: PageSpec, box) -> None:
+    def back(self, doc: Document, canvas, spec: PageSpec, box, services=()) -> None:
         g, theme, reg = doc.guide, doc.theme, doc.registry
         x0, y0, x1, y1 = box
         codes = (g.poster.qr or g.card.qr) + local_codes(doc)
@@ -240,6 +240,7 @@ class LeafletFormat(Format):
         if doc.org and doc.org.contacts:
             paras.append(Para.of(doc.org.name, bold=True, color=theme.accent, space_before=1))
             paras += local_contacts(doc, space_before=0.4)
+        paras += services  # the services the guidance names, when the inside is full
         fitted = fit(
             paras,
             doc.typography(BODY_MAX_PT + 1, BODY_MIN_PT),
@@ -287,19 +288,28 @@ class LeafletFormat(Format):
             doc.what(self.name, "", "checked date"),
         )
 
-    def flow(self, doc: Document, spec: PageSpec, boxes) -> list[Fitted]:
-        """The whole guidance, then the services it names, poured into flap and inside."""
-        frames = [boxes[n] for n in ("flap", "inside-1", "inside-2", "inside-3")]
-        sizes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames]
+    def flow(self, doc: Document, spec: PageSpec, boxes) -> tuple[list[Fitted], list[Para]]:
+        """The whole guidance, then the services it names, poured into flap and inside; and
+        what the back panel takes over (the services, when a long language's guidance needs
+        all the inside: the back panel, read last, has room below whom to call)."""
+        names = ("flap", "inside-1", "inside-2", "inside-3")
+        # nothing runs on from the flap: the inside panels are on the other side of the sheet
+        sizes = [
+            Frame(x1 - x0, y1 - y0, split_after=name != "flap")
+            for name, (x0, y0, x1, y1) in ((n, boxes[n]) for n in names)
+        ]
         what = self.what(doc, spec, "guidance text")
         typo = doc.typography(BODY_MAX_PT, BODY_MIN_PT)
-        # a long language's text: the space between paragraphs closes up, in steps
-        for spacing in (1.0, 0.5):
+        # a long language's text: the space between paragraphs closes up, in steps; then the
+        # services move to the back panel
+        for spacing in (1.0, 0.5, 0.25):
             try:
-                return fit_flow(guidance_paras(doc, spacing=spacing), typo, sizes, what)
+                return fit_flow(guidance_paras(doc, spacing=spacing), typo, sizes, what), []
             except FitError:
                 pass
-        return fit_flow(guidance_paras(doc, spacing=0.25), typo, sizes, what)
+        services = services_paras(doc, spacing=0.25)
+        guidance = guidance_paras(doc, spacing=0.25)[: -len(services)]
+        return fit_flow(guidance, typo, sizes, what), services
 
 
 def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
@@ -328,13 +338,27 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
                 out.append(Para.of(segs, bullet="•", **common))
             elif b.kind == "subitem":
                 out.append(Para.of(segs, bullet="–", indent=1.2, **common))
-            elif b.kind == "quote":
+            elif b.kind == "quote":  # a subheading: it keeps with what follows
                 out.append(
-                    Para.of(segs, bold=True, color=theme.accent, space_before=0.7 * sp, lead=b.lead)
+                    Para.of(
+                        segs,
+                        bold=True,
+                        color=theme.accent,
+                        space_before=0.7 * sp,
+                        lead=b.lead,
+                        keep_with_next=True,
+                    )
                 )
             else:
                 out.append(Para.of(segs, **common))
-    out.append(
+    return out + services_paras(doc, spacing)
+
+
+def services_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
+    """The list of services the guide names: its heading, then one item each."""
+    g, theme, reg = doc.guide, doc.theme, doc.registry
+    sp = spacing
+    out = [
         Para.of(
             segments(g.leaflet.resources_heading, reg),
             bold=True,
@@ -344,7 +368,7 @@ def guidance_paras(doc: Document, spacing: float = 1.0) -> list[Para]:
             keep_with_next=True,
             role="H2",
         )
-    )
+    ]
     for r in reg:
         if g.id in r.editions:
             out.append(

@@ -424,14 +424,21 @@ class PosterFormat(Format):
         symbol = symbol or qr_symbol(k)
         w, h = self._cells(doc, k, codes, symbol)
         k = code_scale(k, symbol)  # the labels go with the codes' size
-        label_typo = label_size(  # one label size for the grid
-            doc,
-            [c.label for c in codes],
-            doc.typography(10 * k, 8 * k, 8 * k),
-            w - 2 * mm(3.5) * k,
-            mm(LABEL_MM - 1) * k,
-            doc.what(self.name, spec.paper, "QR labels"),
-        )
+        # one label size for the grid; a long language's labels may use the cell's margins
+        for margin in (mm(3.5) * k, mm(1) * k):
+            try:
+                label_typo = label_size(
+                    doc,
+                    [c.label for c in codes],
+                    doc.typography(10 * k, 8 * k, 8 * k),
+                    w - 2 * margin,
+                    mm(LABEL_MM - 1) * k,
+                    doc.what(self.name, spec.paper, "QR labels"),
+                )
+                break
+            except FitError:
+                if margin < mm(3.5) * k:
+                    raise
         last = len(codes) % cols  # a short last row stands centred: no empty cell
         last_row = len(codes) // cols
         for i, c in enumerate(codes):
@@ -450,5 +457,5 @@ class PosterFormat(Format):
                 doc.what(self.name, spec.paper, f"QR label {c.resource}"),
                 mm(LABEL_MM - 1) * k,
                 code_area=h - mm(LABEL_MM) * k,
-                label_margin=mm(3.5) * k,
+                label_margin=margin,
             )

@@ -75,7 +75,8 @@ _ACCENTS = str.maketrans("aeiouyAEIOUYcnsz", "àéîöûýÀÉÎÖÛÝçñšž")
 
 def _padding(n: int) -> str:
     """About `n` characters of padding that lines can break in: short words of tildes, each
-    after a space (" ~~~ ~~~ ~")."""
+    after a space (" ~~~ ~~~ ~"). Tildes, not letters: verify reads letters that touch a
+    link broken over lines as part of it."""
     words = []
     while n >= 2:
         k = min(n, 4)  # a space and up to three tildes
@@ -89,10 +90,13 @@ def _is_name(word: str) -> bool:
     return next((c for c in word if c.isalpha()), "").isupper()
 
 
+GROWTH_PERCENT = 40  # how much longer than English en-XA's text is, at least
+
+
 def pseudo(text: str) -> str:
-    """Accented and about 30 % longer (more than any catalog so far), placeholders untouched:
-    proves layouts survive long languages. The extra length is short words of its own, so
-    lines still break as a longer language's would."""
+    """Accented and at least 40 % longer (more than any catalog so far), placeholders
+    untouched: proves layouts survive long languages. The extra length is words of its own,
+    so lines still break as a longer language's would."""
     parts = re.split(r"(\{[^}]*\})", text)
     out = []
     for part in parts:
@@ -104,8 +108,17 @@ def pseudo(text: str) -> str:
         words = part.split(" ")
         accented = " ".join(w if _is_name(w) else w.translate(_ACCENTS) for w in words)
         body = accented.rstrip()
-        out.append(body + _padding(len(part) * 3 // 10 if body else 0) + accented[len(body) :])
-    return "[" + "".join(out) + "]"
+        out.append(body + _padding(len(part) * GROWTH_PERCENT // 100 if body else 0))
+        out.append(accented[len(body) :])
+    text_out = "".join(out)
+    # what rounding down left short comes at the end (two characters or more: padding is
+    # a space and a word; the brackets are not counted)
+    short = -(-len(text) * GROWTH_PERCENT // 100) - (len(text_out) - len(text))
+    if short >= 2:
+        text_out += _padding(short)
+    elif short == 1 and text_out.endswith("~"):
+        text_out += "~"
+    return "[" + text_out + "]"
 
 
 # ----------------------------------------------------------------------------- localise

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from reportlab.platypus import Paragraph
 
@@ -162,27 +163,49 @@ def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, wh
     fitted, bad = layout(paras, typo, typo.min_size, width)
     if bad is not None:
         raise _too_wide(what, paras[bad], typo, "the space")
+    free = f"only {height / 2.8346:.1f} mm is free" if height > 0 else "no room is left"
     raise FitError(
-        f"{what}: the text needs {fitted.height / 2.8346:.0f} mm but only "
-        f"{height / 2.8346:.0f} mm is free even at {typo.min_size:g} pt; shorten the text"
+        f"{what}: the text needs {fitted.height / 2.8346:.1f} mm but {free} even at "
+        f"{typo.min_size:g} pt; shorten the text"
     )
 
 
+class Frame(NamedTuple):
+    """A box text is poured into: its width, its height, and whether a paragraph may run on
+    from it into the next frame (not from a leaflet's flap, whose next panel is on the other
+    side of the sheet)."""
+
+    width: float
+    height: float
+    split_after: bool = True
+
+
+def _frames(frames: Sequence[tuple[float, float] | Frame]) -> list[Frame]:
+    return [f if isinstance(f, Frame) else Frame(*f) for f in frames]
+
+
 def _pour(
-    paras: Sequence[Para], typo: Typography, size: float, frames: Sequence[tuple[float, float]]
+    paras: Sequence[Para],
+    typo: Typography,
+    size: float,
+    frames: Sequence[tuple[float, float] | Frame],
 ) -> tuple[list[Fitted] | None, int | None]:
     """Pour paragraphs into frames in order at one size, splitting paragraphs between frames.
 
-    Returns (one Fitted per frame, None) when everything fits, (None, None) when it runs out of
-    frames, and (None, index) when paragraph `index` has a line wider than its frame.
+    A paragraph is never split after a frame that says so (`Frame.split_after`), a list item
+    (a paragraph with a bullet) moves whole to the next frame when it fits there, and a
+    heading keeps with what follows it. Returns (one Fitted per frame, None) when everything
+    fits, (None, None) when it runs out of frames, and (None, index) when paragraph `index`
+    has a line wider than its frame.
     """
-    out = [Fitted([], size, w, 0.0, on_draw=typo.on_draw, tags=typo.tags) for w, _ in frames]
-    queue = [(typo.paragraph(p, size, frames[0][0]), p, True) for p in paras]
+    frames = _frames(frames)
+    out = [Fitted([], size, f.width, 0.0, on_draw=typo.on_draw, tags=typo.tags) for f in frames]
+    queue = [(typo.paragraph(p, size, frames[0].width), p, True) for p in paras]
     fi, used, i = 0, 0.0, 0
     while i < len(queue):
         if fi >= len(frames):
             return None, None
-        w, h = frames[fi]
+        w, h, split_after = frames[fi]
         para, spec, first = queue[i]
         _, ph = para.wrap(w, 1e6)
         if _overflows(para, w):
@@ -193,7 +216,10 @@ def _pour(
             nxt = queue[i + 1][1]
             two_lines = 2.4 * size * nxt.scale * typo.leading  # a heading keeps two lines
             next_h = queue[i + 1][0].wrap(w, 1e6)[1]
-            if not (nxt.keep_together and next_h <= h):  # or all of one kept together
+            # all of what follows when it will not split here (kept together, after the
+            # flap, a list item that moves whole), else its first two lines
+            kept = (nxt.keep_together and next_h <= h) or not split_after
+            if not kept and not (nxt.bullet and _whole_next(frames, fi, next_h)):
                 next_h = min(next_h, two_lines)
             need += next_h + nxt.space_before * size
         if used + need <= h + 0.01:
@@ -204,7 +230,12 @@ def _pour(
             i += 1
             continue
         room = h - used - before
-        whole = spec.keep_with_next or (spec.keep_together and ph <= h and used > 0)
+        whole = (
+            spec.keep_with_next
+            or (spec.keep_together and ph <= h and used > 0)
+            or (not split_after and used > 0)
+            or (bool(spec.bullet) and used > 0 and _whole_next(frames, fi, ph))
+        )
         parts = para.split(w, room) if room > 0 and not whole else []
         if len(parts) == 2:
             _, h0 = parts[0].wrap(w, room)
@@ -220,8 +251,16 @@ def _pour(
     return out, None
 
 
+def _whole_next(frames: list[Frame], fi: int, height: float) -> bool:
+    """A block this tall fits whole in the frame after frame `fi`."""
+    return fi + 1 < len(frames) and height <= frames[fi + 1].height + 0.01
+
+
 def fit_flow(
-    paras: Sequence[Para], typo: Typography, frames: Sequence[tuple[float, float]], what: str
+    paras: Sequence[Para],
+    typo: Typography,
+    frames: Sequence[tuple[float, float] | Frame],
+    what: str,
 ) -> list[Fitted]:
     """The largest body size at which the paragraphs, poured in order, fill no more than the
     frames (for example the panels of a leaflet). Raises FitError naming `what` otherwise."""

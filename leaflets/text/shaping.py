@@ -140,6 +140,8 @@ class ComplexParagraph:
     width: float = 0.0
     height: float = 0.0
     tags: object | None = None  # set when drawn in a tagged document (render.tagging)
+    leading: float = 0.0  # the distance between all its baselines (0: by each line's sizes)
+    balance: bool = False  # a heading: no last line of one word when a narrower measure helps
 
     def __post_init__(self) -> None:
         if self.rtl and any(w.ltr is None for w in self.words):
@@ -149,6 +151,8 @@ class ComplexParagraph:
         return _width(" ", self.stack.primary.name, self.size)
 
     def _line_height(self, words: list[Word]) -> float:
+        if self.leading:
+            return self.leading
         size = max([w.size for w in words] or [self.size])
         return size * self.stack.line_height
 
@@ -172,8 +176,9 @@ class ComplexParagraph:
             1 for u in units[1:] if u[0].space_before
         )
 
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        room = avail_width - self.indent
+    def _break(self, room: float) -> tuple[list[list[list[Word]]], bool]:
+        """The paragraph's lines (each a list of units) at most `room` wide, and whether a
+        unit is wider than that."""
         space = self.space_width()
         units: list[list[Word]] = []
         for unit in self._units():
@@ -191,12 +196,12 @@ class ComplexParagraph:
         lines: list[list[list[Word]]] = []
         current: list[list[Word]] = []
         width = 0.0
-        self.overflow = False
+        overflow = False
         for unit in units:
             w = self._unit_width(unit, space)
             gap = space if unit[0].space_before else 0.0
             if w > room + 0.5:
-                self.overflow = True
+                overflow = True
             if current and width + gap + w > room:
                 lines.append(current)
                 current, width = [], 0.0
@@ -209,6 +214,22 @@ class ComplexParagraph:
             lines.append(current)
         if self.stack.primary.cjk:
             _no_lone_characters(lines, room, lambda us: self._line_width(us, space))
+        return lines, overflow
+
+    def _lone(self, lines: list[list[list[Word]]]) -> bool:
+        """The last of several lines is one word (in Chinese and Japanese, one character)."""
+        if len(lines) < 2:
+            return False
+        if self.stack.primary.cjk:
+            return _letters(lines[-1]) <= 1
+        return len(lines[-1]) == 1
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        room = avail_width - self.indent
+        space = self.space_width()
+        lines, self.overflow = self._break(room)
+        if self.balance and not self.overflow and self._lone(lines):
+            lines = _balanced(lines, room, self._break, self._lone)
         self.lines = []
         for units_of_line in lines:
             words = [w for u in units_of_line for w in u]
@@ -243,6 +264,8 @@ class ComplexParagraph:
             first_words, self.stack, self.size, self.rtl, self.align, self.bullet, self.indent
         )
         tail = ComplexParagraph(rest, self.stack, self.size, self.rtl, self.align, [], self.indent)
+        head.leading = tail.leading = self.leading
+        head.balance = tail.balance = self.balance
         head.wrap(avail_width, avail_height)
         tail.wrap(avail_width, 1e6)
         return [head, tail]
@@ -301,6 +324,39 @@ class ComplexParagraph:
                     canvas.addLiteral("EMC")
                 cursor += run.width
             top -= line.height
+
+
+def balanced_width(lines: int, width: float, lay_out) -> float | None:
+    """The narrowest measure, found by bisection between half `width` and `width`, at which
+    a text laid out in `lines` lines keeps that many lines without a word running over;
+    None when no narrower one does, or when its last line is still one word.
+    ``lay_out(w)`` lays the text out at w and returns (line count, overflow, lone)."""
+    lo, hi, best = width * 0.5, width, None
+    for _ in range(BALANCE_STEPS):
+        mid = (lo + hi) / 2
+        n, overflow, _ = lay_out(mid)
+        if n == lines and not overflow:
+            best, hi = mid, mid
+        else:
+            lo = mid
+    if best is None or lay_out(best)[2]:
+        return None
+    return best
+
+
+BALANCE_STEPS = 12  # bisection steps: the measure to within 1/8000 of its width
+
+
+def _balanced(lines, room: float, lay_out, lone):
+    """A heading's lines at the narrowest measure that keeps their number, when the last
+    line is otherwise one word: more words come down to it. The lines at `room` otherwise."""
+
+    def attempt(w: float):
+        got, overflow = lay_out(w)
+        return len(got), overflow, lone(got)
+
+    best = balanced_width(len(lines), room, attempt)
+    return lines if best is None else lay_out(best)[0]
 
 
 def _letters(units: list[list[Word]]) -> int:

@@ -13,12 +13,22 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from ..sources.placeholders import Ref
 from .fonts import Stack
 from .markup import BULLET_INDENT, SENTENCE_END, Para, link_lines, markup
-from .shaping import ComplexParagraph, Run, Word
+from .shaping import ComplexParagraph, Run, Word, balanced_width
+
+# the baseline distance a line with a larger number needs from the line above it: the text's
+# descenders (Noto Sans: 0.24 of its size) and a hairline (0.1), then the number's height
+# (digits and a link's ascenders: 0.76 of its size); a number's line clears the one below
+# by more, its descenders being shorter than the text's ascenders
+TEXT_DESCENT, CLEARANCE, NUMBER_ASCENT = 0.24, 0.1, 0.76
+HERO_NUMBER = 1.5  # numbers larger than this, in text sizes, are display numbers
+BULLET_GAP = 0.6  # after a list item's marker, in its sizes (reportlab's own gap)
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
@@ -62,26 +72,58 @@ class Typography:
         breaks between characters)."""
         return self.stack.primary.shaping or self.stack.primary.cjk
 
+    def number_size(self, para: Para, size: float) -> float:
+        """The size of a paragraph's numbers and links (0 when it has none)."""
+        if not any(isinstance(seg, Ref) for seg in para.segments):
+            return 0.0
+        return max(size * para.scale, self.min_number, size * para.number_scale)
+
+    def even(self, para: Para, size: float) -> bool:
+        """Whether every line of the paragraph is one distance apart: yes, unless its
+        numbers are display numbers (a poster's hero helpline, more than HERO_NUMBER times
+        the text), whose line is taller than the text's lines after it."""
+        return self.number_size(para, size) <= HERO_NUMBER * size * para.scale
+
+    def line_spacing(self, para: Para, size: float) -> float:
+        """One distance between all the baselines of a paragraph: the language's line
+        height (or the font's own extent, ascent to descent, where that is more, as
+        reportlab's lines took it), and room for the paragraph's larger bold numbers, so
+        that a line with a number is no taller than the others (even leading)."""
+        s = size * para.scale
+        if not self.even(para, size):
+            return s * self.leading  # each line as tall as its largest text needs
+        faces = {self.font, self.bold_font}
+        extent = max(
+            (pdfmetrics.getFont(f).face.ascent - pdfmetrics.getFont(f).face.descent) / 1000
+            for f in faces
+        )
+        return max(s * self.leading, s * extent, number_leading(s, self.number_size(para, size)))
+
     def style(self, para: Para, size: float) -> ParagraphStyle:
         s = size * para.scale
+        leading = self.line_spacing(para, size)
         key = (
             round(s, 3),
             para.bold,
             para.color,
             para.align,
-            bool(para.bullet),
+            para.bullet,
             para.indent,
             round(size, 3),
+            round(leading, 3),
+            self.even(para, size),
         )
         st = self._styles.get(key)
         if st is None:
-            bullet_w = size * BULLET_INDENT if para.bullet else 0
+            bullet_w = self.hanging(para, size)
             st = ParagraphStyle(
                 name=f"p{len(self._styles)}",
                 fontName=self.bold_font if para.bold else self.font,
                 fontSize=s,
-                leading=s * self.leading,
-                autoLeading="max",
+                leading=leading,
+                # every line the same, no taller line for a number; a display number's
+                # line is as tall as it needs
+                autoLeading="off" if self.even(para, size) else "max",
                 textColor=para.color,
                 alignment=_ALIGN[para.align],
                 leftIndent=bullet_w + para.indent * size,
@@ -97,12 +139,29 @@ class Typography:
             self._styles[key] = st
         return st
 
+    def hanging(self, para: Para, size: float) -> float:
+        """The hanging indent of a list item: where its text starts, on every line. At least
+        BULLET_INDENT body sizes, and wide enough for its marker ("10.") and the gap after it
+        (reportlab's: 0.6 of the marker's size), which would otherwise push the first line's
+        text past the indent of the lines below it."""
+        if not para.bullet:
+            return 0.0
+        s = size * para.scale
+        if self.complex:
+            runs = self.stack.runs(para.bullet)
+            marker = sum(Run(t, f, True, s, para.color).width for f, t in runs)
+        else:
+            marker = stringWidth(para.bullet, self.stack.faces[-1].bold_name, s)
+        return max(size * BULLET_INDENT, marker + BULLET_GAP * s)
+
     def paragraph(self, para: Para, size: float, width: float = 1e6):
         """A reportlab Paragraph, or a shaped paragraph for Arabic-script and Indic text."""
-        inner = width - size * (BULLET_INDENT if para.bullet else 0) - para.indent * size
+        inner = width - self.hanging(para, size) - para.indent * size
         if self.complex:
-            return shaped_paragraph(para, size, self, inner)
-        return _Paragraph(
+            shaped = shaped_paragraph(para, size, self, inner)
+            shaped.balance = para.role.startswith("H")
+            return shaped
+        p = _Paragraph(
             markup(
                 para,
                 size * para.scale,
@@ -115,6 +174,21 @@ class Typography:
             self.style(para, size),
             bulletText=escape(para.bullet) if para.bullet else None,
         )
+        p.balance = para.role.startswith("H")
+        return p
+
+
+def number_leading(text: float, number: float) -> float:
+    """The baseline distance a line with a number `number` points large needs below a line
+    of text `text` points large (0 without numbers)."""
+    if not number:
+        return 0.0
+    return (TEXT_DESCENT + CLEARANCE) * text + NUMBER_ASCENT * number
+
+
+def _overflows_line(bl) -> bool:
+    """A line of a broken reportlab paragraph runs past its measure (a word too wide)."""
+    return any((line.extraSpace if bl.kind else line[0]) < -1.0 for line in bl.lines)
 
 
 class _Paragraph(Paragraph):
@@ -123,6 +197,52 @@ class _Paragraph(Paragraph):
     so that the list item's label ends there and its body begins."""
 
     tags = None
+    balance = False  # a heading: no last line of one word when a narrower measure helps
+    _shift = 0.0  # how far right its narrower lines stand (centred or right-aligned)
+
+    def wrap(self, avail_width, avail_height):
+        self._shift = 0.0
+        w, h = self._wrap(avail_width, avail_height)
+        if not self.balance or len(self.blPara.lines) < 2 or not self._lone():
+            return w, h
+        inner = avail_width - self.style.leftIndent - self.style.rightIndent
+
+        def attempt(width: float):
+            self._wrap(width + avail_width - inner, avail_height)
+            return len(self.blPara.lines), _overflows_line(self.blPara), self._lone()
+
+        best = balanced_width(len(self.blPara.lines), inner, attempt)
+        if best is None:
+            return self._wrap(avail_width, avail_height)
+        _, h = self._wrap(best + avail_width - inner, avail_height)
+        room = avail_width - self.width
+        self._shift = {TA_CENTER: room / 2, TA_RIGHT: room}.get(self.style.alignment, 0.0)
+        return avail_width, h
+
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802 -- reportlab's name
+        super().drawOn(canvas, x + self._shift, y, _sW)
+
+    def _lone(self) -> bool:
+        """The last line is one word."""
+        last = self.blPara.lines[-1]
+        if self.blPara.kind == 0:
+            return len(last[1]) <= 1
+        return getattr(last, "wordCount", len(last.words)) <= 1
+
+    def _wrap(self, avail_width, avail_height):
+        w, h = super().wrap(avail_width, avail_height)
+        bl = self.blPara
+        if bl.kind == 1 and bl.lines and self.style.autoLeading == "off":
+            # the first baseline where a line of the paragraph's own font puts it, a number
+            # in the line or not: with one leading for every line (Typography.line_spacing),
+            # a larger number must not push the paragraph's text down
+            # (reportlab puts it by the line's largest font size, or with
+            # rl_config.paraFontSizeHeightOffset off, by its ascent)
+            style = self.style
+            first = bl.lines[0]
+            first.fontSize = style.fontSize
+            first.ascent = pdfmetrics.getFont(style.fontName).face.ascent / 1000 * style.fontSize
+        return w, h
 
     def draw(self) -> None:
         canv = self.canv
@@ -302,6 +422,10 @@ def shaped_paragraph(para: Para, size: float, typo: Typography, inner: float):
     bullet = (
         [Run(t, f, True, s, para.color) for f, t in stack.runs(para.bullet)] if para.bullet else []
     )
-    indent = (size * BULLET_INDENT if para.bullet else 0) + para.indent * size
+    indent = typo.hanging(para, size) + para.indent * size
     align = {"left": "start", "right": "end", "center": "center"}[para.align]
-    return ComplexParagraph(words, stack, s, typo.rtl, align, bullet, indent)
+    numbers = max((w.size for w in words if w.isolated), default=0.0)
+    out = ComplexParagraph(words, stack, s, typo.rtl, align, bullet, indent)
+    if numbers <= HERO_NUMBER * s:  # even leading, but for a display number's line
+        out.leading = max(s * stack.line_height, number_leading(s, numbers))
+    return out
