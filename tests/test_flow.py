@@ -175,14 +175,20 @@ def glyphs(path: Path, page: int) -> list[Glyph]:
 def printed_lines(path: Path, page: int) -> list[list[Glyph]]:
     """The page's lines, top to bottom, each left to right: glyphs on one baseline that
     follow each other closely (a column gap starts another line)."""
-    rows: list[list[Glyph]] = []
-    for g in sorted(glyphs(path, page), key=lambda g: (-round(g.y, 1), g.x)):
-        for row in rows:
-            if abs(row[-1].y - g.y) < 0.3 and -0.3 * g.size < g.x - row[-1].right < 2 * g.size:
-                row.append(g)
-                break
+    baselines: list[list[Glyph]] = []
+    for g in sorted(glyphs(path, page), key=lambda g: -g.y):
+        if baselines and abs(baselines[-1][-1].y - g.y) < 0.3:
+            baselines[-1].append(g)
         else:
-            rows.append([g])
+            baselines.append([g])
+    rows: list[list[Glyph]] = []
+    for same in baselines:
+        same.sort(key=lambda g: g.x)
+        rows.append([same[0]])
+        for g in same[1:]:
+            if g.x - rows[-1][-1].right > 2 * g.size:  # a column's gap
+                rows.append([])
+            rows[-1].append(g)
     return sorted(rows, key=lambda r: (-r[0].y, r[0].x))
 
 
@@ -198,7 +204,8 @@ MARKER = re.compile(r"^(•|–|\d+\.|✗|✓)")
 def hanging_offsets(path: Path, page: int, rtl: bool) -> list[tuple[float, str]]:
     """For each list item that wraps: how far (mm) its second line starts from where its
     first line's text starts, after the marker (right edges in right-to-left text)."""
-    lines = printed_lines(path, page)
+    # (an Arabic vowel mark may stand on a baseline of its own: not a line)
+    lines = [line for line in printed_lines(path, page) if len(line) > 2]
     out = []
     for line in lines:
         ordered = line[::-1] if rtl else line
