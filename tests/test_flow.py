@@ -443,3 +443,52 @@ def test_arabic_lines_keep_their_dots_off_the_next_line(out, gid, locale, fmt, p
     ascenders, "الجنسي" over "HOPE" on the Arabic poster)."""
     path = built(gid, locale, fmt, paper, out)
     assert touching_lines(path, page) == []
+
+
+# ----------------------------------------------------------------------------- list items
+
+
+def _mcid_panels(path: Path) -> dict[tuple[int, int], set[int]]:
+    """(page, MCID) -> the panels (0, 1, 2 from the left) its characters are drawn in."""
+    doc = pdfium.PdfDocument(path)
+    out: dict[tuple[int, int], set[int]] = {}
+    for i in range(len(doc)):
+        tp = doc[i].get_textpage()
+        full, _ = panel_widths(doc[i].get_width())
+        for k in range(tp.count_chars()):
+            obj = pdfium_c.FPDFText_GetTextObject(tp.raw, k)
+            mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj) if obj else -1
+            if mcid >= 0 and tp.get_text_range(k, 1).strip():
+                x = tp.get_charbox(k)[0]
+                out.setdefault((i, mcid), set()).add(min(2, int(x // full)))
+    return out
+
+
+def _own_content(tree: Tree, el) -> list[tuple[int, int]]:
+    """(page, MCID) of an element's own marked content (not a nested list's)."""
+    out = []
+    for kid in tree.kids(el):
+        if isinstance(kid, int):
+            out.append((tree.page_of(el), int(kid)))
+        elif kid.get("/Type") == "/MCR":
+            out.append((tree.page_of(el, kid), int(kid.MCID)))
+        elif kid.get("/Type") != "/OBJR" and kid.get("/S") != "/L":
+            out += _own_content(tree, kid)
+    return out
+
+
+@pytest.mark.parametrize(
+    "gid, locale, paper", [c for c in LEAFLETS if c[1] in ("en", "es", "pl", "ru")], ids=str
+)
+def test_a_leaflet_list_item_stays_in_one_panel(out, gid, locale, paper):
+    """Each list item is drawn whole in one panel (it moves on to the next when it does not
+    fit the rest of a panel): read from where its characters stand."""
+    path = built(gid, locale, "leaflet", paper, out)
+    tree, panels = Tree(path), _mcid_panels(path)
+    split = []
+    for el in tree.walk():
+        if str(el.S) == "/LI":
+            where = {(p, x) for p, m in _own_content(tree, el) for x in panels.get((p, m), ())}
+            if len(where) > 1:
+                split.append((norm(tree.text(el))[:40], sorted(where)))
+    assert split == []
