@@ -6,7 +6,9 @@ The flap is 2.5 mm narrower than the other panels so it folds inside without buc
 
 Reading order follows the fold: the cover (title, headline), then the flap, then the three
 inside panels (the whole guidance of the seed, in the seed's order, then the list of services
-named in it), then the back panel (whom to call, with QR codes for the main ones).
+named in it), then the back panel (whom to call, with QR codes for the main ones). Nothing
+runs on from the flap to the inside (the other side of the sheet); a long language's list of
+services moves to the back panel, under whom to call, when the guidance needs all the inside.
 """
 
 from __future__ import annotations
