@@ -51,6 +51,8 @@ _WARM = (
 def pytest_sessionstart(session) -> None:
     if hasattr(session.config, "workerinput"):
         return  # a test worker: the controller has warmed the cache before starting it
+    if not getattr(session.config.option, "numprocesses", None):
+        return  # one process (-n 0, a debugger): nothing made twice at once to save
     from leaflets.i18n import available_locales
     from leaflets.sources.guide import guide_ids
 
@@ -60,7 +62,12 @@ def pytest_sessionstart(session) -> None:
     n = max(1, min(os.cpu_count() or 1, 4))
     shares = [cjk[i::n] + rest[i::n] for i in range(n)]
     procs = [
-        subprocess.Popen([sys.executable, "-c", _WARM, *share], cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-c", _WARM, *share],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for share in shares
         if share
     ]
