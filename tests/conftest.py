@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import ctypes
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -73,6 +75,79 @@ def pytest_sessionstart(session) -> None:
     ]
     for proc in procs:
         proc.wait()  # a failure here is the tests' to find and name, not the warm-up's
+
+
+MATRIX = ["build", "--guide", "all", "--locale", "all", "--format", "all", "--paper", "all"]
+EPOCH = "1767225600"  # 2026-01-01, as a release build sets SOURCE_DATE_EPOCH
+# one language of each script family the fonts serve, for both guides: Latin (en), Arabic
+# (right to left, shaped), Bengali (Indic, shaped) and Japanese (CJK, subset): every format,
+# every paper
+ONE_JOB_LOCALES = ["en", "ar", "bn", "ja"]
+
+
+@dataclass
+class Release:
+    out: Path  # the whole matrix, --jobs 2
+    stderr: str
+    one_job: Path  # ONE_JOB_LOCALES in one process (--jobs 1)
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory, worker_id) -> Release:
+    """The whole matrix as a release builds it (--jobs 2, SOURCE_DATE_EPOCH set) and, at the
+    same time, every format and paper of each script family in one process (--jobs 1): two
+    processes' worth of work for two CPUs, so the second costs little extra time.
+
+    Built once for the whole run: the first test worker to ask builds it, under a lock in
+    the folder all workers share; the others wait for it and read it (test_release.py and
+    test_scripts.py both read it, from whichever worker)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    record = shared / "release.json"
+    with (shared / "release.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.is_file():
+            known = json.loads(record.read_text())
+            return Release(Path(known["out"]), known["stderr"], Path(known["one_job"]))
+        made = _build_release(shared / "release")
+        record.write_text(
+            json.dumps({"out": str(made.out), "stderr": made.stderr, "one_job": str(made.one_job)})
+        )
+        return made
+
+
+def _build_release(root: Path) -> Release:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    out, one_job, logs = root / "j2", root / "j1", root / "logs"
+    for folder in (out, one_job, logs):
+        folder.mkdir(parents=True)
+    one_job_script = (
+        "from leaflets.build import build\n"
+        f"r = build(guides='all', locales={ONE_JOB_LOCALES!r}, formats='all', paper='all', "
+        f"out={str(one_job)!r}, jobs=1)\n"
+        "assert not r.failures, r.failures\n"
+    )
+    commands = {
+        "j2": [sys.executable, str(ROOT / "make_leaflets.py"), *MATRIX, "-j", "2", "--out", out],
+        "j1": [sys.executable, "-c", one_job_script],
+    }
+    procs = {}
+    for name, args in commands.items():
+        with (logs / name).open("w") as err:  # a file, not a pipe: neither waits on a reader
+            procs[name] = subprocess.Popen(
+                [str(a) for a in args], cwd=ROOT, env=env, stdout=err, stderr=err
+            )
+    try:
+        for name, proc in procs.items():
+            rc = proc.wait(timeout=600)
+            assert rc == 0, (logs / name).read_text()[-2000:]
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    return Release(out, (logs / "j2").read_text(), one_job)
 
 
 @pytest.fixture(scope="session")

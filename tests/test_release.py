@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -29,56 +28,7 @@ from leaflets.build import manifest as b
 from leaflets.cli import main
 from leaflets.formats import FORMATS
 
-from .conftest import ROOT
-
-MATRIX = ["build", "--guide", "all", "--locale", "all", "--format", "all", "--paper", "all"]
-EPOCH = "1767225600"  # 2026-01-01, as a release build sets SOURCE_DATE_EPOCH
-# one language of each script family the fonts serve, for both guides: Latin (en), Arabic
-# (right to left), Bengali (Indic), Chinese and Japanese (CJK): every format, every paper
-ONE_JOB_LOCALES = ["en", "ar", "bn", "zh-Hans", "ja"]
-
-
-@dataclass
-class Release:
-    out: Path  # the whole matrix, --jobs 2
-    stderr: str
-    one_job: Path  # ONE_JOB_LOCALES in one process (--jobs 1)
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory) -> Release:
-    """The whole matrix as a release builds it (--jobs 2, SOURCE_DATE_EPOCH set) and, at the
-    same time, every format and paper of each script family in one process (--jobs 1): two
-    processes' worth of work for two CPUs, so the second costs little extra time."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    out, one_job = tmp_path_factory.mktemp("j2"), tmp_path_factory.mktemp("j1")
-    logs = tmp_path_factory.mktemp("logs")
-    one_job_script = (
-        "from leaflets.build import build\n"
-        f"r = build(guides='all', locales={ONE_JOB_LOCALES!r}, formats='all', paper='all', "
-        f"out={str(one_job)!r}, jobs=1)\n"
-        "assert not r.failures, r.failures\n"
-    )
-    commands = {
-        "j2": [sys.executable, str(ROOT / "make_leaflets.py"), *MATRIX, "-j", "2", "--out", out],
-        "j1": [sys.executable, "-c", one_job_script],
-    }
-    procs = {}
-    for name, args in commands.items():
-        with (logs / name).open("w") as err:  # a file, not a pipe: neither waits on a reader
-            procs[name] = subprocess.Popen(
-                [str(a) for a in args], cwd=ROOT, env=env, stdout=err, stderr=err
-            )
-    try:
-        for name, proc in procs.items():
-            rc = proc.wait(timeout=600)
-            assert rc == 0, (logs / name).read_text()[-2000:]
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    return Release(out, (logs / "j2").read_text(), one_job)
+from .conftest import MATRIX, ONE_JOB_LOCALES, ROOT
 
 
 def _relpaths(out: Path, pattern: str = "*.pdf") -> list[str]:

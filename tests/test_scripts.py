@@ -41,7 +41,12 @@ RTL = ("ar", "fa", "ur")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(request, tmp_path_factory):
+    """Every format and paper of each script's language. A run with the slow tests builds
+    the whole release matrix anyway (tests/conftest.py's `release`, once for all workers):
+    its folders are read then; a quick run (-m "not slow") builds only these languages."""
+    if "not slow" not in (request.config.getoption("markexpr") or ""):
+        return request.getfixturevalue("release").out
     out = tmp_path_factory.mktemp("scripts")
     for locale, (gid, _) in SCRIPTS.items():
         res = CliRunner().invoke(
