@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from reportlab.pdfbase.pdfdoc import PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import __version__
@@ -24,7 +25,7 @@ from ..render.page import ORNAMENTS as PAGE_ORNAMENTS
 from ..render.tagging import Tags, problems, speech
 from ..sources.registry import Registry
 from ..text import fonts
-from . import pdfua, pdfx
+from . import pdfua
 
 if TYPE_CHECKING:
     from ..sources.config import OrgConfig
@@ -120,6 +121,8 @@ def render_pdf(
         theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
     if press and theme.press is None:
         profile = getattr(org, "icc_profile", None)
+        from . import pdfx  # pikepdf: imported for a press file only
+
         theme = replace(theme, press=pdfx.press_for(str(profile) if profile else None))
     tags = Tags(registry, speech(lg), rtl=lg.direction == "rtl") if tagged else None
     doc = Document(lg, registry, theme, stack, org, tags=tags)
@@ -146,7 +149,6 @@ def render_pdf(
     canvas.setBleedBox(spec.box(spec.bleed))
     fmt.render(doc, canvas, spec)
     pages = canvas.getPageNumber() - 1
-    canvas.save()
     what = f"guide {lg.guide.id}, locale {lg.locale}, format {fmt.name}, paper {paper}"
     least, most = fmt.page_range()
     if not least <= pages <= most:
@@ -155,16 +157,30 @@ def render_pdf(
         )
     edition = registry.editions[lg.guide.id]
     _check_printed(what, registry, edition.requires.get(fmt.name, ()), doc.printed)
-    data = buf.getvalue()
     if tags is not None:
         tree = tags.tree()
         wrong = problems(tree, meta["title"], lg.locale)
         if wrong:
             raise BuildError(f"{what}: not accessible: {'; '.join(wrong)}")
-        data = pdfua.tag(data, tree, lg.locale)
+        if len(canvas._doc.Pages.pages) != pages or len(canvas._code):
+            raise BuildError(f"{what}: a page was drawn but never shown")
+        pdfua.tag(canvas, tree, lg.locale)  # written with the file: nothing re-opens it
+    _flate_only(canvas)
+    canvas.save()
+    data = buf.getvalue()
     if theme.press is not None:
+        from . import pdfx
+
         data = pdfx.make_pdfx(data, theme.press, what)
     return Output(data, pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
+
+
+def _flate_only(canvas) -> None:
+    """Page content Flate-compressed only: reportlab would wrap it in ASCII85 too (a quarter
+    larger, and slow in pure Python)."""
+    for page in canvas._doc.Pages.pages:
+        if page.compression and not page.Contents and page.stream:
+            page.Contents = PDFStream(content=page.stream, filters=[PDFZCompress])
 
 
 def _check_printed(what: str, registry: Registry, required, printed: set[str]) -> None:
