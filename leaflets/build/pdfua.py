@@ -1,17 +1,17 @@
 """PDF/UA-1: the structure tree, link annotations and metadata of a tagged PDF, written with
 reportlab's own PDF objects (``reportlab.pdfbase.pdfdoc``) into the document a canvas has
-drawn, just before it is saved, from the record the document kept while a format drew it
-(render.tagging). The file is written once: nothing re-opens it.
+drawn, after its last page and before ``canvas.save()``, from the record the document kept
+while a format drew it (render.tagging). The file is written once: nothing re-opens it.
 
 What it adds: StructTreeRoot -> Document -> the elements in reading order, each marked-content
 sequence and link annotation tied to its element through the ParentTree (a page's
 ``/StructParents``, an annotation's ``/StructParent``); a link annotation (``tel:`` or
 ``https:``, no border, ``/Contents`` saying what it does) over every printed number and link,
-inside its Link element as an OBJR; ``/Tabs /S`` on every page; ``/MarkInfo``; XMP metadata
-with the title and ``pdfuaid:part 1`` (``/Lang`` and ``DisplayDocTitle`` the canvas writes).
-reportlab's TrueType subsets map their unused codes to U+0000, which PDF/UA forbids: those
-entries are dropped. The output stays byte-identical for the same input (reportlab's invariant mode: no dates of its
-own, a document ID derived from the content).
+inside its Link element as an OBJR; ``/Tabs /S`` on every page; ``/MarkInfo``; ``/Lang``;
+``DisplayDocTitle``; XMP metadata with the title and ``pdfuaid:part 1``. reportlab's TrueType
+subsets map their unused codes to U+0000, which PDF/UA forbids: those entries are dropped
+(the subsets are realised here, before the save, to do it). The output stays byte-identical
+for the same input (reportlab's invariant mode: no dates of its own, a fixed document ID).
 """
 
 from __future__ import annotations
@@ -102,9 +102,7 @@ def tag(canvas, tree: Node, lang: str) -> None:
     page_annots: list[list] = [[] for _ in pages]
 
     def element(node: Node, parent) -> object:
-        el = PDFDictionary(
-            {"Type": PDFName("StructElem"), "S": PDFName(node.role), "P": parent}
-        )
+        el = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(node.role), "P": parent})
         el_ref = ref(el)
         first_page = next((k.page for k in node.kids if isinstance(k, MC | Annot)), None)
         if first_page is not None:
@@ -128,9 +126,7 @@ def tag(canvas, tree: Node, lang: str) -> None:
                 if kid.page == first_page:
                     kids.append(kid.mcid)
                 else:
-                    kids.append(
-                        _dict(Type=PDFName("MCR"), Pg=page_refs[kid.page], MCID=kid.mcid)
-                    )
+                    kids.append(_dict(Type=PDFName("MCR"), Pg=page_refs[kid.page], MCID=kid.mcid))
             else:
                 annot = _annotation(kid)
                 annot_ref = ref(annot)
