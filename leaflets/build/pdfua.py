@@ -19,8 +19,16 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    PDFDictionary,
+    PDFName,
+    PDFObject,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
+)
 
 from ..files import xmlns
 from ..render.tagging import MC, Annot, Node
@@ -82,8 +90,35 @@ def _dict(**entries) -> PDFDictionary:
     return PDFDictionary(entries)
 
 
-def _nums(values) -> PDFArray:
-    return PDFArray([round(v, 2) for v in values])
+class _Raw(PDFObject):
+    """A PDF object already in PDF syntax (bytes), but for its references, resolved when
+    reportlab writes the file (object numbers are known then), and its strings (written by
+    PDFString). The structure tree has hundreds of small dictionaries: written this way, they
+    cost a tenth of reportlab's general PDFDictionary (which sorts and re-encodes every key)."""
+
+    def __init__(self, parts: list) -> None:
+        self.parts = parts
+
+    def format(self, document) -> bytes:
+        numbers = document.idToObjectNumberAndVersion
+        out = []
+        for p in self.parts:
+            if type(p) is bytes:
+                out.append(p)
+            elif type(p) is PDFObjectReference:
+                out.append(b"%d %d R" % numbers[p.name])
+            else:
+                out.append(p.format(document))
+        return b"".join(out)
+
+
+def _nums(values) -> bytes:
+    """A PDF array of numbers, rounded to 2 decimals as they are drawn."""
+    return b"[" + fp_str([round(v, 2) for v in values]).encode("ascii") + b"]"
+
+
+def _name(name: str) -> bytes:
+    return PDFName(name).encode("ascii")
 
 
 def tag(canvas, tree: Node, lang: str) -> None:
@@ -95,49 +130,53 @@ def tag(canvas, tree: Node, lang: str) -> None:
     page_refs = [ref(p) for p in pages]
     _fix_to_unicode(doc)
 
-    root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
+    root = _Raw([])
     root_ref = ref(root)
-    per_page: list[dict[int, object]] = [{} for _ in pages]
-    annots: list[tuple[PDFDictionary, object]] = []  # (annotation, its Link's reference)
-    page_annots: list[list] = [[] for _ in pages]
+    per_page: list[dict[int, PDFObjectReference]] = [{} for _ in pages]
+    annots: list[tuple[_Raw, PDFObjectReference]] = []  # (annotation, its Link)
+    page_annots: list[list[PDFObjectReference]] = [[] for _ in pages]
 
-    def element(node: Node, parent) -> object:
-        el = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(node.role), "P": parent})
+    def element(node: Node, parent: PDFObjectReference) -> PDFObjectReference:
+        el = _Raw([b"<< /Type /StructElem /S ", _name(node.role), b" /P ", parent])
         el_ref = ref(el)
+        parts = el.parts
         first_page = next((k.page for k in node.kids if isinstance(k, MC | Annot)), None)
         if first_page is not None:
-            el["Pg"] = page_refs[first_page]
+            parts += [b" /Pg ", page_refs[first_page]]
         if node.lang and node.role != "Link":  # a link's language is its annotation's text's
-            el["Lang"] = PDFString(node.lang)
+            parts += [b" /Lang ", PDFString(node.lang)]
         if node.actual:
-            el["ActualText"] = PDFString(node.actual)
+            parts += [b" /ActualText ", PDFString(node.actual)]
         if node.role == "Figure":
-            el["Alt"] = PDFString(node.alt)
+            parts += [b" /Alt ", PDFString(node.alt)]
             if node.bbox:
-                el["A"] = _dict(O=PDFName("Layout"), BBox=_nums(node.bbox))
+                parts.append(b" /A << /O /Layout /BBox " + _nums(node.bbox) + b" >>")
         if node.role == "L":
-            el["A"] = _dict(O=PDFName("List"), ListNumbering=PDFName(node.numbering or "None"))
-        kids = []
+            numbering = _name(node.numbering or "None")
+            parts.append(b" /A << /O /List /ListNumbering " + numbering + b" >>")
+        parts.append(b"\n /K [")
         for kid in node.kids:
             if isinstance(kid, Node):
-                kids.append(element(kid, el_ref))
+                parts += [b" ", element(kid, el_ref)]
             elif isinstance(kid, MC):
                 per_page[kid.page][kid.mcid] = el_ref
                 if kid.page == first_page:
-                    kids.append(kid.mcid)
+                    parts.append(b" %d" % kid.mcid)
                 else:
-                    kids.append(_dict(Type=PDFName("MCR"), Pg=page_refs[kid.page], MCID=kid.mcid))
+                    parts += [b" << /Type /MCR /Pg ", page_refs[kid.page]]
+                    parts.append(b" /MCID %d >>" % kid.mcid)
             else:
                 annot = _annotation(kid)
                 annot_ref = ref(annot)
                 page_annots[kid.page].append(annot_ref)
                 annots.append((annot, el_ref))
-                kids.append(_dict(Type=PDFName("OBJR"), Obj=annot_ref, Pg=page_refs[kid.page]))
-        el["K"] = PDFArray(kids)
+                parts += [b" << /Type /OBJR /Obj ", annot_ref, b" /Pg ", page_refs[kid.page]]
+                parts.append(b" >>")
+        parts.append(b" ] >>")
         return el_ref
 
-    root["K"] = PDFArray([element(tree, root_ref)])
-    nums = []
+    top = element(tree, root_ref)
+    nums: list = []
     for i, (page, marks) in enumerate(zip(pages, per_page, strict=True)):
         if sorted(marks) != list(range(len(marks))):
             raise ValueError(f"tagging: page {i + 1} has marked content outside the tree")
@@ -146,12 +185,16 @@ def tag(canvas, tree: Node, lang: str) -> None:
         page.Tabs = PDFName("S")
         if page_annots[i]:
             page.Annots = [*(page.Annots or []), *page_annots[i]]
-        nums.extend([i, ref(PDFArray([marks[m] for m in sorted(marks)]))])
+        marked = [b"["]
+        for m in sorted(marks):
+            marked += [b" ", marks[m]]
+        nums += [b" %d " % i, ref(_Raw([*marked, b" ]"]))]
     for k, (annot, el_ref) in enumerate(annots, len(pages)):
-        annot["StructParent"] = k
-        nums.extend([k, el_ref])
-    root["ParentTree"] = ref(_dict(Nums=PDFArray(nums)))
-    root["ParentTreeNextKey"] = len(pages) + len(annots)
+        annot.parts.insert(-1, b" /StructParent %d" % k)
+        nums += [b" %d " % k, el_ref]
+    tree_ref = ref(_Raw([b"<< /Nums [", *nums, b" ] >>"]))
+    root.parts += [b"<< /Type /StructTreeRoot /K [ ", top, b" ]\n /ParentTree ", tree_ref]
+    root.parts.append(b" /ParentTreeNextKey %d >>" % (len(pages) + len(annots)))
 
     cat = doc.Catalog
     cat.StructTreeRoot = root_ref
@@ -165,19 +208,21 @@ def tag(canvas, tree: Node, lang: str) -> None:
     )
 
 
-def _annotation(a: Annot) -> PDFDictionary:
+def _annotation(a: Annot) -> _Raw:
     """A borderless, printable link annotation opening the registry's target (over each of
     its lines, when it is broken over several)."""
     quads = []
     for x0, y0, x1, y1 in a.boxes:
         quads.extend((x0, y1, x1, y1, x0, y0, x1, y0))
-    return _dict(
-        QuadPoints=_nums(quads),
-        Type=PDFName("Annot"),
-        Subtype=PDFName("Link"),
-        Rect=_nums(a.rect),
-        Border=PDFArray([0, 0, 0]),
-        F=4,
-        Contents=PDFString(a.contents),
-        A=_dict(S=PDFName("URI"), URI=PDFString(a.uri)),
+    return _Raw(
+        [
+            b"<< /Type /Annot /Subtype /Link /Rect " + _nums(a.rect),
+            b"\n /QuadPoints " + _nums(quads),
+            b"\n /Border [0 0 0] /F 4 /Contents ",
+            PDFString(a.contents),
+            b"\n /A << /S /URI /URI ",
+            PDFString(a.uri),
+            b" >>",
+            b" >>",
+        ]
     )
