@@ -11,7 +11,8 @@ inside its Link element as an OBJR; ``/Tabs /S`` on every page; ``/MarkInfo``; `
 ``DisplayDocTitle``; XMP metadata with the title and ``pdfuaid:part 1``. reportlab's TrueType
 subsets map their unused codes to U+0000, which PDF/UA forbids: those entries are dropped
 (the subsets are realised here, before the save, to do it). The output stays byte-identical
-for the same input (reportlab's invariant mode: no dates of its own, a fixed document ID).
+for the same input (reportlab's invariant mode: no dates of its own; a document ID from the
+date, the metadata and the pages' content, build.render).
 """
 
 from __future__ import annotations

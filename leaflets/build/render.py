@@ -172,7 +172,7 @@ def render_pdf(
         if len(canvas._doc.Pages.pages) != pages or len(canvas._code):
             raise BuildError(f"{what}: a page was drawn but never shown")
         pdfua.tag(canvas, tree, lg.locale)  # written with the file: nothing re-opens it
-    _flate_only(canvas)
+    _finish_pages(canvas)
     canvas.save()
     data = buf.getvalue()
     if theme.press is not None:
@@ -182,10 +182,15 @@ def render_pdf(
     return Output(data, pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
 
 
-def _flate_only(canvas) -> None:
-    """Page content Flate-compressed only: reportlab would wrap it in ASCII85 too (a quarter
-    larger, and slow in pure Python)."""
-    for page in canvas._doc.Pages.pages:
+def _finish_pages(canvas) -> None:
+    """Each page's content Flate-compressed only (reportlab would wrap it in ASCII85 too: a
+    quarter larger, and slow in pure Python), and signed into the document ID, which
+    reportlab derives from the date and the metadata alone: two files differ in their ID
+    when they differ in what they draw (a press file and its office file)."""
+    doc = canvas._doc
+    for page in doc.Pages.pages:
+        if page.stream:
+            doc.updateSignature(page.stream)
         if page.compression and not page.Contents and page.stream:
             page.Contents = PDFStream(content=page.stream, filters=[PDFZCompress])
 
