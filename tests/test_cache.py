@@ -154,3 +154,29 @@ def test_a_changed_font_file_is_converted_again(tmp_path, monkeypatch):
     assert any(n.startswith("Moto") for n in names[1]) and not any(
         n.startswith("Moto") for n in names[0]
     )
+
+
+def test_the_accessibility_texts_are_kept_by_the_catalog_text(locales, tmp_path):
+    """render.tagging reads a language's accessibility texts through the cache: a changed
+    catalog is read again, a damaged entry is read again, and both give what Babel gives."""
+    from leaflets.render import tagging
+
+    po = locales / "es" / "LC_MESSAGES" / "us.po"
+    first = tagging._catalog_texts("es", "us")
+    assert first["a11y.link_call"].startswith("Llamar")
+    assert len(entries(tmp_path, "speech")) == 1
+    tagging._read_texts.cache_clear()
+    assert tagging._catalog_texts("es", "us") == first  # from the disk
+
+    text = po.read_text("utf-8")
+    po.write_text(text.replace("Llamar a {name}", "Llame a {name}", 1), "utf-8")
+    tagging._read_texts.cache_clear()
+    second = tagging._catalog_texts("es", "us")
+    assert second["a11y.link_call"].startswith("Llame a")
+    assert len(entries(tmp_path, "speech")) == 2
+
+    for entry in entries(tmp_path, "speech"):
+        entry.write_bytes(entry.read_bytes().replace(b"Llame", b"Llamo"))  # forged
+    tagging._read_texts.cache_clear()
+    assert tagging._catalog_texts("es", "us") == second
+    tagging._read_texts.cache_clear()

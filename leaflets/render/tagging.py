@@ -29,14 +29,19 @@ Nothing is drawn differently: the record is operators that do not paint.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
-from ..i18n.catalogs import po_path, read_catalog
-from ..i18n.checks import message_problems
+from ..errors import SourceError
+from ..files import cache_get, cache_put
+from ..i18n.catalogs import _catalog_text, po_path, read_catalog
+from ..i18n.checks import _code_digest, message_problems
 from ..i18n.extract import A11Y_MESSAGES
 from ..i18n.locales import SOURCE_LOCALE
 from ..i18n.localise import LocalisedGuide
@@ -163,7 +168,7 @@ def address(res: Resource) -> str:
 
 def _catalog_texts(locale: str, guide_id: str) -> dict[str, str]:
     """The checked translations of the accessibility messages in a locale's catalog (read
-    once per process and version of the file)."""
+    once per process and version of the file, and kept in the user's cache)."""
     path = po_path(locale, guide_id)
     try:
         stamp = path.stat().st_mtime_ns
@@ -174,15 +179,55 @@ def _catalog_texts(locale: str, guide_id: str) -> dict[str, str]:
 
 @cache
 def _read_texts(path, stamp: int) -> dict[str, str]:
-    catalog, _ = read_catalog(path)
     guide_id = path.stem
+    key = _texts_key(path, guide_id)
+    if key is not None:
+        got = _texts_from_cache(cache_get("speech", key))
+        if got is not None:
+            return got
+    catalog, _ = read_catalog(path)
     out = {}
-    for key, (english, _) in A11Y_MESSAGES.items():
-        msg = catalog.get(english, context=f"{guide_id}|{key}")
+    for k, (english, _) in A11Y_MESSAGES.items():
+        msg = catalog.get(english, context=f"{guide_id}|{k}")
         if msg is None or msg.fuzzy or not msg.string or message_problems(english, msg.string):
             continue
-        out[key] = msg.string
+        out[k] = msg.string
+    if key is not None:
+        cache_put("speech", key, json.dumps(out, ensure_ascii=False).encode("utf-8"))
     return out
+
+
+def _texts_key(path, guide_id: str) -> str | None:
+    """The hash of every input of `_read_texts`: the catalog's text, the code that reads and
+    checks it (i18n.checks' own digest of its modules and of Babel's version), this module,
+    the guide; None when the catalog cannot be read (it is then read, and says why). A
+    language's texts cost a Babel parse of its catalog (about 10 ms) without it."""
+    try:
+        text = _catalog_text(path)
+        own = Path(__file__).read_bytes()
+    except (OSError, SourceError, UnicodeDecodeError):
+        return None
+    h = hashlib.sha256(b"a11y texts 1\0" + _code_digest().encode() + b"\0" + own)
+    for part in (guide_id, text):
+        h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _texts_from_cache(data: bytes | None) -> dict[str, str] | None:
+    """Cached texts, if they are some: anything else is read again."""
+    if data is None:
+        return None
+    try:
+        got = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+    if not (
+        isinstance(got, dict)
+        and set(got) <= set(A11Y_MESSAGES)
+        and all(isinstance(v, str) and v for v in got.values())
+    ):
+        return None
+    return got
 
 
 def speech(lg: LocalisedGuide) -> Speech:
