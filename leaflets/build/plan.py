@@ -21,7 +21,6 @@ from ..sources.config import OrgConfig, load_config
 from ..sources.guide import Guide, guide_ids, load_guides
 from ..sources.registry import Registry, default_registry
 from .manifest import stale_entries
-from .pdfx import press_for
 
 DEFAULT_OUT = Path("out")
 DEFAULT_MAX_AGE_DAYS = 180
@@ -227,6 +226,8 @@ def make_plan(
         jobs += made
         notes += [n for n in skipped + paper_notes if n not in notes]
     if pdfx:  # a bad profile is one line before any work (ConfigError)
+        from .pdfx import press_for  # pikepdf is for press files only: start-up stays fast
+
         press_for(str(org.icc_profile) if org and org.icc_profile else None)
     stale = stale_entries(registry, {g.id for g in loaded}, max_age)
     if stale and strict:

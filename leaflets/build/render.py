@@ -129,7 +129,7 @@ def render_pdf(
         theme = Theme(accent=hex_rgb(org.accent)) if org and org.accent else Theme()
     if press and theme.press is None:
         profile = getattr(org, "icc_profile", None)
-        from . import pdfx  # pikepdf: imported for a press file only
+        from . import pdfx  # pikepdf: for a press file only, keeping start-up fast
 
         theme = replace(theme, press=pdfx.press_for(str(profile) if profile else None))
     tags = Tags(registry, speech(lg), rtl=lg.direction == "rtl") if tagged else None
@@ -178,7 +178,7 @@ def render_pdf(
     canvas.save()
     data = buf.getvalue()
     if theme.press is not None:
-        from . import pdfx
+        from . import pdfx  # pikepdf: for a press file only, keeping start-up fast
 
         data = pdfx.make_pdfx(data, theme.press, what)
     return Output(data, pages, tuple(sorted(doc.printed)), tuple(sorted(doc.coded)))
