@@ -233,3 +233,17 @@ def test_two_organisations_with_names_in_chinese_build_in_one_process(tmp_path):
         card = out / folder / "us" / "zh-Hans" / "card-cr80.pdf"
         text = " ".join(" ".join(p.text.split()) for p in read_pdf(card).pages)
         assert name in text
+
+
+def test_plan_of_many_holds_one_copy_of_each_guide(tmp_path):
+    """Each organisation's plan is checked against its own registry, but the guide read
+    once is the one every plan holds (not a copy of it an organisation)."""
+    from leaflets.build.organisations import make_organisations_plan
+
+    plan = make_organisations_plan(
+        _sheet(tmp_path, _rows(3)), ["uk-young-people"], None, ["card"], "a4", out=tmp_path / "o"
+    )
+    guides = [p.guides["uk-young-people"] for p in plan.plans]
+    assert len(guides) == 3 and all(g is guides[0] for g in guides)
+    assert {p.registry.digest for p in plan.plans} == {plan.plans[0].registry.digest}
+    assert all(p.org.contacts[0].id in p.registry.resources for p in plan.plans)

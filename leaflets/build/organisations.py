@@ -61,6 +61,7 @@ def make_organisations_plan(
     out = Path(out) if out is not None else Path("out")
     orgs = load_organisations(source, names())
     plans, problems = [], []
+    loaded: dict = {}  # each guide read once, checked against every organisation's registry
     for org in orgs:
         try:
             plans.append(
@@ -76,6 +77,7 @@ def make_organisations_plan(
                     max_age,
                     strict,
                     pdfx,
+                    loaded_guides=loaded,
                 )
             )
         except ConfigError as e:

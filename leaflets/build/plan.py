@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import OutputError, StaleRegistryError, UsageError
+from ..errors import OutputError, SourceError, StaleRegistryError, UsageError
 from ..formats import FORMATS, WEB_FORMATS, names
 from ..i18n.catalogs import available_locales, buildable
 from ..i18n.locales import PSEUDO_LOCALE
 from ..paper import OFFICE_PAPERS, PAPERS
 from ..sources.config import OrgConfig, load_config
-from ..sources.guide import Guide, guide_ids, load_guides
+from ..sources.guide import Guide, check_guide, guide_ids, load_guides
 from ..sources.registry import Registry, default_registry
 from .manifest import stale_entries
 
@@ -173,13 +173,19 @@ def make_plan(
     max_age: int = DEFAULT_MAX_AGE_DAYS,
     strict: bool = False,
     pdfx: bool = False,
+    *,
+    loaded_guides: dict[str, Guide] | None = None,
 ) -> Plan:
     """The plan for what was asked. Anything left as None is taken from the organisation's
     `config` when there is one, else from the defaults (every guide, English, every format
     and paper, office output into ``out/``). Raises a LeafletsError for any unknown name or
     bad config (exit 2), or, with `strict`, a registry entry due for a re-check (exit 1).
     With `pdfx`, every print file is PDF/X-4 in CMYK (with bleed); the output profile (the
-    config's, or the shipped one) is checked here, before any work."""
+    config's, or the shipped one) is checked here, before any work.
+
+    `loaded_guides` (a build of many organisations) keeps each guide as read the first time,
+    and checks it against this plan's registry: one copy of each guide for every
+    organisation, not one each."""
     guide_names = _names(guides, "guides")
     locale_names = _names(locales, "locales")
     format_names = _names(formats, "formats")
@@ -201,7 +207,7 @@ def make_plan(
     chosen_guides = _choose(guide_names, guide_ids(), "guide")
     chosen_formats = _choose(format_names, list(FORMATS), "format", list(WEB_FORMATS))
     papers = [] if paper.casefold() == "all" else _choose([paper], list(PAPERS), "paper")
-    loaded = load_guides(chosen_guides, registry)
+    loaded = _load_guides(chosen_guides, registry, loaded_guides)
     for loc in locale_names:
         if loc.casefold() != "all" and not any(_locales_for(g, [loc])[0] for g in loaded):
             have = sorted({x for g in loaded for x in available_locales(g.id)})
@@ -243,6 +249,25 @@ def make_plan(
         tuple(notes),
         tuple(stale),
     )
+
+
+def _load_guides(
+    ids: list[str], registry: Registry, loaded: dict[str, Guide] | None
+) -> list[Guide]:
+    """The guides, read (load_guides), or taken from `loaded` and checked against `registry`
+    as load_guides checks what it reads."""
+    if loaded is None:
+        return load_guides(ids, registry)
+    for gid in ids:
+        if gid in loaded:
+            g = loaded[gid]
+            if g.id not in registry.editions:  # as load_guide says it
+                name = g.path.name if g.path else g.id
+                raise SourceError(f"{name}: edition {g.id!r} is not in the registry's [editions]")
+            check_guide(g, registry)
+        else:
+            loaded[gid] = load_guides([gid], registry)[0]
+    return [loaded[gid] for gid in ids]
 
 
 def prepare_out(out: Path) -> None:

@@ -6,13 +6,14 @@ leave half a PDF. Failures are collected, the other files kept; the manifest is 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..i18n.localise import LocalisedGuide, localise
 from ..sources.guide import Guide
 from ..sources.registry import Registry
 from . import images, manifest
+from . import render as _render_module
 from .plan import Job
 from .render import render_page, render_pdf
 
@@ -77,6 +79,12 @@ class BuildResult:
 
 
 _context: Context | None = None
+_QUEUED_PER_WORKER = 4  # jobs handed to the pool a worker, ahead of those it has made
+# render.prepared_stack keeps a font stack for each organisation's texts (its characters
+# checked, its look-ups cached): about 9 KB each, kept for the life of the process. A worker of
+# a build of many keeps the most recent ones only (jobs come organisation by organisation); a
+# stack dropped is made again, from fonts already registered, if it is asked for again.
+_MAX_STACKS = 64
 _localised: dict[tuple[str, str], LocalisedGuide | tuple[str, ...]] = {}
 
 
@@ -126,6 +134,9 @@ def _render(job: Job) -> Rendered:
     if isinstance(lg, tuple):
         return Rendered(job, None, lg)
     registry, org = ctx.folders[job.org]
+    stacks = _render_module._stacks
+    while len(stacks) > _MAX_STACKS:  # the oldest first (a dict keeps the order made)
+        del stacks[next(iter(stacks))]
     image = None
     try:
         if job.format in WEB_FORMATS:
@@ -176,7 +187,24 @@ def run_parts(
     )
     result = BuildResult()
     failures: dict[str, None] = {}
+    # a folder's manifest entries until its last file arrives: then its manifest is written
+    # and they are dropped, so that a build of many organisations holds only those under way
     entries: dict[str, list[dict]] = {p.folder: [] for p in parts}
+    left = {p.folder: len(p.jobs) for p in parts}
+    written: set[str] = set()  # folders whose manifest is written
+
+    def write_manifest(p: Part) -> None:
+        folder = out / p.folder
+        if entries[p.folder] or (folder / MANIFEST).exists():
+            try:
+                manifest.write_manifest(folder, entries[p.folder], p.registry)
+            except OSError as e:
+                raise OutputError(
+                    f"{folder / MANIFEST}: cannot be written ({e.strerror or e}); the "
+                    "PDFs are complete, but verify cannot check them against the build"
+                ) from None
+        written.add(p.folder)
+        del entries[p.folder]
 
     def receive(r: Rendered) -> None:
         where = f"{r.job.org}: " if r.job.org else ""
@@ -219,32 +247,33 @@ def run_parts(
                         entries[r.job.org][-1], r.job.image_relpath, r.image, r.data
                     )
                 )
+        left[r.job.org] -= 1
+        if not left[r.job.org] and len(parts) > 1:  # a build of many: this folder is done
+            write_manifest(folders[r.job.org])
         if on_done:
             on_done(r)
 
-    jobs = [j for p in parts for j in p.jobs]
-    own = [out / j.org / j.relpath for j in jobs] + [out / p.folder / MANIFEST for p in parts]
-    own += [out / j.org / j.image_relpath for j in jobs if j.format in FORMATS]
-    remove_own_temporaries(own)
+    def own(p: Part) -> list[Path]:
+        """The files this build writes into a part's folder."""
+        paths = [out / j.org / j.relpath for j in p.jobs] + [out / p.folder / MANIFEST]
+        return paths + [out / j.org / j.image_relpath for j in p.jobs if j.format in FORMATS]
+
+    for p in parts:  # one folder at a time: the temporaries of a folder are beside its files
+        remove_own_temporaries(own(p))
+    jobs = (j for p in parts for j in p.jobs)
     try:
-        _render_all(jobs, context, workers, receive)
+        _render_all(jobs, sum(len(p.jobs) for p in parts), context, workers, receive)
     finally:
         # each manifest is true to what is on disk even when the build stops half-way: the
         # files written now, and those of an earlier build still as it wrote them
         result.failures = list(failures)
         try:
             for p in parts:
-                folder = out / p.folder
-                if entries[p.folder] or (folder / MANIFEST).exists():
-                    try:
-                        manifest.write_manifest(folder, entries[p.folder], p.registry)
-                    except OSError as e:
-                        raise OutputError(
-                            f"{folder / MANIFEST}: cannot be written ({e.strerror or e}); the "
-                            "PDFs are complete, but verify cannot check them against the build"
-                        ) from None
+                if p.folder not in written:
+                    write_manifest(p)
         finally:
-            remove_own_temporaries(own)
+            for p in parts:
+                remove_own_temporaries(own(p))
     return result
 
 
@@ -256,8 +285,9 @@ def _one_of(paths: list[str]) -> str:
     return "one of " + ", ".join(paths[:4]) + (" ..." if len(paths) > 4 else "")
 
 
-def _render_all(jobs, context, workers, receive) -> None:
-    if workers <= 1 or len(jobs) <= 1:
+def _render_all(jobs, count: int, context, workers, receive) -> None:
+    """Render `count` jobs (an iterable, read as they are handed out) and receive each."""
+    if workers <= 1 or count <= 1:
         _start_worker(context, in_worker=False)
         for job in jobs:
             receive(_render(job))
@@ -266,29 +296,34 @@ def _render_all(jobs, context, workers, receive) -> None:
         # fonts are loaded once): hand them out in that order. Leaving for any reason (Ctrl-C,
         # SIGTERM, a worker killed) stops the workers: nothing is half-written, since only
         # this process writes.
-        ordered = sorted(jobs, key=lambda j: (j.guide, j.locale, j.org))
+        ordered = iter(sorted(jobs, key=lambda j: (j.guide, j.locale, j.org)))
+        workers = min(workers, count)
         methods = multiprocessing.get_all_start_methods()
         context_ = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         pool = ProcessPoolExecutor(
-            min(workers, len(jobs)),
-            mp_context=context_,
-            initializer=_start_worker,
-            initargs=(context,),
+            workers, mp_context=context_, initializer=_start_worker, initargs=(context,)
         )
-        done: set[str] = set()
+        # a few jobs a worker are handed out at a time, more as they come back: the build
+        # holds the files under way, not every job's future and file until the end
+        in_flight: dict = {}  # future -> job, in the order handed out
         try:
             # inside the try: a worker can die before the last job is handed out, and
             # submit() then raises the same BrokenProcessPool
-            futures = {pool.submit(_render, job): job for job in ordered}
-            for future in as_completed(futures):
-                r = future.result()
-                done.add(r.job.relpath)
-                receive(r)
+            for job in itertools.islice(ordered, workers * _QUEUED_PER_WORKER):
+                in_flight[pool.submit(_render, job)] = job
+            while in_flight:
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in [f for f in in_flight if f in finished]:  # in the order handed out
+                    r = future.result()
+                    del in_flight[future]
+                    receive(r)
+                    job = next(ordered, None)
+                    if job is not None:
+                        in_flight[pool.submit(_render, job)] = job
         except BrokenProcessPool:
             # jobs go to the workers in the order submitted: the first ones not done were
             # those being made
-            left = [j.relpath for j in ordered if j.relpath not in done]
-            busy = left[: min(workers, len(jobs))]
+            busy = [j.relpath for j in in_flight.values()][:workers]
             raise BuildError(
                 "a worker process died (killed, or out of memory) while making "
                 f"{_one_of(busy)}; the files written are complete; build again, or with "
