@@ -61,6 +61,10 @@ def metadata(
     }
 
 
+# Font stacks by language and texts: one per organisation's texts in a build of many
+# schools, so the oldest give way beyond this many (a long run's memory stays flat; a
+# language's own subset is cached on disk and remade in a few ms).
+MAX_STACKS = 64
 _stacks: dict[tuple, fonts.Stack] = {}
 # the last (guide, registry, organisation) objects asked for and their stack: the same
 # (immutable) objects again need not walk the guide's messages to make the key (0.4 ms a card)
@@ -92,6 +96,8 @@ def prepared_stack(lg: LocalisedGuide, registry: Registry, org: OrgConfig | None
             ("the formats' marks", own, ""),
         ]
         fonts.check_coverage(messages + own_texts, stack, lg.locale)
+        while len(_stacks) >= MAX_STACKS:  # the oldest first (a dict keeps the order made)
+            del _stacks[next(iter(_stacks))]
         _stacks[key] = stack
     _last = (lg, registry, org, stack)
     return stack

@@ -26,7 +26,6 @@ from ..i18n.localise import LocalisedGuide, localise
 from ..sources.guide import Guide
 from ..sources.registry import Registry
 from . import images, manifest
-from . import render as _render_module
 from .plan import Job
 from .render import render_page, render_pdf
 
@@ -80,11 +79,6 @@ class BuildResult:
 
 _context: Context | None = None
 _QUEUED_PER_WORKER = 4  # jobs handed to the pool a worker, ahead of those it has made
-# render.prepared_stack keeps a font stack for each organisation's texts (its characters
-# checked, its look-ups cached): about 9 KB each, kept for the life of the process. A worker of
-# a build of many keeps the most recent ones only (jobs come organisation by organisation); a
-# stack dropped is made again, from fonts already registered, if it is asked for again.
-_MAX_STACKS = 64
 _localised: dict[tuple[str, str], LocalisedGuide | tuple[str, ...]] = {}
 
 
@@ -134,9 +128,6 @@ def _render(job: Job) -> Rendered:
     if isinstance(lg, tuple):
         return Rendered(job, None, lg)
     registry, org = ctx.folders[job.org]
-    stacks = _render_module._stacks
-    while len(stacks) > _MAX_STACKS:  # the oldest first (a dict keeps the order made)
-        del stacks[next(iter(stacks))]
     image = None
     try:
         if job.format in WEB_FORMATS:
