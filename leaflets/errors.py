@@ -59,5 +59,10 @@ class FitError(BuildError):
     """Content does not fit its box even at the smallest allowed size."""
 
 
+class NoRoomError(FitError):
+    """Blocks laid out together (text/fit.py's fit_together) are too tall for their room even
+    at the floor size: a layout may try another arrangement before it fails."""
+
+
 class StaleRegistryError(BuildError):
     """A registry entry checked longer ago than allowed, under ``--strict``."""

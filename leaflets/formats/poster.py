@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..errors import FitError
+from ..errors import FitError, NoRoomError
 from ..paper import mm
 from ..render import qr
 from ..render.blocks import label_size, qr_block
@@ -290,7 +290,7 @@ class PosterFormat(Format):
             except FitError as e:
                 if n < len(tries):
                     continue
-                if "does not fit even at" not in str(e):  # a word wider than its column
+                if not isinstance(e, NoRoomError):  # a word wider than its column
                     raise
                 floor = points(TIGHT_BODY_PT * k)
                 if doc.org and len(doc.org.contacts) > 1:

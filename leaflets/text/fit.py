@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from reportlab.platypus import Paragraph
 
-from ..errors import FitError
+from ..errors import FitError, NoRoomError
 from ..sources.placeholders import Ref
 from .markup import Para
 from .typography import Typography
@@ -342,4 +342,6 @@ def fit_together(
         _, bad = layout(paras, typo, typo.min_size, width)
         if bad is not None:
             raise _too_wide(what, paras[bad], typo, "its column")
-    raise FitError(f"{what}: the text does not fit even at {typo.min_size:g} pt; shorten the text")
+    raise NoRoomError(
+        f"{what}: the text does not fit even at {typo.min_size:g} pt; shorten the text"
+    )
