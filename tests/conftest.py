@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,20 +34,12 @@ MM = 72 / 25.4
 
 # The fonts a fresh machine converts first (the CJK collection subset to each catalog's
 # characters, a second or more a face) and the catalog checks, made once before the tests
-# start, in as many processes as there are cores: without it each test worker, and each
-# build a test starts, converted the same fonts at the same moment.
+# start by the build's own pool (one worker a core, a language at a time): without it each
+# test worker, and each build a test starts, converted the same fonts at the same moment.
 _WARM = (
     "import sys\n"
-    "from leaflets.build import render_pdf\n"
-    "from leaflets.formats import FORMATS\n"
-    "from leaflets.i18n import localise\n"
-    "from leaflets.sources.guide import load_guides\n"
-    "from leaflets.sources.registry import default_registry\n"
-    "reg = default_registry()\n"
-    "guides = {g.id: g for g in load_guides(None, reg)}\n"
-    "for pair in sys.argv[1:]:\n"
-    "    gid, locale = pair.split('/')\n"
-    "    render_pdf(localise(guides[gid], locale), reg, FORMATS['card'], 'cr80')\n"
+    "from leaflets.build import build\n"
+    "build(guides='all', locales='all', formats='card', out=sys.argv[1], jobs=int(sys.argv[2]))\n"
 )
 
 
@@ -55,26 +48,15 @@ def pytest_sessionstart(session) -> None:
         return  # a test worker: the controller has warmed the cache before starting it
     if not getattr(session.config.option, "numprocesses", None):
         return  # one process (-n 0, a debugger): nothing made twice at once to save
-    from leaflets.i18n import available_locales
-    from leaflets.sources.guide import guide_ids
-
-    pairs = [f"{g}/{loc}" for g in guide_ids() for loc in available_locales(g)]
-    cjk = [p for p in pairs if p.split("/")[1].split("-")[0] in ("zh", "ja", "ko")]
-    rest = [p for p in pairs if p not in cjk]
-    n = max(1, min(os.cpu_count() or 1, 4))
-    shares = [cjk[i::n] + rest[i::n] for i in range(n)]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _WARM, *share],
+    with tempfile.TemporaryDirectory(prefix="leaflets-warm-") as out:
+        jobs = str(max(1, min(os.cpu_count() or 1, 4)))
+        # a failure here is the tests' to find and name, not the warm-up's
+        subprocess.run(
+            [sys.executable, "-c", _WARM, out, jobs],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for share in shares
-        if share
-    ]
-    for proc in procs:
-        proc.wait()  # a failure here is the tests' to find and name, not the warm-up's
 
 
 MATRIX = ["build", "--guide", "all", "--locale", "all", "--format", "all", "--paper", "all"]

@@ -25,7 +25,7 @@ from ..i18n.locales import format_number
 from ..paper import mm
 from ..render import qr
 from ..render.blocks import label_size, qr_block
-from ..render.branding import draw_logo, local_codes, local_contacts, logo_width
+from ..render.branding import codes_giving_way, draw_logo, local_codes, local_contacts, logo_width
 from ..render.document import Document, PageSpec, background
 from ..render.page import checked_line, content_box, draft_band, page
 from ..sources.placeholders import segments
@@ -78,21 +78,17 @@ class LargePrintFormat(Format):
             # posters' smallest, then the organisation's own codes give way, last first
             # (their numbers and links are printed in whom to call) before the build fails
             own = frame(len(flow))[1] - self.codes_heading(doc, spec, width).height - body
-            national = len(codes) - len(local_codes(doc))
-            tries = [
-                (keep, size)
-                for keep in range(len(codes), national - 1, -1)
-                for size in (QR_SYMBOL_MM, 27.5, QR_MIN_MM)
-            ]
-            for keep, size in tries:
+            lists = codes_giving_way(codes, doc)
+            tries = [(some, size) for some in lists for size in (QR_SYMBOL_MM, 27.5, QR_MIN_MM)]
+            for some, size in tries:
                 symbol = mm(size)
-                cols, grid_h = self.grid(doc, spec, width, body, symbol, codes[:keep])
+                cols, grid_h = self.grid(doc, spec, width, body, symbol, some)
                 if grid_h <= own + 0.01:
-                    codes = codes[:keep]
+                    codes = some
                     break
             else:
                 raise FitError(
-                    f"{self.what(doc, spec, 'QR codes')}: the {national} QR codes of the "
+                    f"{self.what(doc, spec, 'QR codes')}: the {len(lists[-1])} QR codes of the "
                     f"edition and their labels do not fit a page even at {QR_MIN_MM:g} mm; "
                     "shorten the labels"
                 )

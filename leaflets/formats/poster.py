@@ -13,7 +13,7 @@ from ..errors import FitError, NoRoomError
 from ..paper import mm
 from ..render import qr
 from ..render.blocks import label_size, qr_block
-from ..render.branding import local_codes, local_contacts, org_line
+from ..render.branding import codes_giving_way, local_codes, local_contacts, org_line
 from ..render.document import Document, PageSpec, background, band
 from ..render.page import content_box, draft_band, footer_line, page
 from ..sources.placeholders import Ref, segments
@@ -241,9 +241,7 @@ class PosterFormat(Format):
                 (TIGHT_BODY_PT, 0.5, a, all_codes, mm(QR_MIN_MM))
                 for a in self._arrangements(len(all_codes), bool(hero))
             ]
-        own = len(local_codes(doc))
-        for n_own in range(own - 1, -1, -1):
-            fewer = all_codes[: len(all_codes) - own + n_own]
+        for fewer in codes_giving_way(all_codes, doc)[1:]:
             tries += [
                 (TIGHT_BODY_PT, 0.5, a, fewer, mm(QR_MIN_MM))
                 for a in self._arrangements(len(fewer), bool(hero))

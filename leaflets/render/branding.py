@@ -47,6 +47,15 @@ def local_codes(doc: Document) -> tuple[QRLabel, ...]:
     return tuple(QRLabel(c.id, c.label) for c in doc.org.contacts)
 
 
+def codes_giving_way(codes, doc: Document) -> list:
+    """A page's QR codes as a layout may try them: all of them, then with the organisation's
+    own codes (the last of `codes`) giving way, last first, down to the edition's alone; an
+    organisation's numbers and links stay printed in whom to call."""
+    codes = list(codes)
+    national = len(codes) - len(local_codes(doc))
+    return [codes[:keep] for keep in range(len(codes), national - 1, -1)]
+
+
 def logo_width(doc: Document, height: float) -> float:
     """The printed width of the logo at `height`, or 0 without one."""
     logo = doc.org.logo if doc.org else None

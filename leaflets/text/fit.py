@@ -21,7 +21,7 @@ from reportlab.platypus import Paragraph
 from ..errors import FitError, NoRoomError
 from ..sources.placeholders import Ref
 from .markup import Para
-from .typography import Typography
+from .typography import Typography, lines_overflow
 
 
 @dataclass
@@ -76,23 +76,12 @@ def _too_wide(what: str, para: Para, typo: Typography, room: str) -> FitError:
     )
 
 
-# reportlab lets a line run a fraction of a point past the box when it breaks; more than this
-# is a word or number that cannot break.
-OVERFLOW_TOLERANCE_PT = 1.0
-
-
 def _overflows(p: Paragraph, width: float) -> bool:
     """True when a line is wider than the box (a word or number that cannot break)."""
     if hasattr(p, "overflow"):
         return p.overflow
     bl = getattr(p, "blPara", None)
-    if bl is None:
-        return False
-    for line in bl.lines:
-        extra = line.extraSpace if hasattr(line, "extraSpace") else line[0]
-        if extra < -OVERFLOW_TOLERANCE_PT:
-            return True
-    return False
+    return bl is not None and lines_overflow(bl)
 
 
 def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):

@@ -186,9 +186,18 @@ def number_leading(text: float, number: float) -> float:
     return (TEXT_DESCENT + CLEARANCE) * text + NUMBER_ASCENT * number
 
 
-def _overflows_line(bl) -> bool:
-    """A line of a broken reportlab paragraph runs past its measure (a word too wide)."""
-    return any((line.extraSpace if bl.kind else line[0]) < -1.0 for line in bl.lines)
+# reportlab lets a line run a fraction of a point past the box when it breaks; more than this
+# is a word or number that cannot break.
+OVERFLOW_TOLERANCE_PT = 1.0
+
+
+def lines_overflow(bl) -> bool:
+    """A line of a broken reportlab paragraph (its ``blPara``) runs past its measure: a word
+    or number that cannot break is wider than the box."""
+    return any(
+        (line.extraSpace if hasattr(line, "extraSpace") else line[0]) < -OVERFLOW_TOLERANCE_PT
+        for line in bl.lines
+    )
 
 
 class _Paragraph(Paragraph):
@@ -209,7 +218,7 @@ class _Paragraph(Paragraph):
 
         def attempt(width: float):
             self._wrap(width + avail_width - inner, avail_height)
-            return len(self.blPara.lines), _overflows_line(self.blPara), self._lone()
+            return len(self.blPara.lines), lines_overflow(self.blPara), self._lone()
 
         best = balanced_width(len(self.blPara.lines), inner, attempt)
         if best is None:
