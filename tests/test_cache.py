@@ -1,6 +1,6 @@
-"""The user's cache (checked catalogs, CLDR texts, converted fonts) gives what the inputs give
-today: a one-character change of any input makes the entry again, a damaged entry is made
-again, and a cache that cannot be written is no error."""
+"""The user's cache (checked catalogs, CLDR texts, converted fonts, the registry's proofs, QR
+matrices) gives what the inputs give today: a one-character change of any input makes the
+entry again, a damaged entry is made again, and a cache that cannot be written is no error."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from leaflets.build import render_pdf
-from leaflets.errors import CatalogError
+from leaflets.errors import CatalogError, SourceError
 from leaflets.formats import FORMATS
 from leaflets.i18n import catalogs, checks, localise
 from leaflets.sources import registry as registry_mod
@@ -116,9 +116,9 @@ def test_a_cache_that_cannot_be_written_is_memory(tmp_path, monkeypatch, guides)
 
 
 def test_a_changed_registry_prints_its_change(tmp_path, monkeypatch):
-    """Nothing kept on disk is made from the registry; what is kept in memory (the language's
-    font stack, prepared for the date the card prints) has the registry's hash in its key:
-    one character of one entry's date changed, the next poster prints the new date."""
+    """What is kept of the registry (its proofs on disk; the language's font stack, prepared
+    for the date the card prints, in memory) has the registry's hash in its key: one
+    character of one entry's date changed, the next poster prints the new date."""
     monkeypatch.setenv("LEAFLETS_CACHE", str(tmp_path / "cache"))
     src = (ROOT / "leaflets" / "data" / "resources.toml").read_text("utf-8")
     printed = []
@@ -132,6 +132,70 @@ def test_a_changed_registry_prints_its_change(tmp_path, monkeypatch):
         printed.append(pdf_text(tmp_path / "poster.pdf"))
     assert "25 de noviembre de 2026" in printed[0] and "24 de noviembre" not in printed[0]
     assert "24 de noviembre de 2026" in printed[1] and "25 de noviembre" not in printed[1]
+
+
+def test_the_registry_is_proved_again_after_any_change(tmp_path, monkeypatch):
+    """A proved registry is not proved again (no number parsed); one digit of one number
+    changed, the proofs run and stop the build; a damaged entry is proved again."""
+    monkeypatch.setenv("LEAFLETS_CACHE", str(tmp_path / "cache"))
+    src = (ROOT / "leaflets" / "data" / "resources.toml").read_text("utf-8")
+    path = tmp_path / "resources.toml"
+    path.write_text(src, "utf-8")
+    proved = []
+    real = registry_mod._resource_problem
+    monkeypatch.setattr(registry_mod, "_resource_problem", lambda r: proved.append(r) or real(r))
+    first = registry_mod.load_registry(path)
+    assert len(proved) == len(list(first)) > 10
+    (entry,) = entries(tmp_path, "registry")
+    proved.clear()
+    assert registry_mod.load_registry(path) == first
+    assert proved == []  # from the cache
+
+    assert 'tel = "+18006564673"' in src
+    path.write_text(src.replace('tel = "+18006564673"', 'tel = "+18006564674"', 1), "utf-8")
+    with pytest.raises(
+        SourceError, match=r"resource rainn: display .* dials \+18006564673, not \+18006564674"
+    ):
+        registry_mod.load_registry(path)
+    assert len(entries(tmp_path, "registry")) == 1  # a registry with a problem is not kept
+
+    path.write_text(src, "utf-8")
+    whole = entry.read_bytes()
+    entry.write_bytes(whole[:-3])
+    proved.clear()
+    assert registry_mod.load_registry(path) == first
+    assert len(proved) == len(list(first))  # proved again, and kept whole again
+    assert entry.read_bytes() == whole
+
+
+def test_a_qr_matrix_is_kept_by_its_payload(tmp_path, monkeypatch):
+    """A code's matrix comes from the cache as segno made it; one character of the payload
+    changed is another code; a damaged entry is made again."""
+    import segno
+
+    from leaflets.render import qr
+
+    monkeypatch.setenv("LEAFLETS_CACHE", str(tmp_path / "cache"))
+    qr.matrix.cache_clear()
+    url = "https://takeitdown.ncmec.org/"
+    first = qr.matrix(url)
+    want = segno.make_qr(url, error="m", boost_error=False)
+    assert first.modules == tuple(tuple(bool(v) for v in row) for row in want.matrix)
+    (entry,) = entries(tmp_path, "qr")
+    qr.matrix.cache_clear()
+    assert qr.matrix(url) == first  # from the disk
+
+    other = qr.matrix(url[:-1] + "x")
+    assert other.modules != first.modules
+    assert len(entries(tmp_path, "qr")) == 2
+
+    whole = entry.read_bytes()
+    for damaged in (whole[: len(whole) // 2], whole.replace(b"\n1", b"\n0", 1)):
+        entry.write_bytes(damaged)
+        qr.matrix.cache_clear()
+        assert qr.matrix(url) == first
+        assert entry.read_bytes() == whole
+    qr.matrix.cache_clear()
 
 
 def test_a_changed_font_file_is_converted_again(tmp_path, monkeypatch):

@@ -33,7 +33,7 @@ PACKAGE = ROOT / "leaflets"
 # The pipeline's order: a module may import its own stage and the stages before it. verify
 # stands apart (it may import only the base modules, sources/ and itself); only the front
 # ends (the command line, the gallery) import it.
-BASE = {"errors", "files", "paper", "colour", "__init__", "__version__", "data"}
+BASE = {"errors", "files", "paper", "colour", "versions", "__init__", "__version__", "data"}
 STAGES = ["sources", "i18n", "text", "render", "formats", "build"]
 FRONT = {"cli", "preview", "__main__"}
 
@@ -307,3 +307,23 @@ def test_a_missing_or_unwritable_cache_is_no_error(tmp_path, cache):
     )
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "out" / "us" / "en" / "card-cr80.pdf").is_file()
+
+
+def test_reportlabs_lazy_patterns_match_as_reportlab_made_them():
+    """text.platypus imports reportlab's paragraph module with its URL and CJK patterns made
+    lazy (compiled on first use); they match what reportlab's own patterns match, and every
+    other pattern is compiled as before."""
+    import re
+
+    import reportlab.lib.textsplit as textsplit
+    import reportlab.platypus.paragraph as paragraph
+
+    from leaflets.text import platypus
+
+    assert re.compile is platypus._compile
+    for lazy in (paragraph.uri_pat, textsplit.rx):
+        assert isinstance(lazy, platypus.LazyPattern)
+        made = re.compile(lazy.pattern, lazy.flags)
+        for text in ("https://takeitdown.ncmec.org/", "HTTPS://report.iwf.org.uk/en", "x", "ねこ"):
+            assert bool(lazy.search(text)) == bool(made.search(text))
+    assert isinstance(paragraph._hy_letters_pat, re.Pattern)

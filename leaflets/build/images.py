@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import io
 
-import pypdfium2 as pdfium
-
 from ..errors import BuildError
 
 
 def render_png(pdf: bytes, pixels: tuple[int, int], what: str) -> bytes:
     """The first page of `pdf` as a PNG exactly `pixels` (width, height) in size."""
+    # imported here to keep start-up fast: a build without images never loads pdfium
+    import pypdfium2 as pdfium
+
     doc = pdfium.PdfDocument(pdf)
     try:
         page = doc[0]
@@ -31,5 +32,7 @@ def render_png(pdf: bytes, pixels: tuple[int, int], what: str) -> bytes:
             f"{pixels[0]} x {pixels[1]}; its paper is not sized for the image"
         )
     buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=False, compress_level=9)
+    # zlib level 6 (Pillow's default): the square image 120 KB in 26 ms; level 9 saved 4 %
+    # for four times the time (116 KB, 111 ms), a tenth of a whole release build
+    image.save(buf, format="PNG", optimize=False, compress_level=6)
     return buf.getvalue()

@@ -11,12 +11,12 @@ import datetime as dt
 import hashlib
 import json
 import struct
-from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
 from ..files import MANIFEST, build_date, write_atomic
 from ..sources.registry import Registry
+from ..versions import version
 
 _DEPENDENCIES = (
     "reportlab",
@@ -84,13 +84,7 @@ def _checked(resource) -> str:
 
 
 def versions() -> dict[str, str]:
-    out = {"leaflets": __version__}
-    for name in _DEPENDENCIES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    return {"leaflets": __version__} | {name: version(name) for name in _DEPENDENCIES}
 
 
 def _earlier(path: Path, out: Path, rebuilt: set[str], head: dict) -> list[dict]:

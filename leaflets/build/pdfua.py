@@ -18,7 +18,6 @@ date, the metadata and the pages' content, build.render).
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
@@ -33,6 +32,7 @@ from reportlab.pdfbase.pdfdoc import (
 
 from ..files import xmlns
 from ..render.tagging import MC, Annot, Node
+from ..text.markup import escape
 
 _ZERO = re.compile(r"^<[0-9A-Fa-f]+> <0000>\n", re.M)
 _COUNT = re.compile(r"(\d+) beginbfchar\n(.*?)endbfchar\n?", re.S)

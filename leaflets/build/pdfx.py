@@ -19,7 +19,6 @@ import re
 import zlib
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -27,6 +26,7 @@ from pikepdf import Array, Dictionary, Name, String
 from ..colour import DEFAULT_PROFILE, Press, load_press
 from ..errors import BuildError, ConfigError
 from ..files import data_path, xmlns
+from ..text.markup import escape
 
 PDFX_VERSION = "PDF/X-4"
 _RGB_SPACES = {"/DeviceRGB", "/CalRGB"}

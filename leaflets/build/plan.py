@@ -11,16 +11,19 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import OutputError, SourceError, StaleRegistryError, UsageError
 from ..formats import FORMATS, WEB_FORMATS, names
 from ..i18n.catalogs import available_locales, buildable
 from ..i18n.locales import PSEUDO_LOCALE
 from ..paper import OFFICE_PAPERS, PAPERS
-from ..sources.config import OrgConfig, load_config
 from ..sources.guide import Guide, check_guide, guide_ids, load_guides
 from ..sources.registry import Registry, default_registry
 from .manifest import stale_entries
+
+if TYPE_CHECKING:
+    from ..sources.config import OrgConfig
 
 DEFAULT_OUT = Path("out")
 DEFAULT_MAX_AGE_DAYS = 180
@@ -192,6 +195,9 @@ def make_plan(
     registry = default_registry()
     org = None
     if config is not None:
+        # imported here to keep start-up fast: a config brings phonenumbers (25 ms) with it
+        from ..sources.config import OrgConfig, load_config
+
         org = config if isinstance(config, OrgConfig) else load_config(config, names())
         registry = org.registry(registry)
         guide_names = guide_names or list(org.guides)

@@ -10,23 +10,18 @@ import hashlib
 import importlib.util
 import json
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import import_module
 from pathlib import Path
 
-import babel
-import phonenumbers
-
-from .. import __version__
 from ..errors import SourceError
 from ..files import cache_get, cache_put, latest_real_date
 from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER, placeholders
 from ..sources.reviews import Review, add_review, find_review, reviewer_problem, reviews_path
+from ..versions import code_digest
 from . import catalogs
 from .catalogs import REVIEW_HEADER, catalog_digest, po_path, read_catalog
 from .locales import bcp47
@@ -190,10 +185,8 @@ def _code_digest() -> str:
     """A hash of the checks' own code and of what the libraries they read text with are:
     Babel's and phonenumbers' versions, and the files of publicsuffixlist (its list of
     top-level names is data, updated between versions)."""
-    h = hashlib.sha256(f"{__version__}|{CHECK_CACHE_VERSION}|{sys.version}".encode())
-    h.update(f"|babel={babel.__version__}|phonenumbers={phonenumbers.__version__}".encode())
-    for name in _CHECK_MODULES:
-        h.update(name.encode() + b"\0" + Path(import_module(name).__file__).read_bytes())
+    h = hashlib.sha256(f"{CHECK_CACHE_VERSION}|".encode())
+    h.update(code_digest(_CHECK_MODULES, ("babel", "phonenumbers")).encode())
     spec = importlib.util.find_spec("publicsuffixlist")
     if spec is None or not spec.submodule_search_locations:
         h.update(b"|publicsuffixlist=-")

@@ -3,14 +3,21 @@
 The encoder returns plain data and knows nothing of pages (segno's habit); whichever format
 needs a code draws it here. Always a full QR code (never Micro QR, which phone cameras do not
 read), error correction M, and a 4-module quiet zone kept white.
+
+A payload's matrix is kept in the user's cache (``qr/``) by a hash of the payload, these
+settings and segno's version, so a build whose codes were made before does not import segno
+(about 45 ms of a cold start: segno's writers import ``xml.sax.saxutils`` and with it
+``urllib.request``) nor encode them again; a damaged entry is made again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-import segno
+from ..files import cache_get, cache_put
+from ..versions import version
 
 QUIET_ZONE = 4  # modules
 
@@ -26,11 +33,41 @@ class Matrix:
         return len(self.modules)
 
 
+_CACHE_FORMAT = 1  # of an entry: the version, then a row of 0s and 1s a line
+
+
 @lru_cache(maxsize=256)
 def matrix(payload: str) -> Matrix:
+    key = hashlib.sha256(
+        f"qr|{_CACHE_FORMAT}|segno={version('segno')}|error=m|boost=no|{payload}".encode()
+    ).hexdigest()
+    cached = _parsed(payload, cache_get("qr", key))
+    if cached is not None:
+        return cached
+    # imported here to keep start-up fast: only a payload not in the cache is encoded
+    import segno
+
     qr = segno.make_qr(payload, error="m", boost_error=False)
     rows = tuple(tuple(bool(v) for v in row) for row in qr.matrix)
-    return Matrix(payload, qr.version, rows)
+    made = Matrix(payload, qr.version, rows)
+    body = "\n".join([str(made.version), *("".join("01"[v] for v in row) for row in rows)])
+    cache_put("qr", key, body.encode("ascii"))
+    return made
+
+
+def _parsed(payload: str, data: bytes | None) -> Matrix | None:
+    """A cache entry as a matrix, or None if it is not one: a QR code of version v is a square
+    of 17 + 4v modules, each 0 or 1."""
+    if data is None:
+        return None
+    lines = data.decode("ascii", "replace").split("\n")
+    if not lines[0].isdigit() or not 1 <= int(lines[0]) <= 40:
+        return None
+    n = 17 + 4 * int(lines[0])
+    rows = lines[1:]
+    if len(rows) != n or any(len(r) != n or r.strip("01") for r in rows):
+        return None
+    return Matrix(payload, int(lines[0]), tuple(tuple(c == "1" for c in r) for r in rows))
 
 
 @lru_cache(maxsize=256)

@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import phonenumbers
-from phonenumbers import shortnumberinfo
+# phonenumbers (about 25 ms to import) is imported by the functions that parse with it: a
+# build whose registry was proved before (sources.registry's cache) never needs it.
 
 _KEYPAD = {
     **dict.fromkeys("ABC", "2"),
@@ -115,6 +115,8 @@ def _find_numbers(text: str, min_digits: int) -> tuple[PrintedNumber, ...]:
 @lru_cache(maxsize=_KEEP)
 def to_e164(digits: str, region: str, plus: bool = False) -> str | None:
     """The E.164 form of dialled digits in `region`, or None when they are not a valid number."""
+    import phonenumbers  # imported here to keep start-up fast (see the top)
+
     try:
         num = phonenumbers.parse(("+" if plus else "") + digits, None if plus else region)
     except phonenumbers.NumberParseException:
@@ -126,11 +128,22 @@ def to_e164(digits: str, region: str, plus: bool = False) -> str | None:
 
 def is_short_code(digits: str, region: str) -> bool:
     """True for a valid short number (911, 999, 116 123) in `region`."""
+    # imported here to keep start-up fast (see the top)
+    import phonenumbers
+    from phonenumbers import shortnumberinfo
+
     try:
         num = phonenumbers.parse(digits, region)
     except phonenumbers.NumberParseException:
         return False
     return shortnumberinfo.is_valid_short_number_for_region(num, region)
+
+
+def region_of(tel: str) -> str | None:
+    """The region (ISO country code) an E.164 number belongs to."""
+    import phonenumbers  # imported here to keep start-up fast (see the top)
+
+    return phonenumbers.region_code_for_number(phonenumbers.parse(tel))
 
 
 def display_problem(display: str, tel: str, region: str) -> str | None:

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from reportlab.platypus import Paragraph
-
 from ..errors import FitError, NoRoomError
 from ..sources.placeholders import Ref
 from .markup import Para
+from .platypus import Paragraph
 from .typography import Typography, lines_overflow
 
 

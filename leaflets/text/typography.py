@@ -9,17 +9,16 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph
 
 from ..sources.placeholders import Ref
 from .fonts import Stack
-from .markup import BULLET_INDENT, SENTENCE_END, Para, link_lines, markup
+from .markup import BULLET_INDENT, SENTENCE_END, Para, escape, link_lines, markup
+from .platypus import Paragraph
 from .shaping import ComplexParagraph, Run, Word, balanced_width
 
 # the baseline distance a line with a larger number needs from the line above it: the text's
