@@ -5,6 +5,7 @@ entry again, a damaged entry is made again, and a cache that cannot be written i
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import shutil
 
@@ -244,3 +245,30 @@ def test_the_accessibility_texts_are_kept_by_the_catalog_text(locales, tmp_path)
     tagging._read_texts.cache_clear()
     assert tagging._catalog_texts("es", "us") == second
     tagging._read_texts.cache_clear()
+
+
+def test_the_edition_words_are_kept_by_the_catalog_text(locales, tmp_path):
+    """A catalog's edition words (the registry's names in the language) come through the
+    cache: one character of one changed, they are read again; a damaged entry is read again."""
+    # the module, not the function the package exports under its name
+    localise_mod = importlib.import_module("leaflets.i18n.localise")
+
+    po = locales / "es" / "LC_MESSAGES" / "us.po"
+    first = localise_mod.edition_words("us", "es")
+    assert first["registry.emergency-us"] == ("Emergency services", "Servicios de emergencia")
+    assert len(entries(tmp_path, "words")) == 1
+    localise_mod._edition_words.cache_clear()
+    assert localise_mod.edition_words("us", "es") == first  # from the disk
+
+    text = po.read_text("utf-8")
+    po.write_text(text.replace("Servicios de emergencia", "Servicios de emergencias", 1), "utf-8")
+    localise_mod._edition_words.cache_clear()
+    second = localise_mod.edition_words("us", "es")
+    assert second["registry.emergency-us"][1] == "Servicios de emergencias"
+    assert len(entries(tmp_path, "words")) == 2
+
+    for entry in entries(tmp_path, "words"):
+        entry.write_bytes(entry.read_bytes()[:-5])  # truncated
+    localise_mod._edition_words.cache_clear()
+    assert localise_mod.edition_words("us", "es") == second
+    localise_mod._edition_words.cache_clear()

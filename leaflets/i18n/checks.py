@@ -197,6 +197,21 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
+def catalog_key(path: Path, kind: str, *parts: str, modules: tuple[str, ...] = ()) -> str | None:
+    """The cache key of something read from one catalog (`kind`: its accessibility texts,
+    its edition words): a hash of the catalog's text, the checks' code and the libraries they
+    read with, the code of `modules` that reads it, and `parts`; None when the catalog cannot
+    be read (it is then read, and says why)."""
+    try:
+        text = catalogs._catalog_text(path)
+    except (OSError, SourceError, UnicodeDecodeError):
+        return None
+    h = hashlib.sha256(f"{kind}\0{_code_digest()}\0{code_digest(modules)}".encode())
+    for part in (*parts, text):
+        h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
 def _check_key(guide: Guide, locale: str) -> str | None:
     """The hash of every input of `check_catalog(guide, locale)`, or None when one of them
     cannot be read (the check then runs, and says what is wrong)."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from ..errors import CatalogError, SourceError
+from ..files import cache_get, cache_put
 from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER
 from .catalogs import available_locales, po_path, read_catalog
-from .checks import Problem, checked_catalog, message_problems
+from .checks import Problem, catalog_key, checked_catalog, message_problems
 from .extract import EDITION_KEYS
 from .locales import PSEUDO_LOCALE, SOURCE_LOCALE, direction, edition_name, language_name
 
@@ -165,24 +167,54 @@ def localise(guide: Guide, locale: str, allow_incomplete: bool = False) -> Local
 
 def edition_words(guide_id: str, locale: str) -> dict[str, tuple[str, str]]:
     """The translated edition words of a catalog (i18n.extract.edition_messages), checked like
-    every message: one line per bad translation stops the locale."""
+    every message: one line per bad translation stops the locale.
+
+    A clean catalog's words are kept in the user's cache (``words/``) by a hash of the
+    catalog's text, the checks' code (with the libraries they read with) and this module, like
+    the catalog's own check: a language whose catalog was read before is not parsed again."""
     path = po_path(locale, guide_id)
     return _edition_words(path, path.stat().st_mtime_ns, guide_id, locale)
 
 
 @cache
 def _edition_words(path, stamp: int, guide_id: str, locale: str) -> dict[str, tuple[str, str]]:
+    def key_now() -> str | None:
+        return catalog_key(path, "edition words 1", guide_id, locale, modules=(__name__,))
+
+    key = key_now()
+    kept = _cached_words(cache_get("words", key)) if key else None
+    if kept is not None:
+        return kept
     catalog, _ = read_catalog(path)
     words: dict[str, tuple[str, str]] = {}
     problems = []
     for msg in catalog:
         ctx = msg.context or ""
-        gid, _, key = ctx.partition("|")
-        if gid != guide_id or not key.startswith(EDITION_KEYS) or msg.fuzzy or not msg.string:
+        gid, _, k = ctx.partition("|")
+        if gid != guide_id or not k.startswith(EDITION_KEYS) or msg.fuzzy or not msg.string:
             continue
         bad = message_problems(msg.id, msg.string, reading.marks_for(locale))
         problems += [str(Problem(locale, guide_id, ctx, b)) for b in bad]
-        words[key] = (msg.id, msg.string)
+        words[k] = (msg.id, msg.string)
     if problems:
         raise CatalogError(problems)
+    if key and key == key_now():  # not kept if the catalog changed while it was read
+        cache_put("words", key, json.dumps(words, ensure_ascii=False).encode("utf-8"))
     return words
+
+
+def _cached_words(data: bytes | None) -> dict[str, tuple[str, str]] | None:
+    """A cache entry as edition words, or None when it is not exactly their shape."""
+    try:
+        raw = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str)
+        and isinstance(v, list)
+        and len(v) == 2
+        and all(isinstance(x, str) for x in v)
+        for k, v in raw.items()
+    ):
+        return None
+    return {k: (v[0], v[1]) for k, v in raw.items()}

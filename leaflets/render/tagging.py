@@ -29,19 +29,16 @@ Nothing is drawn differently: the record is operators that do not paint.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-from ..errors import SourceError
 from ..files import cache_get, cache_put
-from ..i18n.catalogs import _catalog_text, po_path, read_catalog
-from ..i18n.checks import _code_digest, message_problems
+from ..i18n.catalogs import po_path, read_catalog
+from ..i18n.checks import catalog_key, message_problems
 from ..i18n.extract import A11Y_MESSAGES
 from ..i18n.locales import SOURCE_LOCALE
 from ..i18n.localise import LocalisedGuide
@@ -198,19 +195,10 @@ def _read_texts(path, stamp: int) -> dict[str, str]:
 
 
 def _texts_key(path, guide_id: str) -> str | None:
-    """The hash of every input of `_read_texts`: the catalog's text, the code that reads and
-    checks it (i18n.checks' own digest of its modules and of Babel's version), this module,
-    the guide; None when the catalog cannot be read (it is then read, and says why). A
-    language's texts cost a Babel parse of its catalog (about 10 ms) without it."""
-    try:
-        text = _catalog_text(path)
-        own = Path(__file__).read_bytes()
-    except (OSError, SourceError, UnicodeDecodeError):
-        return None
-    h = hashlib.sha256(b"a11y texts 1\0" + _code_digest().encode() + b"\0" + own)
-    for part in (guide_id, text):
-        h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+    """The hash of every input of `_read_texts` (i18n.checks.catalog_key: the catalog's text,
+    the code that reads and checks it, this module, the guide). A language's texts cost a
+    Babel parse of its catalog (about 10 ms) without it."""
+    return catalog_key(path, "a11y texts 1", guide_id, modules=(__name__,))
 
 
 def _texts_from_cache(data: bytes | None) -> dict[str, str] | None:

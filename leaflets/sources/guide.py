@@ -14,7 +14,7 @@ import typing
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +181,12 @@ class Guide:
 
     def messages(self) -> Iterator[tuple[str, str, str]]:
         """(context, English text, where it is printed) for every translatable string."""
+        return iter(self._messages)
+
+    @cached_property
+    def _messages(self) -> tuple[tuple[str, str, str], ...]:
+        """The messages, found once: a guide is frozen, and walking its tree (a copy of each
+        part) was a tenth of a one-card build, done several times a guide."""
         found: list[tuple[str, str, str]] = []
 
         def record(ctx: str, text: str, where: str) -> str:
@@ -188,7 +194,7 @@ class Guide:
             return text
 
         _map_strings(self, self.id, record)
-        return iter(found)
+        return tuple(found)
 
     def translated(self, tr: Callable[[str, str], str]) -> Guide:
         """A copy with every non-empty string passed through ``tr(context, text)``."""
