@@ -69,7 +69,13 @@ def _language_name(locale: str) -> str:
 
 @cache
 def format_number(n: int, locale: str) -> str:
-    """A whole number as the locale writes it (CLDR: its digits and grouping)."""
+    """A whole number as the locale writes it (CLDR: its digits and grouping), kept in the
+    user's cache like a language's name: Babel keeps every language's CLDR data it loads
+    for the life of the process (about 1 MB a language, 24 MB in a release build's worker)."""
+    return _cldr("number", f"{n}|{locale}", lambda: _format_number(n, locale))
+
+
+def _format_number(n: int, locale: str) -> str:
     # imported here to keep start-up fast: only page numbers need it
     from babel.numbers import format_decimal
 
