@@ -69,14 +69,23 @@ class CardSheetFormat(Format):
         for back in (False, True):
             draw_side = self.card.back if back else self.card.front
             with page(canvas, doc, spec, draft=False):
+                copy: str | None = None
                 for n, (x, y) in enumerate(self.slots(spec, back)):
                     # each card is drawn in full where it stands (not as a shared form: text
                     # extraction misplaces /ActualText inside forms, so Indic text would not
                     # read back); a screen reader reads the first, the others are copies
                     canvas.saveState()
                     canvas.translate(x, y)
-                    with doc.artifact() if n else nullcontext():
-                        draw_side(doc, canvas, cspec, named=(self.name, spec.paper))
+                    if copy is not None:
+                        canvas.addLiteral(copy)
+                    else:
+                        start = len(canvas._code)
+                        with doc.artifact() if n else nullcontext():
+                            draw_side(doc, canvas, cspec, named=(self.name, spec.paper))
+                        if n:
+                            # the first copy's operators, in the card's own coordinates, are
+                            # every other copy's: laid out and drawn once, not once a slot
+                            copy = "\n".join(canvas._code[start:])
                     canvas.restoreState()
                 self.marks(canvas, spec)
                 with doc.region(20 if back else 9, "printing note"):
