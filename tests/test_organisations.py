@@ -247,3 +247,20 @@ def test_plan_of_many_holds_one_copy_of_each_guide(tmp_path):
     assert len(guides) == 3 and all(g is guides[0] for g in guides)
     assert {p.registry.digest for p in plan.plans} == {plan.plans[0].registry.digest}
     assert all(p.org.contacts[0].id in p.registry.resources for p in plan.plans)
+
+
+def test_a_schools_logo_gives_the_same_file_wherever_its_folder_is(tmp_path, monkeypatch):
+    """reportlab names an image drawn from a file by its path: the same school built from two
+    copies of its folder gave two different PDFs. The logo is named by its pixels."""
+    from leaflets.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    builds = []
+    for n, where in enumerate(("here", "elsewhere/deeper")):
+        folder = tmp_path / where
+        shutil.copytree(ROOT / "examples", folder)
+        build(config=folder / "school.toml", formats="card", out=tmp_path / f"out{n}")
+        cards = sorted((tmp_path / f"out{n}").rglob("card-cr80.pdf"))
+        builds.append({p.relative_to(tmp_path / f"out{n}"): p.read_bytes() for p in cards})
+    assert builds[0] and all(b"/Subtype /Image" in data for data in builds[0].values())
+    assert builds[0] == builds[1]

@@ -99,7 +99,17 @@ def _draw_logo(canvas, doc: Document, logo, x: float, y: float, width: float, he
             STATE_DEFAULTS["fontName"] = default_font
         canvas.restoreState()
     else:
-        canvas.drawImage(str(logo), x, y, width, height, mask="auto")
+        canvas.drawImage(_image(str(logo)), x, y, width, height, mask="auto")
+
+
+@cache
+def _image(path: str):
+    """A bitmap logo as reportlab reads it, once a build. Given as an ImageReader, not a file
+    name, reportlab names the image by a hash of its pixels rather than of its path: the same
+    logo gives the same file wherever the organisation's folder is."""
+    from reportlab.lib.utils import ImageReader  # imported here to keep start-up fast
+
+    return ImageReader(path)
 
 
 @cache
