@@ -32,6 +32,7 @@ TARGETS = {
     "card_cpu_ms": ("  the same, CPU time", 10.0, "ms", "max"),
     "card_untagged_ms": ("  the same, untagged (tagged=False)", None, "ms", "max"),
     "typst_card_ms": ("  Typst: the same card again", None, "ms", "max"),
+    "card_ratio": ("  ratio to Typst", None, "x", "max"),
     "every_language_ms": ("card marginal, each card a new language", None, "ms", "max"),
     "every_language_unchecked_ms": ("  the same, no catalog checked before", None, "ms", "max"),
     "typst_every_language_ms": ("  Typst: each card a new language", None, "ms", "max"),
@@ -280,6 +281,8 @@ def main() -> int:
             statistics.mean(every_language(unchecked_env(tmp))) * 1000
         )
         results.update(typst_figures(tmp, repeat))
+        if "typst_card_ms" in results:
+            results["card_ratio"] = results["card_ms"] / results["typst_card_ms"]
         if "typst_every_language_ms" in results:
             results["every_language_ratio"] = (
                 results["every_language_ms"] / results["typst_every_language_ms"]
