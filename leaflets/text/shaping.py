@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from bidi import algorithm as bidi_algorithm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -65,8 +65,9 @@ class Run:
     def font(self) -> str:
         return self.face.bold_name if self.bold else self.face.name
 
-    @property
+    @cached_property
     def width(self) -> float:
+        # a run never changes once made: measured once, however often a line is broken
         if not self.face.shaping:  # Latin, CJK: one glyph per character
             return stringWidth(self.text, self.font, self.size)
         return _width(self.text, self.font, self.size)
@@ -104,8 +105,9 @@ class Word:
     def breakable(self) -> bool:
         return self.space_before if self.break_before is None else self.break_before
 
-    @property
+    @cached_property
     def width(self) -> float:
+        # nor do a word's runs: each wrap and each measure tried reads the same sum
         return sum(r.width for r in self.runs)
 
     @property
@@ -142,6 +144,11 @@ class ComplexParagraph:
     tags: object | None = None  # set when drawn in a tagged document (render.tagging)
     leading: float = 0.0  # the distance between all its baselines (0: by each line's sizes)
     balance: bool = False  # a heading: no last line of one word when a narrower measure helps
+    # its units and their widths, found at the first wrap (see _measured)
+    _unit_widths: dict | None = field(default=None, init=False, repr=False, compare=False)
+    # its lines as drawn (runs in visual order, merged), with the lines they were made from:
+    # a paragraph laid out once is drawn again in every slot of a card sheet
+    _drawn: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.rtl and any(w.ltr is None for w in self.words):
@@ -166,10 +173,28 @@ class ComplexParagraph:
                 units.append([word])
         return units
 
-    def _unit_width(self, unit: list[Word], space: float) -> float:
+    def _measured(self, space: float) -> dict[int, tuple[list[Word], float]]:
+        """Each unit (by its id) with its width, in order: found once, as a paragraph's words
+        and where they may break never change, while each wrap (a size tried, a frame of a
+        leaflet, each measure a heading's balancing tries) breaks the same units."""
+        if self._unit_widths is None:
+            self._unit_widths = {
+                id(unit): (unit, self._sum_width(unit, space)) for unit in self._units()
+            }
+        return self._unit_widths
+
+    @staticmethod
+    def _sum_width(unit: list[Word], space: float) -> float:
         return sum(word.width for word in unit) + space * sum(
             1 for word in unit[1:] if word.space_before
         )
+
+    def _unit_width(self, unit: list[Word], space: float) -> float:
+        # a unit of the paragraph's own is looked up; a piece of one (a word broken in
+        # need) is summed. The units live as long as the paragraph, so no piece has the id
+        # of one of them.
+        known = self._measured(space).get(id(unit))
+        return known[1] if known is not None else self._sum_width(unit, space)
 
     def _line_width(self, units: list[list[Word]], space: float) -> float:
         return sum(self._unit_width(u, space) for u in units) + space * sum(
@@ -181,8 +206,8 @@ class ComplexParagraph:
         unit is wider than that."""
         space = self.space_width()
         units: list[list[Word]] = []
-        for unit in self._units():
-            if self._unit_width(unit, space) > room and any(w.break_in_need for w in unit[1:]):
+        for unit, width in self._measured(space).values():
+            if width > room and any(w.break_in_need for w in unit[1:]):
                 # a word wider than its line (a long Korean word in a narrow label) breaks
                 # where it may in need, rather than run out of its box
                 pieces: list[list[Word]] = [[]]
@@ -270,9 +295,17 @@ class ComplexParagraph:
         tail.wrap(avail_width, 1e6)
         return [head, tail]
 
+    def _drawn_runs(self) -> list[list[Run]]:
+        """Each line's runs as drawn, left to right, for the lines of the last wrap."""
+        if self._drawn is None or self._drawn[0] is not self.lines:
+            pieces = _visual_pieces if self.rtl else _ltr_pieces
+            runs = [_merged(pieces(line.words, self.stack, self.size)) for line in self.lines]
+            self._drawn = (self.lines, runs)
+        return self._drawn[1]
+
     def drawOn(self, canvas, x: float, y: float) -> None:  # noqa: N802 -- reportlab's name
         top = y + self.height
-        for n, line in enumerate(self.lines):
+        for n, (line, runs) in enumerate(zip(self.lines, self._drawn_runs(), strict=True)):
             baseline = top - line.height * 0.78
             inner_x0 = x + (0 if self.rtl else self.indent)
             inner_x1 = x + self.width - (self.indent if self.rtl else 0)
@@ -282,11 +315,6 @@ class ComplexParagraph:
                 start = inner_x1 - line.width
             else:
                 start = inner_x0
-            pieces = (
-                _visual_pieces(line.words, self.stack, self.size)
-                if self.rtl
-                else _ltr_pieces(line.words, self.stack, self.size)
-            )
             if n == 0 and self.bullet:
                 # the marker first: text extraction then reads it at the start of its line
                 bw = sum(r.width for r in self.bullet)
@@ -297,7 +325,6 @@ class ComplexParagraph:
                 if self.tags is not None:
                     self.tags.after_bullet(canvas)
             cursor = start
-            runs = _merged(pieces)
             for k, run in enumerate(runs):
                 # a space after a shaped Indic word goes into the word's /ActualText: drawn
                 # on its own, text extraction loses it
