@@ -12,6 +12,7 @@ typography's ``on_draw`` when it is drawn, so a document records what it actuall
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -84,6 +85,36 @@ def _overflows(p: Paragraph, width: float) -> bool:
     return bl is not None and lines_overflow(bl)
 
 
+# Paragraphs laid out by layout(), by what their layout depends on: the same paragraph is laid
+# out at the same size and width again and again (each of the ten slots of a card sheet fits
+# the card anew, and a card sheet's card is the card format's), and its lines are the same
+# each time. Bounded: a language's paragraphs at the sizes they are tried, many times over.
+_LAID: OrderedDict[tuple, tuple[object, float, bool]] = OrderedDict()
+_LAID_MAX = 2048
+
+
+def _laid(para: Para, typo: Typography, size: float, width: float) -> tuple[object, float, bool]:
+    """A paragraph laid out at `size` in a box `width` wide: (paragraph, height, overflows).
+
+    What Typography.paragraph reads of `typo` is its fonts, number floor, direction and
+    whether the document is tagged (its numbers' callbacks); its Paragraph, wrapped at this
+    width, is shared by every layout asking for the same, and drawn by each. Nothing else
+    wraps or splits it (a Fitted's paragraphs are drawn, never laid out again; _pour makes
+    its own), and what a draw sets on it (its tags) is set afresh by each draw."""
+    key = (typo.stack, typo.min_number, typo.rtl, typo.tags is not None, para, size, width)
+    got = _LAID.get(key)
+    if got is not None:
+        _LAID.move_to_end(key)
+        return got
+    p = typo.paragraph(para, size, width)
+    _, h = p.wrap(width, 1e6)
+    got = (p, h, _overflows(p, width))
+    _LAID[key] = got
+    if len(_LAID) > _LAID_MAX:
+        _LAID.popitem(last=False)
+    return got
+
+
 def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
     """Lay out at one body size: (Fitted, overflowing paragraph index or None)."""
     items = []
@@ -92,9 +123,8 @@ def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
     bad = None
     ids: set[str] = set()
     for i, para in enumerate(paras):
-        p = typo.paragraph(para, size, width)
-        _, h = p.wrap(width, 1e6)
-        if bad is None and _overflows(p, width):
+        p, h, overflows = _laid(para, typo, size, width)
+        if bad is None and overflows:
             bad = i
         before = para.space_before * size if items else 0.0
         items.append((p, before, h))
