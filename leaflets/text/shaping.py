@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from bidi import algorithm as bidi_algorithm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -60,17 +60,21 @@ class Run:
     size: float
     color: tuple[float, float, float]
     ref: tuple | None = None  # a number or link: (resource id, variant, piece, pieces)
+    # a run never changes once made: measured once, however often its line is broken
+    _known_width: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def font(self) -> str:
         return self.face.bold_name if self.bold else self.face.name
 
-    @cached_property
+    @property
     def width(self) -> float:
-        # a run never changes once made: measured once, however often a line is broken
-        if not self.face.shaping:  # Latin, CJK: one glyph per character
-            return stringWidth(self.text, self.font, self.size)
-        return _width(self.text, self.font, self.size)
+        if self._known_width is None:
+            if not self.face.shaping:  # Latin, CJK: one glyph per character
+                self._known_width = stringWidth(self.text, self.font, self.size)
+            else:
+                self._known_width = _width(self.text, self.font, self.size)
+        return self._known_width
 
 
 @lru_cache(maxsize=20000)
@@ -82,11 +86,21 @@ def _shaped(text: str, font: str, size: float):
 def _width(text: str, font: str, size: float) -> float:
     if all(ord(c) < 0x250 for c in text):
         return stringWidth(text, font, size)
-    shaped = _shaped(text, font, size)
-    data = getattr(shaped, "__shapeData__", None)
-    if data is None:  # nothing to shape
+    advance = _advance(text, font)
+    if advance is None:  # nothing to shape
         return stringWidth(text, font, size)
-    return sum(g.x_advance for g in data) * size / 1000
+    return advance * size / 1000
+
+
+@lru_cache(maxsize=20000)
+def _advance(text: str, font: str) -> float | None:
+    """The shaped advances of a text, summed, in thousandths of its size (None when HarfBuzz
+    changes nothing): the same at every size, so a text is shaped for its width once, not at
+    each size a fit tries. HarfBuzz lays a font out in its own units, scaled here to 1000 per
+    em; the size it is told (ptem) changes them only through a tracking table (AAT trak),
+    which OpenType faces like the Noto faces of fonts/ do not have."""
+    data = getattr(shapeStr(text, font, 10.0), "__shapeData__", None)
+    return None if data is None else sum(g.x_advance for g in data)
 
 
 @dataclass
@@ -100,15 +114,18 @@ class Word:
     # in right-to-left text, each character's part in an embedded left-to-right run (an
     # English name with its brackets): set by the paragraph (ComplexParagraph.__post_init__)
     ltr: tuple[bool, ...] | None = None
+    # nor do a word's runs: each wrap and each measure tried reads the same sum
+    _known_width: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def breakable(self) -> bool:
         return self.space_before if self.break_before is None else self.break_before
 
-    @cached_property
+    @property
     def width(self) -> float:
-        # nor do a word's runs: each wrap and each measure tried reads the same sum
-        return sum(r.width for r in self.runs)
+        if self._known_width is None:
+            self._known_width = sum(r.width for r in self.runs)
+        return self._known_width
 
     @property
     def text(self) -> str:
