@@ -48,6 +48,7 @@ def _script_of(ch: str) -> str:
     return name.split(" ", 1)[0] if name else ""
 
 
+@lru_cache(maxsize=4096)  # asked of each run as it is drawn, the same runs again and again
 def is_indic(text: str) -> bool:
     return any(_script_of(c) in _INDIC for c in text)
 
@@ -222,7 +223,7 @@ class ComplexParagraph:
         """The paragraph's lines (each a list of units) at most `room` wide, and whether a
         unit is wider than that."""
         space = self.space_width()
-        units: list[list[Word]] = []
+        units: list[tuple[list[Word], float]] = []
         for unit, width in self._measured(space).values():
             if width > room and any(w.break_in_need for w in unit[1:]):
                 # a word wider than its line (a long Korean word in a narrow label) breaks
@@ -232,15 +233,14 @@ class ComplexParagraph:
                     if word.break_in_need and pieces[-1]:
                         pieces.append([])
                     pieces[-1].append(word)
-                units.extend(pieces)
+                units.extend((piece, self._sum_width(piece, space)) for piece in pieces)
             else:
-                units.append(unit)
+                units.append((unit, width))
         lines: list[list[list[Word]]] = []
         current: list[list[Word]] = []
         width = 0.0
         overflow = False
-        for unit in units:
-            w = self._unit_width(unit, space)
+        for unit, w in units:
             gap = space if unit[0].space_before else 0.0
             if w > room + 0.5:
                 overflow = True
@@ -562,31 +562,41 @@ def _strength(ch: str, isolated: bool) -> str:
 
 
 def _mark_ltr_runs(words: list[Word]) -> None:
-    """Set each word's ``ltr``: which of its characters belong to a left-to-right run
-    embedded in right-to-left text, found over the whole paragraph (across its lines). A run
-    goes from a Latin letter (or a number) to the last one before the next right-to-left
-    letter, and takes in the brackets that open or close inside it ("Cyber Civil Rights
-    Initiative (CCRI)", "Childline (<its number>)") and a pair that encloses it ("(CCRI)"), so
-    that the bidi algorithm does not send a bracket to the far side of the name. A paragraph
-    with Latin words and no right-to-left letter at all (an English name and its link, alone
-    in a list) is one run with all its punctuation; a number alone ("{rainn}.") is not: its
-    full stop ends a right-to-left sentence. Everything else follows the bidi algorithm: a full stop
-    after a name ends the right-to-left sentence, on the name's left."""
+    """Set each word's ``ltr`` (see _ltr_masks): from the words' texts alone, so the same
+    paragraph laid out at each size a fit tries is looked up, not worked out again."""
+    key = tuple((w.text, w.isolated, bool(i and w.space_before)) for i, w in enumerate(words))
+    for word, mask in zip(words, _ltr_masks(key), strict=True):
+        word.ltr = mask
+
+
+@lru_cache(maxsize=2048)
+def _ltr_masks(words: tuple[tuple[str, bool, bool], ...]) -> tuple[tuple[bool, ...], ...]:
+    """For each word (its text, whether it is isolated, whether a space comes before it),
+    which of its characters belong to a left-to-right run embedded in right-to-left text,
+    found over the whole paragraph (across its lines). A run goes from a Latin letter (or a
+    number) to the last one before the next right-to-left letter, and takes in the brackets
+    that open or close inside it ("Cyber Civil Rights Initiative (CCRI)", "Childline (<its
+    number>)") and a pair that encloses it ("(CCRI)"), so that the bidi algorithm does not
+    send a bracket to the far side of the name. A paragraph with Latin words and no
+    right-to-left letter at all (an English name and its link, alone in a list) is one run
+    with all its punctuation; a number alone ("{rainn}.") is not: its full stop ends a
+    right-to-left sentence. Everything else follows the bidi algorithm: a full stop after a
+    name ends the right-to-left sentence, on the name's left."""
     text: list[str] = []
     kinds: list[str] = []
     owner: list[int] = []  # the word of each character (-1: the space between words)
-    for i, word in enumerate(words):
-        if i and word.space_before:
+    for i, (word, isolated, spaced) in enumerate(words):
+        if spaced:
             text.append(" ")
             kinds.append("N")
             owner.append(-1)
-        for ch in word.text:
+        for ch in word:
             text.append(ch)
-            kinds.append(_strength(ch, word.isolated))
+            kinds.append(_strength(ch, isolated))
             owner.append(i)
     mask = [False] * len(text)
     if "R" not in kinds and any(
-        _strength(ch, False) == "L" for w in words if not w.isolated for ch in w.text
+        _strength(ch, False) == "L" for w, isolated, _ in words if not isolated for ch in w
     ):
         mask = [True] * len(text)
     k = 0
@@ -604,8 +614,11 @@ def _mark_ltr_runs(words: list[Word]) -> None:
         for m in range(start, end + 1):
             mask[m] = True
         k = max(j, end + 1)
-    for i, word in enumerate(words):
-        word.ltr = tuple(m for m, o in zip(mask, owner, strict=True) if o == i)
+    masks: list[list[bool]] = [[] for _ in words]
+    for m, o in zip(mask, owner, strict=True):
+        if o >= 0:
+            masks[o].append(m)
+    return tuple(tuple(m) for m in masks)
 
 
 def _with_brackets(text: list[str], kinds: list[str], start: int, end: int) -> tuple[int, int]:
