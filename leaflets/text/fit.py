@@ -144,18 +144,59 @@ def _sizes(typo: Typography) -> list[float]:
     return sizes
 
 
-def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None]):
+# The size each text last fitted at, by its paragraphs and fonts: the same text is fitted
+# again on the other paper, in the other formats and on each retry of a format (tighter
+# spacing, another arrangement), and lands on that size or next to it. Only where to look
+# first: the size found is the one the bisection finds.
+_FOUND: OrderedDict[tuple, float] = OrderedDict()
+_FOUND_MAX = 1024
+
+
+def largest_fitting(
+    sizes: list[float], attempt: Callable[[float], object | None], key: tuple | None = None
+):
     """The result of `attempt` at the largest size for which it succeeds (not None), found by
-    bisection: text that fits at a size fits at every smaller one. None if none does."""
+    bisection: text that fits at a size fits at every smaller one. None if none does.
+
+    With a `key` (what is fitted: its paragraphs, fonts and boxes), the size that key last
+    fitted at is tried first, then its neighbour: when the size still fits and the next
+    larger one does not, that is the answer (two layouts instead of a bisection's five to
+    seven); otherwise the bisection goes on in the part of the sizes left."""
     if not sizes:
         return None
-    first = attempt(sizes[0])  # short texts fit at the largest size: one layout
-    if first is not None or len(sizes) == 1:
-        return first
-    best = attempt(sizes[-1])
-    if best is None:
-        return None
-    lo, hi = 1, len(sizes) - 1  # sizes[hi] fits, sizes[0] does not
+    n = len(sizes)
+    last = _FOUND.get(key) if key is not None else None
+    hint = sizes.index(last) if last in sizes else None
+    if hint is None:
+        first = attempt(sizes[0])  # short texts fit at the largest size: one layout
+        if first is not None or n == 1:
+            return _found(key, sizes[0], first)
+        lo, hi = 1, n - 1  # sizes[hi] fits, sizes[lo - 1] does not
+    else:
+        got = attempt(sizes[hint])
+        if got is not None:
+            if hint == 0:
+                return _found(key, sizes[0], got)
+            above = attempt(sizes[hint - 1])
+            if above is None:
+                return _found(key, sizes[hint], got)
+            first = attempt(sizes[0]) if hint > 1 else above
+            if first is not None:
+                return _found(key, sizes[0], first)
+            lo, hi, best = 1, hint - 1, above
+        elif hint == n - 1:
+            return None
+        else:
+            below = attempt(sizes[hint + 1])
+            if below is not None:
+                return _found(key, sizes[hint + 1], below)
+            lo, hi = hint + 2, n - 1
+            if lo > hi:
+                return None
+    if hint is None or hi == n - 1:
+        best = attempt(sizes[-1])
+        if best is None:
+            return None
     while lo < hi:
         mid = (lo + hi) // 2
         got = attempt(sizes[mid])
@@ -163,7 +204,24 @@ def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None
             lo = mid + 1
         else:
             hi, best = mid, got
-    return best
+    return _found(key, sizes[hi], best)
+
+
+def _key(kind: str, typo: Typography, paras: Sequence[Para | None]) -> tuple:
+    """What a fit is of, for largest_fitting's first guess: the kind of fit, its fonts and
+    its text (not its boxes: the same text on the other paper fits at a size near the
+    last)."""
+    return (kind, typo.stack, typo.min_number, tuple(paras))
+
+
+def _found(key: tuple | None, size: float, result):
+    """Remember the size `key` fitted at (see _FOUND); returns `result`."""
+    if key is not None and result is not None:
+        _FOUND[key] = size
+        _FOUND.move_to_end(key)
+        if len(_FOUND) > _FOUND_MAX:
+            _FOUND.popitem(last=False)
+    return result
 
 
 def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, what: str) -> Fitted:
@@ -176,7 +234,7 @@ def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, wh
         fitted, bad = layout(paras, typo, size, width)
         return fitted if bad is None and fitted.height <= height + 0.01 else None
 
-    found = largest_fitting(_sizes(typo), attempt)
+    found = largest_fitting(_sizes(typo), attempt, _key("fit", typo, paras))
     if found is not None:
         return found
     fitted, bad = layout(paras, typo, typo.min_size, width)
@@ -283,7 +341,9 @@ def fit_flow(
 ) -> list[Fitted]:
     """The largest body size at which the paragraphs, poured in order, fill no more than the
     frames (for example the panels of a leaflet). Raises FitError naming `what` otherwise."""
-    found = largest_fitting(_sizes(typo), lambda size: _pour(paras, typo, size, frames)[0])
+    found = largest_fitting(
+        _sizes(typo), lambda size: _pour(paras, typo, size, frames)[0], _key("flow", typo, paras)
+    )
     if found is not None:
         return found
     _, bad = _pour(paras, typo, typo.min_size, frames)
@@ -320,7 +380,7 @@ def fit_pages(
     found = attempt(typo.max_size)  # the largest size fits in more pages, never shrinks first
     if found is not None:
         return found
-    found = largest_fitting(_sizes(typo)[1:], attempt)
+    found = largest_fitting(_sizes(typo)[1:], attempt, _key("pages", typo, paras))
     if found is not None:
         return found
     _, bad = _pour(paras, typo, typo.min_size, boxes)
@@ -354,7 +414,8 @@ def fit_together(
             laid.append(fitted)
         return laid if fits(laid) else None
 
-    found = largest_fitting(_sizes(typo), attempt)
+    texts = tuple(p for paras, _ in blocks for p in (*paras, None))  # None ends a block
+    found = largest_fitting(_sizes(typo), attempt, _key("together", typo, texts))
     if found is not None:
         return found
     for paras, width in blocks:
