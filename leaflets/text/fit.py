@@ -277,13 +277,24 @@ def _pour(
     """
     frames = _frames(frames)
     out = [Fitted([], size, f.width, 0.0, on_draw=typo.on_draw, tags=typo.tags) for f in frames]
-    queue = [(typo.paragraph(p, size, frames[0].width), p, True) for p in paras]
+    # each paragraph made when the pour reaches it: a size too large runs out of frames
+    # with the rest of the text never laid out
+    queue: list[tuple[object | None, Para, bool]] = [(None, p, True) for p in paras]
+
+    def made(k: int):
+        p, spec, first = queue[k]
+        if p is None:
+            p = typo.paragraph(spec, size, frames[0].width)
+            queue[k] = (p, spec, first)
+        return p
+
     fi, used, i = 0, 0.0, 0
     while i < len(queue):
         if fi >= len(frames):
             return None, None
         w, h, split_after = frames[fi]
-        para, spec, first = queue[i]
+        para = made(i)
+        _, spec, first = queue[i]
         _, ph = para.wrap(w, 1e6)
         if _overflows(para, w):
             return None, i
@@ -292,7 +303,7 @@ def _pour(
         if spec.keep_with_next and i + 1 < len(queue):
             nxt = queue[i + 1][1]
             two_lines = 2.4 * size * nxt.scale * typo.leading  # a heading keeps two lines
-            next_h = queue[i + 1][0].wrap(w, 1e6)[1]
+            next_h = made(i + 1).wrap(w, 1e6)[1]
             # all of what follows when it will not split here (kept together, after the
             # flap, a list item that moves whole), else its first two lines
             kept = (nxt.keep_together and next_h <= h) or not split_after

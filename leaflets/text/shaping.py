@@ -167,6 +167,7 @@ class ComplexParagraph:
     # its lines as drawn (runs in visual order, merged), with the lines they were made from:
     # a paragraph laid out once is drawn again in every slot of a card sheet
     _drawn: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _wrapped: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.rtl and any(w.ltr is None for w in self.words):
@@ -267,6 +268,13 @@ class ComplexParagraph:
         return len(lines[-1]) == 1
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # the lines of the last wrap stand when nothing they depend on has changed: a
+        # leaflet's pour wraps a paragraph again at the width it just had (a heading's next
+        # paragraph, then that paragraph itself)
+        done = (avail_width, self.indent, self.balance, self.leading)
+        if self._wrapped == done:
+            return avail_width, self.height
+        self._wrapped = done
         room = avail_width - self.indent
         space = self.space_width()
         lines, self.overflow = self._break(room)
