@@ -192,6 +192,35 @@ def test_a_shaped_width_is_the_same_at_every_size(locale):
                 assert shaping._width(word, font, size) == shaped, (word, font, size)
 
 
+def test_a_paragraph_parsed_once_has_the_fragments_of_its_own_parse():
+    """typography.parsed re-sizes one parse of a markup for each size a fit tries: its
+    fragments are those reportlab's parser makes of the markup at that size."""
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    from leaflets.sources.registry import default_registry
+    from leaflets.text.fonts import stack
+    from leaflets.text.markup import Para
+    from leaflets.text.typography import Typography, parsed
+
+    resource = next(iter(default_registry().resources.values()))
+    para = Para.of(["Call & ask ", Ref(resource), " <now>"], lead="First:", bold=False)
+    typo = Typography(stack("en"), 12, 6, tags=object())
+    for size in (6.0, 7.25, 9.5, 12.0):
+        text = typo.paragraph(para, size, 150).text
+        style = typo.style(para, size)
+        parser = ParaParser()
+        parser.caseSensitive = 1
+        _, want, _ = parser.parse(cleanBlockQuotedText(text), style)
+        got = parsed(text, style)
+        assert 'size="' in text and got is not None  # a number's size re-sized: it means it
+        assert [(type(f), vars(f).keys()) for f in got] == [(type(f), vars(f).keys()) for f in want]
+        for g, w in zip(got, want, strict=True):
+            assert {k: repr(v) for k, v in vars(g).items()} == {
+                k: repr(v) for k, v in vars(w).items()
+            }, size
+
+
 # ----------------------------------------------------------------------------- reading lines
 
 
