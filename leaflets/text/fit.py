@@ -90,7 +90,7 @@ def _overflows(p: Paragraph, width: float) -> bool:
 # the card anew, and a card sheet's card is the card format's), and its lines are the same
 # each time. Bounded: a language's paragraphs at the sizes they are tried, many times over.
 _LAID: OrderedDict[tuple, tuple[object, float, bool]] = OrderedDict()
-_LAID_MAX = 512
+_LAID_MAX = 128
 
 
 def _laid(para: Para, typo: Typography, size: float, width: float) -> tuple[object, float, bool]:

@@ -192,7 +192,7 @@ class Typography:
 # largest part of making a Paragraph. A fragment's size is the only thing a size changes in
 # it: the style's size, or the size of the number's <font> around it.
 _PARSED: OrderedDict[tuple, list | None] = OrderedDict()
-_PARSED_MAX = 1024
+_PARSED_MAX = 256
 _BODY, _NUMBER = 1009.75, "1013.25"  # stand-in sizes no text is set at
 _NUMBER_SIZE = re.compile(r'<font size="([^"]*)"')  # only markup.py writes "<" (text: &lt;)
 
