@@ -87,35 +87,21 @@ def _shaped(text: str, font: str, size: float):
 def _width(text: str, font: str, size: float) -> float:
     if all(ord(c) < 0x250 for c in text):
         return stringWidth(text, font, size)
-    advance = _advance(text, font, size)
+    advance = _advance(text, font)
     if advance is None:  # nothing to shape
         return stringWidth(text, font, size)
     return advance * size / 1000
 
 
-# The shaped advances of a text in a font, summed, in thousandths of its size (None when
-# HarfBuzz changes nothing), by text and font: the same at every size, so a text is shaped
-# for its width once, not at each size a fit tries. HarfBuzz lays a font out in its own
-# units, scaled here to 1000 per em; the size it is told (ptem) changes them only through a
-# tracking table (AAT trak), which OpenType faces like the Noto faces of fonts/ do not have.
-_ADVANCES: dict[tuple[str, str], float | None] = {}
-_ADVANCES_MAX = 20000
-
-
-def _advance(text: str, font: str, size: float) -> float | None:
-    """The summed advances (see _ADVANCES), shaped at the first size asked for: the size a
-    short text is drawn at, whose shaping _draw_run then finds in _shaped's cache."""
-    key = (text, font)
-    try:
-        return _ADVANCES[key]
-    except KeyError:
-        pass
-    data = getattr(_shaped(text, font, size), "__shapeData__", None)
-    advance = None if data is None else sum(g.x_advance for g in data)
-    if len(_ADVANCES) >= _ADVANCES_MAX:
-        del _ADVANCES[next(iter(_ADVANCES))]  # the oldest
-    _ADVANCES[key] = advance
-    return advance
+@lru_cache(maxsize=20000)
+def _advance(text: str, font: str) -> float | None:
+    """The shaped advances of a text, summed, in thousandths of its size (None when HarfBuzz
+    changes nothing): the same at every size, so a text is shaped for its width once, not at
+    each size a fit tries. HarfBuzz lays a font out in its own units, scaled here to 1000 per
+    em; the size it is told (ptem) changes them only through a tracking table (AAT trak),
+    which OpenType faces like the Noto faces of fonts/ do not have."""
+    data = getattr(shapeStr(text, font, 10.0), "__shapeData__", None)
+    return None if data is None else sum(g.x_advance for g in data)
 
 
 @dataclass
