@@ -145,6 +145,82 @@ def test_a_fit_error_gives_millimetres_to_one_decimal():
         fit([Para.of("A line of text")], doc_typo, mm(40), -mm(14), "box")
 
 
+def test_the_first_guess_finds_the_size_the_bisection_finds():
+    """largest_fitting tries first the size a text last fitted at: whatever it remembers
+    (nothing, each size, a size not tried), it answers the largest size that fits, and with
+    the right size remembered it needs no more than three layouts."""
+    from leaflets.text import fit
+
+    for n in range(1, 14):
+        sizes = [12 - 0.25 * k for k in range(n)]
+        for boundary in range(n + 1):  # sizes[boundary:] fit
+            want = sizes[boundary] if boundary < n else None
+            for remembered in [None, 99.0, *sizes]:
+                tried = []
+
+                def attempt(size, boundary=boundary, sizes=sizes, tried=tried):
+                    tried.append(size)
+                    return size if sizes.index(size) >= boundary else None
+
+                fit._FOUND.pop(("test",), None)
+                if remembered is not None:
+                    fit._FOUND[("test",)] = remembered
+                assert fit.largest_fitting(sizes, attempt, ("test",)) == want, (n, boundary)
+                if want is not None:
+                    assert fit._FOUND[("test",)] == want
+                if remembered == want and want is not None:
+                    assert len(tried) <= 3, (n, boundary, tried)
+    fit._FOUND.pop(("test",), None)
+
+
+@pytest.mark.parametrize("locale", ["ar", "bn"])
+def test_a_shaped_width_is_the_same_at_every_size(locale):
+    """A shaped text is measured from one shaping (shaping._advance): HarfBuzz's advances
+    are the same at every size for our fonts (they would not be with a tracking table)."""
+    from reportlab.pdfbase.ttfonts import shapeStr
+
+    from leaflets.text import fonts, shaping
+
+    words = {"ar": "اتصل بخط المساعدة الآن", "bn": "সাহায্যের জন্য এখনই ফোন করুন"}[locale]
+    face = fonts.stack(locale, words).primary
+    assert face.shaping  # the test means something
+    for word in words.split():
+        for font in (face.name, face.bold_name):
+            for size in [k / 4 for k in range(24, 57)]:
+                data = shapeStr(word, font, size).__shapeData__
+                shaped = sum(g.x_advance for g in data) * size / 1000
+                assert shaping._width(word, font, size) == shaped, (word, font, size)
+
+
+def test_a_paragraph_parsed_once_has_the_fragments_of_its_own_parse():
+    """typography.parsed re-sizes one parse of a markup for each size a fit tries: its
+    fragments are those reportlab's parser makes of the markup at that size."""
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    from leaflets.sources.registry import default_registry
+    from leaflets.text.fonts import stack
+    from leaflets.text.markup import Para
+    from leaflets.text.typography import Typography, parsed
+
+    resource = next(iter(default_registry().resources.values()))
+    para = Para.of(["Call & ask ", Ref(resource), " <now>"], lead="First:", bold=False)
+    typo = Typography(stack("en"), 12, 6, tags=object())
+    for size in (6.0, 7.25, 9.5, 12.0):
+        text = typo.paragraph(para, size, 150).text
+        style = typo.style(para, size)
+        parser = ParaParser()
+        parser.caseSensitive = 1
+        _, want, _ = parser.parse(cleanBlockQuotedText(text), style)
+        got = parsed(text, style)
+        assert 'size="' in text and got is not None  # a number's size re-sized: it means it
+        assert [(type(f), vars(f).keys()) for f in got] == [(type(f), vars(f).keys()) for f in want]
+        for g, w in zip(got, want, strict=True):
+            assert {k: repr(v) for k, v in vars(g).items()} == {
+                k: repr(v) for k, v in vars(w).items()
+            }, size
+
+
 # ----------------------------------------------------------------------------- reading lines
 
 

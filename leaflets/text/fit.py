@@ -12,6 +12,7 @@ typography's ``on_draw`` when it is drawn, so a document records what it actuall
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -83,6 +84,36 @@ def _overflows(p: Paragraph, width: float) -> bool:
     return bl is not None and lines_overflow(bl)
 
 
+# Paragraphs laid out by layout(), by what their layout depends on: the same paragraph is laid
+# out at the same size and width again and again (each of the ten slots of a card sheet fits
+# the card anew, and a card sheet's card is the card format's), and its lines are the same
+# each time. Bounded: a language's paragraphs at the sizes they are tried, many times over.
+_LAID: OrderedDict[tuple, tuple[object, float, bool]] = OrderedDict()
+_LAID_MAX = 128
+
+
+def _laid(para: Para, typo: Typography, size: float, width: float) -> tuple[object, float, bool]:
+    """A paragraph laid out at `size` in a box `width` wide: (paragraph, height, overflows).
+
+    What Typography.paragraph reads of `typo` is its fonts, number floor, direction and
+    whether the document is tagged (its numbers' callbacks); its Paragraph, wrapped at this
+    width, is shared by every layout asking for the same, and drawn by each. Nothing else
+    wraps or splits it (a Fitted's paragraphs are drawn, never laid out again; _pour makes
+    its own), and what a draw sets on it (its tags) is set afresh by each draw."""
+    key = (typo.stack, typo.min_number, typo.rtl, typo.tags is not None, para, size, width)
+    got = _LAID.get(key)
+    if got is not None:
+        _LAID.move_to_end(key)
+        return got
+    p = typo.paragraph(para, size, width)
+    _, h = p.wrap(width, 1e6)
+    got = (p, h, _overflows(p, width))
+    _LAID[key] = got
+    if len(_LAID) > _LAID_MAX:
+        _LAID.popitem(last=False)
+    return got
+
+
 def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
     """Lay out at one body size: (Fitted, overflowing paragraph index or None)."""
     items = []
@@ -91,9 +122,8 @@ def layout(paras: Sequence[Para], typo: Typography, size: float, width: float):
     bad = None
     ids: set[str] = set()
     for i, para in enumerate(paras):
-        p = typo.paragraph(para, size, width)
-        _, h = p.wrap(width, 1e6)
-        if bad is None and _overflows(p, width):
+        p, h, overflows = _laid(para, typo, size, width)
+        if bad is None and overflows:
             bad = i
         before = para.space_before * size if items else 0.0
         items.append((p, before, h))
@@ -113,18 +143,59 @@ def _sizes(typo: Typography) -> list[float]:
     return sizes
 
 
-def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None]):
+# The size each text last fitted at, by its paragraphs and fonts: the same text is fitted
+# again on the other paper, in the other formats and on each retry of a format (tighter
+# spacing, another arrangement), and lands on that size or next to it. Only where to look
+# first: the size found is the one the bisection finds.
+_FOUND: OrderedDict[tuple, float] = OrderedDict()
+_FOUND_MAX = 1024
+
+
+def largest_fitting(
+    sizes: list[float], attempt: Callable[[float], object | None], key: tuple | None = None
+):
     """The result of `attempt` at the largest size for which it succeeds (not None), found by
-    bisection: text that fits at a size fits at every smaller one. None if none does."""
+    bisection: text that fits at a size fits at every smaller one. None if none does.
+
+    With a `key` (what is fitted: its paragraphs, fonts and boxes), the size that key last
+    fitted at is tried first, then its neighbour: when the size still fits and the next
+    larger one does not, that is the answer (two layouts instead of a bisection's five to
+    seven); otherwise the bisection goes on in the part of the sizes left."""
     if not sizes:
         return None
-    first = attempt(sizes[0])  # short texts fit at the largest size: one layout
-    if first is not None or len(sizes) == 1:
-        return first
-    best = attempt(sizes[-1])
-    if best is None:
-        return None
-    lo, hi = 1, len(sizes) - 1  # sizes[hi] fits, sizes[0] does not
+    n = len(sizes)
+    last = _FOUND.get(key) if key is not None else None
+    hint = sizes.index(last) if last in sizes else None
+    if hint is None:
+        first = attempt(sizes[0])  # short texts fit at the largest size: one layout
+        if first is not None or n == 1:
+            return _found(key, sizes[0], first)
+        lo, hi = 1, n - 1  # sizes[hi] fits, sizes[lo - 1] does not
+    else:
+        got = attempt(sizes[hint])
+        if got is not None:
+            if hint == 0:
+                return _found(key, sizes[0], got)
+            above = attempt(sizes[hint - 1])
+            if above is None:
+                return _found(key, sizes[hint], got)
+            first = attempt(sizes[0]) if hint > 1 else above
+            if first is not None:
+                return _found(key, sizes[0], first)
+            lo, hi, best = 1, hint - 1, above
+        elif hint == n - 1:
+            return None
+        else:
+            below = attempt(sizes[hint + 1])
+            if below is not None:
+                return _found(key, sizes[hint + 1], below)
+            lo, hi = hint + 2, n - 1
+            if lo > hi:
+                return None
+    if hint is None or hi == n - 1:
+        best = attempt(sizes[-1])
+        if best is None:
+            return None
     while lo < hi:
         mid = (lo + hi) // 2
         got = attempt(sizes[mid])
@@ -132,7 +203,24 @@ def largest_fitting(sizes: list[float], attempt: Callable[[float], object | None
             lo = mid + 1
         else:
             hi, best = mid, got
-    return best
+    return _found(key, sizes[hi], best)
+
+
+def _key(kind: str, typo: Typography, paras: Sequence[Para | None]) -> tuple:
+    """What a fit is of, for largest_fitting's first guess: the kind of fit, its fonts and
+    its text (not its boxes: the same text on the other paper fits at a size near the
+    last)."""
+    return (kind, typo.stack, typo.min_number, tuple(paras))
+
+
+def _found(key: tuple | None, size: float, result):
+    """Remember the size `key` fitted at (see _FOUND); returns `result`."""
+    if key is not None and result is not None:
+        _FOUND[key] = size
+        _FOUND.move_to_end(key)
+        if len(_FOUND) > _FOUND_MAX:
+            _FOUND.popitem(last=False)
+    return result
 
 
 def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, what: str) -> Fitted:
@@ -145,7 +233,7 @@ def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, wh
         fitted, bad = layout(paras, typo, size, width)
         return fitted if bad is None and fitted.height <= height + 0.01 else None
 
-    found = largest_fitting(_sizes(typo), attempt)
+    found = largest_fitting(_sizes(typo), attempt, _key("fit", typo, paras))
     if found is not None:
         return found
     fitted, bad = layout(paras, typo, typo.min_size, width)
@@ -188,13 +276,24 @@ def _pour(
     """
     frames = _frames(frames)
     out = [Fitted([], size, f.width, 0.0, on_draw=typo.on_draw, tags=typo.tags) for f in frames]
-    queue = [(typo.paragraph(p, size, frames[0].width), p, True) for p in paras]
+    # each paragraph made when the pour reaches it: a size too large runs out of frames
+    # with the rest of the text never laid out
+    queue: list[tuple[object | None, Para, bool]] = [(None, p, True) for p in paras]
+
+    def made(k: int):
+        p, spec, first = queue[k]
+        if p is None:
+            p = typo.paragraph(spec, size, frames[0].width)
+            queue[k] = (p, spec, first)
+        return p
+
     fi, used, i = 0, 0.0, 0
     while i < len(queue):
         if fi >= len(frames):
             return None, None
         w, h, split_after = frames[fi]
-        para, spec, first = queue[i]
+        para = made(i)
+        _, spec, first = queue[i]
         _, ph = para.wrap(w, 1e6)
         if _overflows(para, w):
             return None, i
@@ -203,7 +302,7 @@ def _pour(
         if spec.keep_with_next and i + 1 < len(queue):
             nxt = queue[i + 1][1]
             two_lines = 2.4 * size * nxt.scale * typo.leading  # a heading keeps two lines
-            next_h = queue[i + 1][0].wrap(w, 1e6)[1]
+            next_h = made(i + 1).wrap(w, 1e6)[1]
             # all of what follows when it will not split here (kept together, after the
             # flap, a list item that moves whole), else its first two lines
             kept = (nxt.keep_together and next_h <= h) or not split_after
@@ -252,7 +351,9 @@ def fit_flow(
 ) -> list[Fitted]:
     """The largest body size at which the paragraphs, poured in order, fill no more than the
     frames (for example the panels of a leaflet). Raises FitError naming `what` otherwise."""
-    found = largest_fitting(_sizes(typo), lambda size: _pour(paras, typo, size, frames)[0])
+    found = largest_fitting(
+        _sizes(typo), lambda size: _pour(paras, typo, size, frames)[0], _key("flow", typo, paras)
+    )
     if found is not None:
         return found
     _, bad = _pour(paras, typo, typo.min_size, frames)
@@ -289,7 +390,7 @@ def fit_pages(
     found = attempt(typo.max_size)  # the largest size fits in more pages, never shrinks first
     if found is not None:
         return found
-    found = largest_fitting(_sizes(typo)[1:], attempt)
+    found = largest_fitting(_sizes(typo)[1:], attempt, _key("pages", typo, paras))
     if found is not None:
         return found
     _, bad = _pour(paras, typo, typo.min_size, boxes)
@@ -323,7 +424,8 @@ def fit_together(
             laid.append(fitted)
         return laid if fits(laid) else None
 
-    found = largest_fitting(_sizes(typo), attempt)
+    texts = tuple(p for paras, _ in blocks for p in (*paras, None))  # None ends a block
+    found = largest_fitting(_sizes(typo), attempt, _key("together", typo, texts))
     if found is not None:
         return found
     for paras, width in blocks:

@@ -45,16 +45,24 @@ def _lazy_compile(pattern, flags=0):
     return _compile(pattern, flags)
 
 
-def _import_paragraph():
+def _import_paragraph() -> None:
     if "reportlab.platypus.paragraph" not in sys.modules:
         re.compile = _lazy_compile
         try:
             import reportlab.platypus.paragraph  # noqa: F401 -- lazy patterns: start-up
         finally:
             re.compile = _compile
-    from reportlab.platypus.paragraph import Paragraph  # imported above: start-up fast
-
-    return Paragraph
 
 
-Paragraph = _import_paragraph()
+_import_paragraph()
+
+# what text/ uses of reportlab's paragraphs, imported after the patterns were made lazy (any
+# import of reportlab.platypus runs its __init__, which imports the paragraph module)
+from reportlab.platypus.paragraph import (  # noqa: E402
+    Paragraph,
+    cleanBlockQuotedText,
+    textTransformFrags,
+)
+from reportlab.platypus.paraparser import ParaParser, _num  # noqa: E402
+
+__all__ = ["Paragraph", "ParaParser", "_num", "cleanBlockQuotedText", "textTransformFrags"]

@@ -48,6 +48,7 @@ def _script_of(ch: str) -> str:
     return name.split(" ", 1)[0] if name else ""
 
 
+@lru_cache(maxsize=4096)  # asked of each run as it is drawn, the same runs again and again
 def is_indic(text: str) -> bool:
     return any(_script_of(c) in _INDIC for c in text)
 
@@ -60,6 +61,8 @@ class Run:
     size: float
     color: tuple[float, float, float]
     ref: tuple | None = None  # a number or link: (resource id, variant, piece, pieces)
+    # a run never changes once made: measured once, however often its line is broken
+    _known_width: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def font(self) -> str:
@@ -67,9 +70,12 @@ class Run:
 
     @property
     def width(self) -> float:
-        if not self.face.shaping:  # Latin, CJK: one glyph per character
-            return stringWidth(self.text, self.font, self.size)
-        return _width(self.text, self.font, self.size)
+        if self._known_width is None:
+            if not self.face.shaping:  # Latin, CJK: one glyph per character
+                self._known_width = stringWidth(self.text, self.font, self.size)
+            else:
+                self._known_width = _width(self.text, self.font, self.size)
+        return self._known_width
 
 
 @lru_cache(maxsize=20000)
@@ -81,11 +87,21 @@ def _shaped(text: str, font: str, size: float):
 def _width(text: str, font: str, size: float) -> float:
     if all(ord(c) < 0x250 for c in text):
         return stringWidth(text, font, size)
-    shaped = _shaped(text, font, size)
-    data = getattr(shaped, "__shapeData__", None)
-    if data is None:  # nothing to shape
+    advance = _advance(text, font)
+    if advance is None:  # nothing to shape
         return stringWidth(text, font, size)
-    return sum(g.x_advance for g in data) * size / 1000
+    return advance * size / 1000
+
+
+@lru_cache(maxsize=20000)
+def _advance(text: str, font: str) -> float | None:
+    """The shaped advances of a text, summed, in thousandths of its size (None when HarfBuzz
+    changes nothing): the same at every size, so a text is shaped for its width once, not at
+    each size a fit tries. HarfBuzz lays a font out in its own units, scaled here to 1000 per
+    em; the size it is told (ptem) changes them only through a tracking table (AAT trak),
+    which OpenType faces like the Noto faces of fonts/ do not have."""
+    data = getattr(shapeStr(text, font, 10.0), "__shapeData__", None)
+    return None if data is None else sum(g.x_advance for g in data)
 
 
 @dataclass
@@ -99,6 +115,8 @@ class Word:
     # in right-to-left text, each character's part in an embedded left-to-right run (an
     # English name with its brackets): set by the paragraph (ComplexParagraph.__post_init__)
     ltr: tuple[bool, ...] | None = None
+    # nor do a word's runs: each wrap and each measure tried reads the same sum
+    _known_width: float | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def breakable(self) -> bool:
@@ -106,7 +124,9 @@ class Word:
 
     @property
     def width(self) -> float:
-        return sum(r.width for r in self.runs)
+        if self._known_width is None:
+            self._known_width = sum(r.width for r in self.runs)
+        return self._known_width
 
     @property
     def text(self) -> str:
@@ -142,6 +162,12 @@ class ComplexParagraph:
     tags: object | None = None  # set when drawn in a tagged document (render.tagging)
     leading: float = 0.0  # the distance between all its baselines (0: by each line's sizes)
     balance: bool = False  # a heading: no last line of one word when a narrower measure helps
+    # its units and their widths, found at the first wrap (see _measured)
+    _unit_widths: dict | None = field(default=None, init=False, repr=False, compare=False)
+    # its lines as drawn (runs in visual order, merged), with the lines they were made from:
+    # a paragraph laid out once is drawn again in every slot of a card sheet
+    _drawn: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _wrapped: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.rtl and any(w.ltr is None for w in self.words):
@@ -166,10 +192,28 @@ class ComplexParagraph:
                 units.append([word])
         return units
 
-    def _unit_width(self, unit: list[Word], space: float) -> float:
+    def _measured(self, space: float) -> dict[int, tuple[list[Word], float]]:
+        """Each unit (by its id) with its width, in order: found once, as a paragraph's words
+        and where they may break never change, while each wrap (a size tried, a frame of a
+        leaflet, each measure a heading's balancing tries) breaks the same units."""
+        if self._unit_widths is None:
+            self._unit_widths = {
+                id(unit): (unit, self._sum_width(unit, space)) for unit in self._units()
+            }
+        return self._unit_widths
+
+    @staticmethod
+    def _sum_width(unit: list[Word], space: float) -> float:
         return sum(word.width for word in unit) + space * sum(
             1 for word in unit[1:] if word.space_before
         )
+
+    def _unit_width(self, unit: list[Word], space: float) -> float:
+        # a unit of the paragraph's own is looked up; a piece of one (a word broken in
+        # need) is summed. The units live as long as the paragraph, so no piece has the id
+        # of one of them.
+        known = self._measured(space).get(id(unit))
+        return known[1] if known is not None else self._sum_width(unit, space)
 
     def _line_width(self, units: list[list[Word]], space: float) -> float:
         return sum(self._unit_width(u, space) for u in units) + space * sum(
@@ -180,9 +224,9 @@ class ComplexParagraph:
         """The paragraph's lines (each a list of units) at most `room` wide, and whether a
         unit is wider than that."""
         space = self.space_width()
-        units: list[list[Word]] = []
-        for unit in self._units():
-            if self._unit_width(unit, space) > room and any(w.break_in_need for w in unit[1:]):
+        units: list[tuple[list[Word], float]] = []
+        for unit, width in self._measured(space).values():
+            if width > room and any(w.break_in_need for w in unit[1:]):
                 # a word wider than its line (a long Korean word in a narrow label) breaks
                 # where it may in need, rather than run out of its box
                 pieces: list[list[Word]] = [[]]
@@ -190,15 +234,14 @@ class ComplexParagraph:
                     if word.break_in_need and pieces[-1]:
                         pieces.append([])
                     pieces[-1].append(word)
-                units.extend(pieces)
+                units.extend((piece, self._sum_width(piece, space)) for piece in pieces)
             else:
-                units.append(unit)
+                units.append((unit, width))
         lines: list[list[list[Word]]] = []
         current: list[list[Word]] = []
         width = 0.0
         overflow = False
-        for unit in units:
-            w = self._unit_width(unit, space)
+        for unit, w in units:
             gap = space if unit[0].space_before else 0.0
             if w > room + 0.5:
                 overflow = True
@@ -225,6 +268,13 @@ class ComplexParagraph:
         return len(lines[-1]) == 1
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # the lines of the last wrap stand when nothing they depend on has changed: a
+        # leaflet's pour wraps a paragraph again at the width it just had (a heading's next
+        # paragraph, then that paragraph itself)
+        done = (avail_width, self.indent, self.balance, self.leading)
+        if self._wrapped == done:
+            return avail_width, self.height
+        self._wrapped = done
         room = avail_width - self.indent
         space = self.space_width()
         lines, self.overflow = self._break(room)
@@ -270,9 +320,17 @@ class ComplexParagraph:
         tail.wrap(avail_width, 1e6)
         return [head, tail]
 
+    def _drawn_runs(self) -> list[list[Run]]:
+        """Each line's runs as drawn, left to right, for the lines of the last wrap."""
+        if self._drawn is None or self._drawn[0] is not self.lines:
+            pieces = _visual_pieces if self.rtl else _ltr_pieces
+            runs = [_merged(pieces(line.words, self.stack, self.size)) for line in self.lines]
+            self._drawn = (self.lines, runs)
+        return self._drawn[1]
+
     def drawOn(self, canvas, x: float, y: float) -> None:  # noqa: N802 -- reportlab's name
         top = y + self.height
-        for n, line in enumerate(self.lines):
+        for n, (line, runs) in enumerate(zip(self.lines, self._drawn_runs(), strict=True)):
             baseline = top - line.height * 0.78
             inner_x0 = x + (0 if self.rtl else self.indent)
             inner_x1 = x + self.width - (self.indent if self.rtl else 0)
@@ -282,11 +340,6 @@ class ComplexParagraph:
                 start = inner_x1 - line.width
             else:
                 start = inner_x0
-            pieces = (
-                _visual_pieces(line.words, self.stack, self.size)
-                if self.rtl
-                else _ltr_pieces(line.words, self.stack, self.size)
-            )
             if n == 0 and self.bullet:
                 # the marker first: text extraction then reads it at the start of its line
                 bw = sum(r.width for r in self.bullet)
@@ -297,7 +350,6 @@ class ComplexParagraph:
                 if self.tags is not None:
                     self.tags.after_bullet(canvas)
             cursor = start
-            runs = _merged(pieces)
             for k, run in enumerate(runs):
                 # a space after a shaped Indic word goes into the word's /ActualText: drawn
                 # on its own, text extraction loses it
@@ -518,31 +570,41 @@ def _strength(ch: str, isolated: bool) -> str:
 
 
 def _mark_ltr_runs(words: list[Word]) -> None:
-    """Set each word's ``ltr``: which of its characters belong to a left-to-right run
-    embedded in right-to-left text, found over the whole paragraph (across its lines). A run
-    goes from a Latin letter (or a number) to the last one before the next right-to-left
-    letter, and takes in the brackets that open or close inside it ("Cyber Civil Rights
-    Initiative (CCRI)", "Childline (<its number>)") and a pair that encloses it ("(CCRI)"), so
-    that the bidi algorithm does not send a bracket to the far side of the name. A paragraph
-    with Latin words and no right-to-left letter at all (an English name and its link, alone
-    in a list) is one run with all its punctuation; a number alone ("{rainn}.") is not: its
-    full stop ends a right-to-left sentence. Everything else follows the bidi algorithm: a full stop
-    after a name ends the right-to-left sentence, on the name's left."""
+    """Set each word's ``ltr`` (see _ltr_masks): from the words' texts alone, so the same
+    paragraph laid out at each size a fit tries is looked up, not worked out again."""
+    key = tuple((w.text, w.isolated, bool(i and w.space_before)) for i, w in enumerate(words))
+    for word, mask in zip(words, _ltr_masks(key), strict=True):
+        word.ltr = mask
+
+
+@lru_cache(maxsize=2048)
+def _ltr_masks(words: tuple[tuple[str, bool, bool], ...]) -> tuple[tuple[bool, ...], ...]:
+    """For each word (its text, whether it is isolated, whether a space comes before it),
+    which of its characters belong to a left-to-right run embedded in right-to-left text,
+    found over the whole paragraph (across its lines). A run goes from a Latin letter (or a
+    number) to the last one before the next right-to-left letter, and takes in the brackets
+    that open or close inside it ("Cyber Civil Rights Initiative (CCRI)", "Childline (<its
+    number>)") and a pair that encloses it ("(CCRI)"), so that the bidi algorithm does not
+    send a bracket to the far side of the name. A paragraph with Latin words and no
+    right-to-left letter at all (an English name and its link, alone in a list) is one run
+    with all its punctuation; a number alone ("{rainn}.") is not: its full stop ends a
+    right-to-left sentence. Everything else follows the bidi algorithm: a full stop after a
+    name ends the right-to-left sentence, on the name's left."""
     text: list[str] = []
     kinds: list[str] = []
     owner: list[int] = []  # the word of each character (-1: the space between words)
-    for i, word in enumerate(words):
-        if i and word.space_before:
+    for i, (word, isolated, spaced) in enumerate(words):
+        if spaced:
             text.append(" ")
             kinds.append("N")
             owner.append(-1)
-        for ch in word.text:
+        for ch in word:
             text.append(ch)
-            kinds.append(_strength(ch, word.isolated))
+            kinds.append(_strength(ch, isolated))
             owner.append(i)
     mask = [False] * len(text)
     if "R" not in kinds and any(
-        _strength(ch, False) == "L" for w in words if not w.isolated for ch in w.text
+        _strength(ch, False) == "L" for w, isolated, _ in words if not isolated for ch in w
     ):
         mask = [True] * len(text)
     k = 0
@@ -560,8 +622,11 @@ def _mark_ltr_runs(words: list[Word]) -> None:
         for m in range(start, end + 1):
             mask[m] = True
         k = max(j, end + 1)
-    for i, word in enumerate(words):
-        word.ltr = tuple(m for m, o in zip(mask, owner, strict=True) if o == i)
+    masks: list[list[bool]] = [[] for _ in words]
+    for m, o in zip(mask, owner, strict=True):
+        if o >= 0:
+            masks[o].append(m)
+    return tuple(tuple(m) for m in masks)
 
 
 def _with_brackets(text: list[str], kinds: list[str], start: int, end: int) -> tuple[int, int]:

@@ -5,8 +5,10 @@ paragraph (shaping.py) for Arabic-script, Indic and CJK text.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -18,7 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from ..sources.placeholders import Ref
 from .fonts import Stack
 from .markup import BULLET_INDENT, SENTENCE_END, Para, escape, link_lines, markup
-from .platypus import Paragraph
+from .platypus import Paragraph, ParaParser, _num, cleanBlockQuotedText, textTransformFrags
 from .shaping import ComplexParagraph, Run, Word, balanced_width
 
 # the baseline distance a line with a larger number needs from the line above it: the text's
@@ -160,21 +162,83 @@ class Typography:
             shaped = shaped_paragraph(para, size, self, inner)
             shaped.balance = para.role.startswith("H")
             return shaped
+        text = markup(
+            para,
+            size * para.scale,
+            max(self.min_number, size * para.number_scale),
+            inner,
+            self.bold_font,
+            self.stack,
+            tagged=self.tags is not None,
+        )
+        style = self.style(para, size)
+        frags = parsed(text, style)
         p = _Paragraph(
-            markup(
-                para,
-                size * para.scale,
-                max(self.min_number, size * para.number_scale),
-                inner,
-                self.bold_font,
-                self.stack,
-                tagged=self.tags is not None,
-            ),
-            self.style(para, size),
+            text if frags is None else cleanBlockQuotedText(text),
+            style,
             bulletText=escape(para.bullet) if para.bullet else None,
+            frags=frags,
         )
         p.balance = para.role.startswith("H")
         return p
+
+
+# reportlab's parse of a paragraph's markup (its fragments) at stand-in sizes, by the markup
+# with its numbers' size left out and what the parse reads of the style (font, colour): a
+# fit lays the same text out at each size it tries, and the parse (html.parser) was the
+# largest part of making a Paragraph. A fragment's size is the only thing a size changes in
+# it: the style's size, or the size of the number's <font> around it.
+_PARSED: OrderedDict[tuple, list | None] = OrderedDict()
+_PARSED_MAX = 256
+_BODY, _NUMBER = 1009.75, "1013.25"  # stand-in sizes no text is set at
+_NUMBER_SIZE = re.compile(r'<font size="([^"]*)"')  # only markup.py writes "<" (text: &lt;)
+
+
+def parsed(text: str, style: ParagraphStyle) -> list | None:
+    """The fragments reportlab's parser makes of `text` in `style`, from the parse of the
+    same markup at any other size; None when they cannot be (numbers of two sizes, a
+    fragment of a size of its own), and reportlab then parses it itself."""
+    numbers = set(_NUMBER_SIZE.findall(text))
+    if len(numbers) > 1:
+        return None
+    template = _NUMBER_SIZE.sub(f'<font size="{_NUMBER}"', text)
+    key = (template, style.fontName, repr(style.textColor), style.textTransform)
+    frags = _PARSED.get(key, ())
+    if frags == ():
+        frags = _parse_at_stand_in_sizes(template, style)
+        _PARSED[key] = frags
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    if frags is None:
+        return None
+    sizes = {_BODY: style.fontSize, _num(_NUMBER): _num(numbers.pop()) if numbers else None}
+    out = [
+        f.clone(fontSize=sizes[f.fontSize], link=list(f.link), us_lines=list(f.us_lines))
+        for f in frags
+    ]
+    for f in out:
+        if hasattr(f, "cbDefn"):
+            f.cbDefn = f.cbDefn.clone()
+    textTransformFrags(out, style)
+    return out
+
+
+def _parse_at_stand_in_sizes(template: str, style: ParagraphStyle) -> list | None:
+    """What Paragraph's own setup parses, with the style at the stand-in body size."""
+    stand_in = copy.copy(style)
+    stand_in.fontSize = _BODY
+    parser = ParaParser()
+    parser.caseSensitive = 1  # Paragraph's default
+    try:
+        _, frags, bullet_frags = parser.parse(cleanBlockQuotedText(template), stand_in)
+    except Exception:  # reportlab's own parse of the real text says what is wrong
+        return None
+    sizes = (_BODY, _num(_NUMBER))
+    if frags is None or bullet_frags or any(f.fontSize not in sizes for f in frags):
+        return None
+    return frags
 
 
 def number_leading(text: float, number: float) -> float:
