@@ -31,6 +31,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import uharfbuzz
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont as RLTTFont
@@ -240,9 +241,6 @@ def _fix_private_codes(font) -> None:
     glyphs are first drawn in a process, so the same PDF would come out different after
     other documents, or in another worker: byte-identical builds need a fixed assignment.
     """
-    # imported here to keep start-up fast: only a shaped script's faces need HarfBuzz
-    import uharfbuzz
-
     font.hbFace  # noqa: B018 -- sets up reportlab's private-code table
     hb = uharfbuzz.Font(font.hbFace)
     add = font._TTFont__addPrivate
