@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from functools import cache
-from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 
 from . import __version__
@@ -68,11 +68,11 @@ def version(name: str) -> str:
 
 def code_digest(modules: tuple[str, ...], libraries: tuple[str, ...] = ()) -> str:
     """A hash of what a cached result of `modules` is made by: leaflets' and Python's versions,
-    the source of each module (imported if it is not yet) and the installed version of each of
+    the source of each module (found, not imported) and the installed version of each of
     `libraries`. Any change to one of them gives another hash, so another cache key."""
     h = hashlib.sha256(f"leaflets={__version__}|{sys.version}".encode())
     for name in libraries:
         h.update(f"|{name}={version(name)}".encode())
     for name in modules:
-        h.update(b"|" + name.encode() + b"\0" + Path(import_module(name).__file__).read_bytes())
+        h.update(b"|" + name.encode() + b"\0" + Path(find_spec(name).origin).read_bytes())
     return h.hexdigest()

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import ctypes
 import itertools
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -287,6 +284,11 @@ def _render_all(jobs, count: int, context, workers, receive) -> None:
         # fonts are loaded once): hand them out in that order. Leaving for any reason (Ctrl-C,
         # SIGTERM, a worker killed) stops the workers: nothing is half-written, since only
         # this process writes.
+        # imported here to keep start-up fast: a build of one file (or --jobs 1) has no pool
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         ordered = iter(sorted(jobs, key=lambda j: (j.guide, j.locale, j.org)))
         workers = min(workers, count)
         methods = multiprocessing.get_all_start_methods()

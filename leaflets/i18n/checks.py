@@ -17,7 +17,6 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..files import cache_get, cache_put, latest_real_date
-from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER, placeholders
 from ..sources.reviews import Review, add_review, find_review, reviewer_problem, reviews_path
@@ -36,6 +35,14 @@ class Problem:
 
     def __str__(self) -> str:
         return f"locale {self.locale}, guide {self.guide}, message {self.context}: {self.message}"
+
+
+def _reading():
+    """sources.reading, imported here to keep start-up fast: a build whose catalogs were
+    checked before reads nothing with it (its tables and patterns are about 10 ms)."""
+    from ..sources import reading
+
+    return reading
 
 
 def message_problems(msgid: str, msgstr: str, marks: frozenset[str] = frozenset()) -> list[str]:
@@ -61,7 +68,7 @@ def message_problems(msgid: str, msgstr: str, marks: frozenset[str] = frozenset(
     stray = re.search(r"[{}]", bare)
     if stray:
         out.append("has a '{' or '}' outside a placeholder; placeholders look like {name}")
-    out += reading.untrusted_text_problems(bare, PLACEHOLDER.sub(" ", msgid), marks)
+    out += _reading().untrusted_text_problems(bare, PLACEHOLDER.sub(" ", msgid), marks)
     return out
 
 
@@ -136,7 +143,7 @@ def check_catalog(guide: Guide, locale: str) -> tuple[list[Problem], dict[str, s
         if msg.id != english[ctx]:
             fuzzy += 1  # translated from an older English text: treat as fuzzy
             continue
-        bad = message_problems(msg.id, msg.string, reading.marks_for(locale))
+        bad = message_problems(msg.id, msg.string, _reading().marks_for(locale))
         problems += [Problem(locale, guide.id, ctx, b) for b in bad]
         if not bad:
             translations[ctx] = msg.string

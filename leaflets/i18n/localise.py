@@ -9,11 +9,10 @@ from functools import cache
 
 from ..errors import CatalogError, SourceError
 from ..files import cache_get, cache_put
-from ..sources import reading
 from ..sources.guide import Guide
 from ..sources.placeholders import PLACEHOLDER
 from .catalogs import available_locales, po_path, read_catalog
-from .checks import Problem, catalog_key, checked_catalog, message_problems
+from .checks import Problem, _reading, catalog_key, checked_catalog, message_problems
 from .extract import EDITION_KEYS
 from .locales import PSEUDO_LOCALE, SOURCE_LOCALE, direction, edition_name, language_name
 
@@ -193,7 +192,7 @@ def _edition_words(path, stamp: int, guide_id: str, locale: str) -> dict[str, tu
         gid, _, k = ctx.partition("|")
         if gid != guide_id or not k.startswith(EDITION_KEYS) or msg.fuzzy or not msg.string:
             continue
-        bad = message_problems(msg.id, msg.string, reading.marks_for(locale))
+        bad = message_problems(msg.id, msg.string, _reading().marks_for(locale))
         problems += [str(Problem(locale, guide_id, ctx, b)) for b in bad]
         words[k] = (msg.id, msg.string)
     if problems:
