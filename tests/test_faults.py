@@ -198,11 +198,10 @@ def test_a_killed_worker_is_one_line_naming_what_it_was_making(tmp_path):
 def test_a_worker_that_dies_before_every_job_is_handed_out_is_one_line(tmp_path, monkeypatch):
     """The pool can break while jobs are still being submitted (a worker killed early, as on
     a loaded machine): submit() itself raises then, and that too is the one line."""
+    import concurrent.futures
     from concurrent.futures.process import BrokenProcessPool
 
-    from leaflets.build import workers
-
-    class Breaks(workers.ProcessPoolExecutor):
+    class Breaks(concurrent.futures.ProcessPoolExecutor):
         calls = 0
 
         def submit(self, *args, **kwargs):
@@ -211,7 +210,8 @@ def test_a_worker_that_dies_before_every_job_is_handed_out_is_one_line(tmp_path,
                 raise BrokenProcessPool("a child process terminated abruptly")
             return super().submit(*args, **kwargs)
 
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", Breaks)
+    # build.workers imports the pool from concurrent.futures when it makes one
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Breaks)
     res = CliRunner().invoke(main, [*CARDS[:-2], "--jobs", "2", "--out", str(tmp_path / "out")])
     assert res.exit_code == 1
     lines = _errors(res)
