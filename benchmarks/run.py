@@ -50,6 +50,8 @@ TARGETS = {
     "one_card_cold_ms": ("one-card build from a cold process", 300.0, "ms", "max"),
     "typst_cold_ms": ("  Typst: one card from a cold process", None, "ms", "max"),
     "one_card_cold_ratio": ("  ratio to Typst", None, "x", "max"),
+    "one_card_cold_ginstr": ("  instructions (callgrind), the steady figure", None, "G", "max"),
+    "python_start_ms": ("  the interpreter's own start (python -c pass)", None, "ms", "max"),
     "card_kb": ("Latin-script card size", 30.0, "KB", "max"),
     "worker_peak_mb": ("peak memory of a worker (whole matrix, --jobs 1)", 150.0, "MB", "max"),
     "suite_s": ("the test suite (pytest -q)", 180.0, "s", "max"),
@@ -106,6 +108,23 @@ def cold(args: list[str], repeat: int) -> float:
     return best_of(
         lambda: subprocess.run(run, check=True, capture_output=True, env=COLD_ENV), repeat
     )
+
+
+def callgrind(args: list[str]) -> int | None:
+    """The instructions a cold process runs (valgrind's callgrind, where it is installed):
+    the same count for the same code and inputs however busy the machine is, where its
+    timings move by a third between runs on a shared virtual machine."""
+    if shutil.which("valgrind") is None:
+        return None
+    subprocess.run([sys.executable, *args], check=True, capture_output=True, env=COLD_ENV)
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=COLD_ENV,
+    )
+    found = re.search(r"Collected : (\d+)", out.stderr)
+    return int(found.group(1)) if out.returncode == 0 and found else None
 
 
 def every_language(env: dict | None = None, same: bool = False) -> list[float]:
@@ -314,6 +333,16 @@ def main() -> int:
         )
         if "typst_cold_ms" in results:
             results["one_card_cold_ratio"] = results["one_card_cold_ms"] / results["typst_cold_ms"]
+        start = [sys.executable, "-c", "pass"]
+        results["python_start_ms"] = (
+            best_of(lambda: subprocess.run(start, check=True, env=COLD_ENV), 5) * 1000
+        )
+        instructions = callgrind(
+            [str(ROOT / "make_leaflets.py"), "build", "--guide", "us", "--format", "card"]
+            + ["--jobs", "1", "--out", str(tmp / "one")]
+        )
+        if instructions:
+            results["one_card_cold_ginstr"] = instructions / 1e9
         card = tmp / "one" / "us" / "en" / "card-cr80.pdf"
         results["card_kb"] = card.stat().st_size / 1024
         subprocess.run(
