@@ -221,48 +221,71 @@ def test_a_changed_font_file_is_converted_again(tmp_path, monkeypatch):
     )
 
 
-def test_the_accessibility_texts_are_kept_by_the_catalog_text(locales, tmp_path):
-    """render.tagging reads a language's accessibility texts through the cache: a changed
-    catalog is read again, a damaged entry is read again, and both give what Babel gives."""
-    from leaflets.render import tagging
-
+def _kept_by_the_catalog_text(locales, tmp_path, kind, read, forget, old, new, damage):
+    """What `read()` takes from the Spanish US catalog through the `kind` folder of the
+    cache: from the disk once read (`forget` clears the memory), read again when `old` in the
+    catalog becomes `new`, and read again over each entry `damage` spoils. Returns the
+    first and the second reading."""
     po = locales / "es" / "LC_MESSAGES" / "us.po"
-    first = tagging._catalog_texts("es", "us")
-    assert first["a11y.link_call"].startswith("Llamar")
-    assert len(entries(tmp_path, "speech")) == 1
-    tagging._read_texts.cache_clear()
-    assert tagging._catalog_texts("es", "us") == first  # from the disk
+    first = read()
+    assert len(entries(tmp_path, kind)) == 1
+    forget()
+    assert read() == first  # from the disk
 
     text = po.read_text("utf-8")
-    po.write_text(text.replace("Llamar a {name}", "Llame a {name}", 1), "utf-8")
-    tagging._read_texts.cache_clear()
-    second = tagging._catalog_texts("es", "us")
-    assert second["a11y.link_call"].startswith("Llame a")
-    assert len(entries(tmp_path, "speech")) == 2
+    assert old in text
+    po.write_text(text.replace(old, new, 1), "utf-8")
+    forget()
+    second = read()
+    assert second != first
+    assert len(entries(tmp_path, kind)) == 2
 
-    for entry in entries(tmp_path, "speech"):
-        entry.write_bytes(entry.read_bytes().replace(b"Llame", b"Llamo"))  # forged
-    tagging._read_texts.cache_clear()
-    assert tagging._catalog_texts("es", "us") == second
-    tagging._read_texts.cache_clear()
+    for entry in entries(tmp_path, kind):
+        entry.write_bytes(damage(entry.read_bytes()))
+    forget()
+    assert read() == second
+    forget()
+    return first, second
+
+
+def test_the_accessibility_texts_are_kept_by_the_catalog_text(locales, tmp_path):
+    """render.tagging reads a language's accessibility texts through the cache: a changed
+    catalog is read again, a forged entry is read again, and both give what Babel gives."""
+    from leaflets.render import tagging
+
+    first, second = _kept_by_the_catalog_text(
+        locales,
+        tmp_path,
+        "speech",
+        lambda: tagging._catalog_texts("es", "us"),
+        tagging._read_texts.cache_clear,
+        "Llamar a {name}",
+        "Llame a {name}",
+        lambda data: data.replace(b"Llame", b"Llamo"),  # forged
+    )
+    assert first["a11y.link_call"].startswith("Llamar")
+    assert second["a11y.link_call"].startswith("Llame a")
 
 
 def test_the_edition_words_are_kept_by_the_catalog_text(locales, tmp_path):
     """A catalog's edition words (the registry's names in the language) come through the
-    cache: one character of one changed, they are read again; a damaged entry is read again."""
+    cache: one character of one changed, they are read again; a truncated entry is read
+    again."""
     # the module, not the function the package exports under its name
     localise_mod = importlib.import_module("leaflets.i18n.localise")
 
-    po = locales / "es" / "LC_MESSAGES" / "us.po"
-    first = localise_mod.edition_words("us", "es")
+    first, second = _kept_by_the_catalog_text(
+        locales,
+        tmp_path,
+        "words",
+        lambda: localise_mod.edition_words("us", "es"),
+        localise_mod._edition_words.cache_clear,
+        "Servicios de emergencia",
+        "Servicios de emergencias",
+        lambda data: data[:-5],  # truncated
+    )
     assert first["registry.emergency-us"] == ("Emergency services", "Servicios de emergencia")
-    assert len(entries(tmp_path, "words")) == 1
-    localise_mod._edition_words.cache_clear()
-    assert localise_mod.edition_words("us", "es") == first  # from the disk
-
-    text = po.read_text("utf-8")
-    po.write_text(text.replace("Servicios de emergencia", "Servicios de emergencias", 1), "utf-8")
-    localise_mod._edition_words.cache_clear()
+    assert second["registry.emergency-us"][1] == "Servicios de emergencias"
     second = localise_mod.edition_words("us", "es")
     assert second["registry.emergency-us"][1] == "Servicios de emergencias"
     assert len(entries(tmp_path, "words")) == 2
