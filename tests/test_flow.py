@@ -173,6 +173,33 @@ def test_the_first_guess_finds_the_size_the_bisection_finds():
     fit._FOUND.pop(("test",), None)
 
 
+def test_a_fit_is_not_steered_by_the_size_another_box_found():
+    """The size remembered for a fit is for that fit alone: the same text in other boxes
+    starts from nothing. Where a text fits at a size, not at the next smaller and again
+    below (a Persian leaflet's flow does, from 9.5 to 9 pt), another box's size would be
+    answered instead of the bisection's, and a file would depend on what was built before
+    it in the same process."""
+    from leaflets.text import fit, fonts
+    from leaflets.text.markup import Para
+    from leaflets.text.typography import Typography
+
+    typo = Typography(fonts.stack("en"), 10, 8)
+    paras = [Para.of("The same text")]
+    sizes = fit._sizes(typo)  # 10, 9.75, ... 8
+    in_a = {s for s in sizes if s <= 9.0}  # box A: fits from 9 pt down
+    in_b = {9.5, *in_a}  # box B: also at 9.5, not at 9.25
+    key_a = fit._key("flow", typo, paras, ((100.0, 200.0),))
+    key_b = fit._key("flow", typo, paras, ((100.0, 180.0),))
+    fit._FOUND.pop(key_b, None)
+    alone = fit.largest_fitting(sizes, lambda s: s if s in in_b else None, key_b)
+    fit._FOUND.pop(key_b, None)
+    assert fit.largest_fitting(sizes, lambda s: s if s in in_a else None, key_a) == 9.0
+    after = fit.largest_fitting(sizes, lambda s: s if s in in_b else None, key_b)
+    assert alone == after == 9.5
+    for key in (key_a, key_b):
+        fit._FOUND.pop(key, None)
+
+
 @pytest.mark.parametrize("locale", ["ar", "bn"])
 def test_a_shaped_width_is_the_same_at_every_size(locale):
     """A shaped text is measured from one shaping (shaping._advance): HarfBuzz's advances

@@ -143,10 +143,14 @@ def _sizes(typo: Typography) -> list[float]:
     return sizes
 
 
-# The size each text last fitted at, by its paragraphs and fonts: the same text is fitted
-# again on the other paper, in the other formats and on each retry of a format (tighter
-# spacing, another arrangement), and lands on that size or next to it. Only where to look
-# first: the size found is the one the bisection finds.
+# The size each fit last found, by everything it depends on (its paragraphs, fonts, sizes
+# and boxes): the same fit comes again in the other formats that share a block, each retry
+# of a format and each organisation of a build of many. Only where to look first: the size
+# is the one the bisection found for this very fit, which holds there (it fits, the next
+# larger does not), so the answer never depends on what the process fitted before. (Keyed
+# without the boxes, a fit whose text fits at a size, not at the next smaller and again
+# below, as a Persian leaflet's flow does from 9.5 to 9 pt, could take another paper's
+# size.)
 _FOUND: OrderedDict[tuple, float] = OrderedDict()
 _FOUND_MAX = 1024
 
@@ -206,11 +210,11 @@ def largest_fitting(
     return _found(key, sizes[hi], best)
 
 
-def _key(kind: str, typo: Typography, paras: Sequence[Para | None]) -> tuple:
-    """What a fit is of, for largest_fitting's first guess: the kind of fit, its fonts and
-    its text (not its boxes: the same text on the other paper fits at a size near the
-    last)."""
-    return (kind, typo.stack, typo.min_number, tuple(paras))
+def _key(kind: str, typo: Typography, paras: Sequence[Para | None], boxes: tuple) -> tuple:
+    """What a fit is, for largest_fitting's first guess: the kind of fit, its fonts, its
+    sizes, its text and its boxes."""
+    sizes = (typo.max_size, typo.min_size, typo.step)
+    return (kind, typo.stack, typo.min_number, sizes, tuple(paras), boxes)
 
 
 def _found(key: tuple | None, size: float, result):
@@ -233,7 +237,7 @@ def fit(paras: Sequence[Para], typo: Typography, width: float, height: float, wh
         fitted, bad = layout(paras, typo, size, width)
         return fitted if bad is None and fitted.height <= height + 0.01 else None
 
-    found = largest_fitting(_sizes(typo), attempt, _key("fit", typo, paras))
+    found = largest_fitting(_sizes(typo), attempt, _key("fit", typo, paras, (width, height)))
     if found is not None:
         return found
     fitted, bad = layout(paras, typo, typo.min_size, width)
@@ -352,7 +356,9 @@ def fit_flow(
     """The largest body size at which the paragraphs, poured in order, fill no more than the
     frames (for example the panels of a leaflet). Raises FitError naming `what` otherwise."""
     found = largest_fitting(
-        _sizes(typo), lambda size: _pour(paras, typo, size, frames)[0], _key("flow", typo, paras)
+        _sizes(typo),
+        lambda size: _pour(paras, typo, size, frames)[0],
+        _key("flow", typo, paras, tuple(_frames(frames))),
     )
     if found is not None:
         return found
@@ -390,7 +396,7 @@ def fit_pages(
     found = attempt(typo.max_size)  # the largest size fits in more pages, never shrinks first
     if found is not None:
         return found
-    found = largest_fitting(_sizes(typo)[1:], attempt, _key("pages", typo, paras))
+    found = largest_fitting(_sizes(typo)[1:], attempt, _key("pages", typo, paras, tuple(boxes)))
     if found is not None:
         return found
     _, bad = _pour(paras, typo, typo.min_size, boxes)
@@ -424,8 +430,9 @@ def fit_together(
             laid.append(fitted)
         return laid if fits(laid) else None
 
-    texts = tuple(p for paras, _ in blocks for p in (*paras, None))  # None ends a block
-    found = largest_fitting(_sizes(typo), attempt, _key("together", typo, texts))
+    # no first guess: what `fits` holds the blocks to (a poster's free height, its grid of
+    # codes) is not known here, so another fit of the same blocks is not this one
+    found = largest_fitting(_sizes(typo), attempt)
     if found is not None:
         return found
     for paras, width in blocks:
