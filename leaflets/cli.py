@@ -660,15 +660,19 @@ def run() -> None:
     """The command line as a program (``leaflets``, ``python -m leaflets``, make_leaflets.py).
 
     A command ends with ``os._exit`` once its output is flushed: every file it writes is
-    written, closed and renamed, and its workers stopped, before it returns, so all the
-    interpreter's own exit would still do is take apart every object of the run (reportlab's
-    fonts, the caches: about 40 ms, a seventh of a one-card build). An interrupted build needs
-    it too: after its workers were stopped mid-job, the interpreter's exit would wait on the
-    process pool's manager thread, which can hang on a queue a stopped worker held."""
+    written, closed and renamed, and its workers and verify's readers stopped, before it
+    returns, so all the interpreter's own exit would still do is take apart every object of
+    the run (reportlab's fonts, the caches: about 40 ms, a seventh of a one-card build). Not
+    under coverage or a profiler, which write what they found at the interpreter's exit. An
+    interrupted build needs it too: after its workers were stopped mid-job, the interpreter's
+    exit would wait on the process pool's manager thread, which can hang on a queue a stopped
+    worker held."""
     try:
         main()
         code = 0
     except SystemExit as e:
+        if sys.gettrace() is not None or sys.getprofile() is not None:
+            raise  # coverage or a profiler writes what it found at the interpreter's exit
         code = e.code
     if code is not None and not isinstance(code, int):  # sys.exit("message"), as Python does
         print(code, file=sys.stderr)
@@ -677,5 +681,5 @@ def run() -> None:
         try:
             stream.flush()
         except (OSError, ValueError):  # a reader that went away (`| head`), a closed stream
-            pass
+            code = code or 120  # what Python's own exit answers when it cannot flush
     os._exit(code or 0)

@@ -147,6 +147,8 @@ def cache_put(kind: str, key: str, data: bytes) -> None:
             f.write(head + b"\n" + data)
         os.replace(tmp, path)
     except OSError:
+        pass
+    finally:  # written and renamed, or not at all (a full disk, Ctrl-C): no temporary left
         try:
             tmp.unlink(missing_ok=True)
         except OSError:

@@ -66,6 +66,7 @@ def version(name: str) -> str:
         return NOT_INSTALLED
 
 
+@cache  # a module's source and a library's version do not change while a process runs
 def code_digest(modules: tuple[str, ...], libraries: tuple[str, ...] = ()) -> str:
     """A hash of what a cached result of `modules` is made by: leaflets' and Python's versions,
     the source of each module (found, not imported) and the installed version of each of

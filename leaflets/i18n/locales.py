@@ -10,11 +10,10 @@ import datetime as dt
 import hashlib
 from functools import cache
 
-import babel
 from babel import Locale, UnknownLocaleError
 
-from .. import __version__
 from ..files import cache_get, cache_put
+from ..versions import code_digest
 
 SOURCE_LOCALE = "en"
 PSEUDO_LOCALE = "en-XA"
@@ -35,10 +34,11 @@ def bcp47(locale: str) -> str:
 
 
 def _cldr(kind: str, args: str, make) -> str:
-    """What Babel answers for `args`, kept in the user's cache by Babel's and leaflets'
-    versions: loading a language's CLDR data is about 10 ms, and a build needs only its name
-    and one date from it."""
-    key = hashlib.sha256(f"{__version__}|{babel.__version__}|{kind}|{args}".encode()).hexdigest()
+    """What Babel answers for `args`, kept in the user's cache by this module's code and
+    Babel's version (versions.code_digest): loading a language's CLDR data is about 10 ms,
+    and a build needs only its name, a date and page numbers from it."""
+    made_by = code_digest((__name__,), ("babel",))
+    key = hashlib.sha256(f"{made_by}|{kind}|{args}".encode()).hexdigest()
     data = cache_get("cldr", key)
     if data is not None:
         try:

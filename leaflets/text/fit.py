@@ -54,6 +54,7 @@ class Fitted:
                 tags.begin(canvas, spec, first)
                 para.tags = tags
                 para.drawOn(canvas, x, y - h)
+                para.tags = None  # a shared paragraph (see _laid) keeps no document alive
                 tags.end(canvas)
             y -= h
         return y

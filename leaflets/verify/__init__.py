@@ -104,58 +104,66 @@ def check_isolated(
     results: dict[Path, list[Finding]] = {}
     queue = list(paths)
     running: dict = {}  # reader connection -> (process, path)
-    while queue or running:
-        while queue and len(running) < workers:
-            path = queue.pop(0)
-            reader, writer = fork.Pipe(duplex=False)
-            args = (
-                writer,
-                path,
-                registry[path],
-                require_reviewed,
-                expected.get(path.resolve()),
-                limits,
-                deep,
-                pdfx,
-            )
-            process = fork.Process(target=_child, args=args, daemon=True)
-            process.start()
-            writer.close()
-            running[reader] = (process, path, time.monotonic())
-        ready = wait(list(running), timeout=0.5)
-        for reader in ready:
-            process, path, _ = running.pop(reader)
-            try:
-                results[path] = reader.recv()
-            except (EOFError, OSError):
-                results[path] = [
-                    Finding(
-                        str(path),
-                        None,
-                        "error",
-                        "limits",
-                        f"verify's reader stopped (exit code {process.exitcode}): the file "
-                        "needs more memory than verify allows, or crashed the reader",
-                    )
-                ]
-            reader.close()
-            process.join()
-        now = time.monotonic()
-        for reader, (process, path, started) in list(running.items()):
-            if now - started > limits.seconds:
-                process.kill()
-                process.join()
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                path = queue.pop(0)
+                reader, writer = fork.Pipe(duplex=False)
+                args = (
+                    writer,
+                    path,
+                    registry[path],
+                    require_reviewed,
+                    expected.get(path.resolve()),
+                    limits,
+                    deep,
+                    pdfx,
+                )
+                process = fork.Process(target=_child, args=args, daemon=True)
+                process.start()
+                writer.close()
+                running[reader] = (process, path, time.monotonic())
+            ready = wait(list(running), timeout=0.5)
+            for reader in ready:
+                process, path, _ = running.pop(reader)
+                try:
+                    results[path] = reader.recv()
+                except (EOFError, OSError):
+                    results[path] = [
+                        Finding(
+                            str(path),
+                            None,
+                            "error",
+                            "limits",
+                            f"verify's reader stopped (exit code {process.exitcode}): the file "
+                            "needs more memory than verify allows, or crashed the reader",
+                        )
+                    ]
                 reader.close()
-                del running[reader]
-                results[path] = [
-                    Finding(
-                        str(path),
-                        None,
-                        "error",
-                        "limits",
-                        f"not checked: reading it took longer than {limits.seconds:g} s",
-                    )
-                ]
+                process.join()
+            now = time.monotonic()
+            for reader, (process, path, started) in list(running.items()):
+                if now - started > limits.seconds:
+                    process.kill()
+                    process.join()
+                    reader.close()
+                    del running[reader]
+                    results[path] = [
+                        Finding(
+                            str(path),
+                            None,
+                            "error",
+                            "limits",
+                            f"not checked: reading it took longer than {limits.seconds:g} s",
+                        )
+                    ]
+    finally:
+        # however this ends (Ctrl-C, an error of its own), no reader outlives it: the
+        # command line ends with os._exit, which runs no exit handler that would stop them
+        for reader, (process, _, _) in running.items():
+            process.kill()
+            process.join()
+            reader.close()
     return results
 
 
