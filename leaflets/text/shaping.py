@@ -274,7 +274,7 @@ class ComplexParagraph:
         done = (avail_width, self.indent, self.balance, self.leading)
         if self._wrapped == done:
             return avail_width, self.height
-        self._wrapped = done
+        self._wrapped = None  # until these lines are made
         room = avail_width - self.indent
         space = self.space_width()
         lines, self.overflow = self._break(room)
@@ -287,6 +287,7 @@ class ComplexParagraph:
             self.lines.append(Line(words, width, self._line_height(words)))
         self.width = avail_width
         self.height = sum(line.height for line in self.lines)
+        self._wrapped = done
         return avail_width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[ComplexParagraph]:
