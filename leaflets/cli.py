@@ -671,9 +671,9 @@ def run() -> None:
         main()
         code = 0
     except SystemExit as e:
-        if sys.gettrace() is not None or sys.getprofile() is not None:
-            raise  # coverage or a profiler writes what it found at the interpreter's exit
         code = e.code
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # coverage or a profiler writes what it found at the interpreter's exit
     if code is not None and not isinstance(code, int):  # sys.exit("message"), as Python does
         print(code, file=sys.stderr)
         code = 1
