@@ -87,7 +87,28 @@ def _start_worker(context: Context, in_worker: bool = True) -> None:
     if in_worker:  # the parent stops the workers; Ctrl-C and SIGTERM are its to handle
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if hasattr(signal, "pthread_sigmask"):  # blocked by _forking, from the fork till now
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         _die_with_parent(context.parent)
+
+
+# Ctrl-C and SIGTERM, blocked in the parent while the pool forks a worker: until the worker's
+# initializer has set them as a worker's, a worker stopped by the parent (a build that ends
+# early) would raise KeyboardInterrupt in the parent's handler, wherever it was, and print
+# "Exception ignored in ..." over the build's one line. Blocked, they wait for the
+# initializer, which ignores Ctrl-C and lets SIGTERM end the worker.
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _submitted(pool, job: Job):
+    """`pool.submit(_render, job)`, which forks a worker when the pool has too few."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return pool.submit(_render, job)
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        return pool.submit(_render, job)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -303,7 +324,7 @@ def _render_all(jobs, count: int, context, workers, receive) -> None:
             # inside the try: a worker can die before the last job is handed out, and
             # submit() then raises the same BrokenProcessPool
             for job in itertools.islice(ordered, workers * _QUEUED_PER_WORKER):
-                in_flight[pool.submit(_render, job)] = job
+                in_flight[_submitted(pool, job)] = job
             while in_flight:
                 finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in [f for f in in_flight if f in finished]:  # in the order handed out
@@ -312,7 +333,7 @@ def _render_all(jobs, count: int, context, workers, receive) -> None:
                     receive(r)
                     job = next(ordered, None)
                     if job is not None:
-                        in_flight[pool.submit(_render, job)] = job
+                        in_flight[_submitted(pool, job)] = job
         except BrokenProcessPool:
             # jobs go to the workers in the order submitted: the first ones not done were
             # those being made
