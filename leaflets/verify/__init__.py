@@ -129,16 +129,11 @@ def check_isolated(
                 try:
                     results[path] = reader.recv()
                 except (EOFError, OSError):
-                    results[path] = [
-                        Finding(
-                            str(path),
-                            None,
-                            "error",
-                            "limits",
-                            f"verify's reader stopped (exit code {process.exitcode}): the file "
-                            "needs more memory than verify allows, or crashed the reader",
-                        )
-                    ]
+                    results[path] = _not_read(
+                        path,
+                        f"verify's reader stopped (exit code {process.exitcode}): the file "
+                        "needs more memory than verify allows, or crashed the reader",
+                    )
                 reader.close()
                 process.join()
             now = time.monotonic()
@@ -148,15 +143,9 @@ def check_isolated(
                     process.join()
                     reader.close()
                     del running[reader]
-                    results[path] = [
-                        Finding(
-                            str(path),
-                            None,
-                            "error",
-                            "limits",
-                            f"not checked: reading it took longer than {limits.seconds:g} s",
-                        )
-                    ]
+                    results[path] = _not_read(
+                        path, f"not checked: reading it took longer than {limits.seconds:g} s"
+                    )
     finally:
         # however this ends (Ctrl-C, an error of its own), no reader outlives it: the
         # command line ends with os._exit, which runs no exit handler that would stop them
@@ -165,6 +154,11 @@ def check_isolated(
             process.join()
             reader.close()
     return results
+
+
+def _not_read(path: Path, why: str) -> list[Finding]:
+    """The one finding of a file verify's reader could not read to the end."""
+    return [Finding(str(path), None, "error", "limits", why)]
 
 
 def _manifest_folder(path: Path) -> Path | None:
